@@ -1,0 +1,3 @@
+from rf_tui.cli import main
+
+raise SystemExit(main())

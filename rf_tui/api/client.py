@@ -1,0 +1,328 @@
+"""Async client for the ResolutionFlow escalation API (contract.md).
+
+One ``httpx.AsyncClient`` for the life of the client: timeouts set, TLS verified
+by default, redirects *not* followed (a bearer token must never be replayed to
+another origin). Every failure becomes an ``rf_tui.api.errors`` exception.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from rf_tui import __version__
+from rf_tui.api.errors import (
+    AlreadyClaimed,
+    ApiError,
+    BadResponse,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    NotSignedIn,
+    RateLimited,
+    ServerError,
+    Unreachable,
+)
+from rf_tui.api.models import (
+    ChatReply,
+    EscalationMetrics,
+    Handoff,
+    LoginResult,
+    Me,
+    QueueEntry,
+    Session,
+)
+
+API_PREFIX = "/api/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+_DETAIL_MAX = 300
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _seg(value: str) -> str:
+    """Quote an id for use as one path segment (ids can come from the network)."""
+    return quote(value, safe="")
+
+
+class Client:
+    """The escalation API over HTTP. Use as ``async with Client(...) as c``."""
+
+    def __init__(
+        self,
+        server: str,
+        token: str | None = None,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        verify: bool | str | ssl.SSLContext = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.server = server.rstrip("/")
+        self.token = token
+        if isinstance(verify, str):
+            verify = ssl.create_default_context(cafile=verify)
+        self.http = httpx.AsyncClient(
+            base_url=self.server + API_PREFIX,
+            timeout=timeout,
+            verify=verify,
+            follow_redirects=False,
+            transport=transport,
+            headers={"user-agent": f"rf-tui/{__version__}"},
+        )
+
+    def __repr__(self) -> str:
+        # Never the token: reprs end up in logs and tracebacks.
+        return f"Client(server={self.server!r}, signed_in={self.token is not None})"
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"} if self.token else {}
+
+    # ── Transport ────────────────────────────────────────────────────────────
+
+    def transport_error(self, exc: httpx.HTTPError) -> ApiError:
+        """Turn an httpx transport failure into a sentence about this server."""
+        where = self.server
+        if isinstance(exc, httpx.TimeoutException):
+            return Unreachable(f"The server at {where} did not answer in time.")
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(exc.__cause__, ssl.SSLError):
+            return Unreachable(
+                f"The TLS certificate of {where} could not be verified. "
+                "If it uses a private CA, pass its bundle with --ca-bundle."
+            )
+        if isinstance(exc, httpx.ConnectError):
+            return Unreachable(f"Cannot reach the server at {where}. Is it running?")
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return Unreachable(f"{where} is not a usable server address (use http:// or https://).")
+        return Unreachable(f"The connection to {where} broke ({type(exc).__name__}).")
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        what: str = "That item",
+    ) -> Any:
+        try:
+            response = await self.http.request(
+                method, path, json=json, params=params, headers=self.auth_headers()
+            )
+        except httpx.HTTPError as exc:
+            raise self.transport_error(exc) from None
+        raise_for_status(response, what=what)
+        try:
+            return response.json()
+        except ValueError:
+            raise BadResponse(
+                "The server's answer was not valid JSON. Is this a ResolutionFlow server?",
+                status=response.status_code,
+            ) from None
+
+    # ── Calls ────────────────────────────────────────────────────────────────
+
+    async def login(self, email: str, password: str) -> LoginResult:
+        """Sign in with email and password; keeps the token for later calls."""
+        try:
+            data = await self._request(
+                "POST", "/auth/login", json={"email": email, "password": password}
+            )
+        except NotSignedIn:
+            raise NotSignedIn("Wrong email or password.") from None
+        result = _parse(LoginResult, data)
+        self.token = result.access_token
+        return result
+
+    async def me(self) -> Me:
+        return _parse(Me, await self._request("GET", "/users/me"))
+
+    async def queue(self) -> list[QueueEntry]:
+        """Unclaimed escalations of this account, newest first."""
+        return _parse_list(QueueEntry, await self._request("GET", "/ai-sessions/queue"))
+
+    async def handoffs(self, session_id: str) -> list[Handoff]:
+        data = await self._request(
+            "GET", f"/ai-sessions/{_seg(session_id)}/handoffs", what="That session"
+        )
+        return _parse_list(Handoff, data)
+
+    async def session(self, session_id: str) -> Session:
+        data = await self._request("GET", f"/ai-sessions/{_seg(session_id)}", what="That session")
+        return _parse(Session, data)
+
+    async def claim(self, session_id: str, handoff_id: str) -> Handoff:
+        """Claim an escalation. Raises ``AlreadyClaimed`` when someone was first."""
+        path = f"/ai-sessions/{_seg(session_id)}/handoffs/{_seg(handoff_id)}/claim"
+        return _parse(Handoff, await self._request("POST", path, what="That escalation"))
+
+    async def chat(self, session_id: str, message: str) -> ChatReply:
+        data = await self._request(
+            "POST",
+            f"/ai-sessions/{_seg(session_id)}/chat",
+            json={"message": message},
+            what="That session",
+        )
+        return _parse(ChatReply, data)
+
+    async def metrics(self, period: str = "7d") -> EscalationMetrics:
+        data = await self._request(
+            "GET", "/analytics/flowpilot/escalations", params={"period": period}
+        )
+        return _parse(EscalationMetrics, data)
+
+    async def create_session(
+        self,
+        problem_summary: str,
+        *,
+        escalation_package: dict[str, Any] | None = None,
+        conversation_messages: list[dict[str, str]] | None = None,
+    ) -> Session:
+        """Start a session (reference server only: lets demos play the junior)."""
+        body: dict[str, Any] = {"problem_summary": problem_summary}
+        if escalation_package is not None:
+            body["escalation_package"] = escalation_package
+        if conversation_messages is not None:
+            body["conversation_messages"] = conversation_messages
+        return _parse(Session, await self._request("POST", "/ai-sessions", json=body))
+
+    async def hand_off(
+        self,
+        session_id: str,
+        *,
+        intent: str = "escalate",
+        engineer_notes: str | None = None,
+        priority: str | None = None,
+        target_user_id: str | None = None,
+    ) -> Handoff:
+        body: dict[str, Any] = {"intent": intent}
+        if engineer_notes is not None:
+            body["engineer_notes"] = engineer_notes
+        if priority is not None:
+            body["priority"] = priority
+        if target_user_id is not None:
+            body["target_user_id"] = target_user_id
+        data = await self._request(
+            "POST", f"/ai-sessions/{_seg(session_id)}/handoff", json=body, what="That session"
+        )
+        return _parse(Handoff, data)
+
+
+# ── Status and shape ─────────────────────────────────────────────────────────
+
+
+def _detail(response: httpx.Response) -> Any:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("detail") if isinstance(body, dict) else None
+
+
+def _detail_text(detail: Any, fallback: str) -> str:
+    if isinstance(detail, str) and detail.strip():
+        text = detail.strip()
+    elif isinstance(detail, dict) and isinstance(detail.get("message"), str):
+        text = detail["message"]
+    elif isinstance(detail, list) and detail:
+        # FastAPI's validation errors: [{"loc": [...], "msg": "..."}]
+        parts = []
+        for item in detail[:3]:
+            if isinstance(item, dict):
+                loc = ".".join(str(p) for p in item.get("loc", []) if p != "body")
+                parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+        text = "; ".join(p for p in parts if p) or fallback
+    else:
+        text = fallback
+    return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 1] + "…"
+
+
+def raise_for_status(response: httpx.Response, *, what: str = "That item") -> None:
+    """Raise the typed error for a non-2xx answer; return quietly on 2xx."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    detail = _detail(response)
+    if status == 401:
+        raise NotSignedIn()
+    if status == 403:
+        raise Forbidden(_detail_text(detail, "your role may not do this."))
+    if status == 404:
+        raise NotFound(what)
+    if status == 409:
+        if isinstance(detail, dict) and ("claimed_by" in detail or "claimed_by_name" in detail):
+            raise _already_claimed(detail)
+        raise Conflict(_detail_text(detail, "someone changed this at the same time."))
+    if status in (400, 422):
+        raise Invalid(_detail_text(detail, "it did not accept what we sent."), status=status)
+    if status == 429:
+        raise RateLimited(_retry_after(response.headers.get("retry-after")))
+    if status >= 500:
+        raise ServerError(status)
+    if 300 <= status < 400:
+        target = response.headers.get("location", "somewhere else")
+        raise BadResponse(
+            f"The server redirected to {target[:200]}; check the server address "
+            "(rf-tui does not follow redirects with your sign-in).",
+            status=status,
+        )
+    raise ApiError(f"Unexpected answer from the server (HTTP {status}).", status=status)
+
+
+def _already_claimed(detail: dict[str, Any]) -> AlreadyClaimed:
+    from datetime import datetime
+
+    raw_at = detail.get("claimed_at")
+    at: datetime | None = None
+    if isinstance(raw_at, str):
+        try:
+            at = datetime.fromisoformat(raw_at.replace("Z", "+00:00"))
+        except ValueError:
+            at = None
+    by = detail.get("claimed_by")
+    name = detail.get("claimed_by_name")
+    return AlreadyClaimed(
+        str(by) if by is not None else None,
+        str(name) if name is not None else None,
+        at,
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # An HTTP-date: rare enough that "later" is good enough.
+
+
+def _parse(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first.get("loc", ())) or "the answer"
+        raise BadResponse(
+            f"The server's answer did not have the expected shape ({loc}: {first.get('msg')})."
+        ) from None
+
+
+def _parse_list(model: type[M], data: Any) -> list[M]:
+    if not isinstance(data, list):
+        raise BadResponse("The server's answer was not a list, as expected.")
+    return [_parse(model, item) for item in data]

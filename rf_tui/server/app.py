@@ -1,0 +1,164 @@
+"""The HTTP face of the reference server: contract.md's endpoint table."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from rf_tui import __version__
+from rf_tui.server import schemas as s
+from rf_tui.server.bus import CLOSED, Bus
+from rf_tui.server.db import Row
+from rf_tui.server.service import Backend, Refused
+
+
+async def sse_frames(bus: Bus, account_id: str, keepalive: float) -> AsyncIterator[str]:
+    """``ready`` first, then each event; a comment after ``keepalive`` s of silence."""
+    # Subscribe inside the generator, before `ready`: a client that backfills
+    # when it sees `ready` cannot miss an arrival, and a client that leaves
+    # before the body starts leaves no subscription behind.
+    queue = bus.subscribe(account_id)
+    try:
+        yield f"event: ready\ndata: {json.dumps({'account_id': account_id})}\n\n"
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=keepalive)
+            except asyncio.TimeoutError:
+                yield ": keepalive\n\n"
+                continue
+            if event is CLOSED:
+                return
+            yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+    finally:
+        bus.unsubscribe(account_id, queue)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _backend(request: Request) -> Backend:
+    backend: Backend = request.app.state.backend
+    return backend
+
+
+async def _current_user(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Row:
+    return _backend(request).user_for_token(creds.credentials if creds else None)
+
+
+Api = Annotated[Backend, Depends(_backend)]
+User = Annotated[Row, Depends(_current_user)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Role or account not allowed"},
+    404: {"description": "Not found in this account"},
+}
+api = APIRouter(prefix="/api/v1")
+
+
+@api.post("/auth/login", response_model=s.LoginOut, responses={401: ERRORS[401]})
+async def login(body: s.LoginIn, backend: Api) -> dict[str, Any]:
+    return backend.login(body.email, body.password)
+
+
+@api.get("/users/me", response_model=s.MeOut, responses=ERRORS)
+async def me(user: User, backend: Api) -> dict[str, Any]:
+    return backend.me(user)
+
+
+@api.post("/ai-sessions", status_code=201, response_model=s.SessionOut, responses=ERRORS)
+async def create_session(body: s.SessionIn, user: User, backend: Api) -> dict[str, Any]:
+    return backend.create_session(user, body.model_dump(exclude_none=True))
+
+
+# Declared before /ai-sessions/{session_id} so "queue" is not taken for an id.
+@api.get("/ai-sessions/queue", response_model=list[s.HandoffOut], responses=ERRORS)
+async def queue(user: User, backend: Api) -> list[dict[str, Any]]:
+    return backend.queue(user)
+
+
+@api.get(
+    "/ai-sessions/escalations/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}, **ERRORS},
+)
+async def stream(user: User, backend: Api) -> StreamingResponse:
+    account = backend.require_engineer(user)
+    return StreamingResponse(
+        sse_frames(backend.bus, account, backend.config.keepalive_seconds),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@api.get("/ai-sessions/{session_id}", response_model=s.SessionOut, responses=ERRORS)
+async def get_session(session_id: str, user: User, backend: Api) -> dict[str, Any]:
+    return backend.get_session(user, session_id)
+
+
+@api.post(
+    "/ai-sessions/{session_id}/handoff",
+    status_code=201,
+    response_model=s.HandoffOut,
+    responses=ERRORS,
+)
+async def hand_off(session_id: str, body: s.HandoffIn, user: User, backend: Api) -> dict[str, Any]:
+    return backend.create_handoff(user, session_id, body.model_dump())
+
+
+@api.get(
+    "/ai-sessions/{session_id}/handoffs",
+    response_model=list[s.HandoffOut],
+    responses=ERRORS,
+)
+async def handoffs(session_id: str, user: User, backend: Api) -> list[dict[str, Any]]:
+    return backend.list_handoffs(user, session_id)
+
+
+@api.post(
+    "/ai-sessions/{session_id}/handoffs/{handoff_id}/claim",
+    response_model=s.HandoffOut,
+    responses={**ERRORS, 409: {"description": "Claimed by someone else first"}},
+)
+async def claim(session_id: str, handoff_id: str, user: User, backend: Api) -> dict[str, Any]:
+    return backend.claim(user, session_id, handoff_id)
+
+
+@api.post("/ai-sessions/{session_id}/chat", response_model=s.ChatOut, responses=ERRORS)
+async def chat(session_id: str, body: s.ChatIn, user: User, backend: Api) -> dict[str, Any]:
+    return backend.chat(user, session_id, body.message)
+
+
+@api.get("/analytics/flowpilot/escalations", response_model=s.MetricsOut, responses=ERRORS)
+async def metrics(
+    user: User,
+    backend: Api,
+    period: Annotated[str, Query(pattern="^(7d|30d|90d)$")] = "30d",
+) -> dict[str, Any]:
+    return backend.metrics(user, period)
+
+
+async def _refused(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refused)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
+
+
+def create_app(backend: Backend) -> FastAPI:
+    app = FastAPI(
+        title="ResolutionFlow reference server (rf-tui)",
+        version=__version__,
+        description="contract.md implemented over SQLite, for demos and tests.",
+    )
+    app.state.backend = backend
+    app.add_exception_handler(Refused, _refused)
+    app.include_router(api)
+    return app

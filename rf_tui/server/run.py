@@ -1,0 +1,137 @@
+"""Running the reference server: in the foreground (``rf-tui serve``) or in a thread."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Generator
+
+import uvicorn
+
+from rf_tui.server.app import create_app
+from rf_tui.server.config import ServerConfig
+from rf_tui.server.service import Backend
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn that ends open event streams on shutdown and reports its address."""
+
+    def __init__(
+        self, config: uvicorn.Config, backend: Backend, on_ready: Callable[[str], None] | None
+    ) -> None:
+        super().__init__(config)
+        self.backend = backend
+        self.on_ready = on_ready
+        self.url = ""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            shown = f"[{host}]" if ":" in host else host
+            self.url = f"http://{shown}:{port}"
+            if self.on_ready is not None:
+                self.on_ready(self.url)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # uvicorn waits for open responses to finish; an event stream never
+        # does, so end the streams first.
+        await self.backend.aclose()
+        await super().shutdown(sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # Unlike uvicorn's own, do not re-raise the signal after shutting down:
+        # Ctrl-C and SIGTERM are the normal way to stop, and exit 0.
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {
+            sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _uvicorn_config(backend: Backend, host: str, port: int, access_log: bool) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(backend),
+        host=host,
+        port=port,
+        access_log=access_log,
+        log_level="info" if access_log else "warning",
+        lifespan="off",
+        timeout_graceful_shutdown=3,
+    )
+
+
+def serve(
+    config: ServerConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    backend: Backend | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Run in the foreground until Ctrl-C or SIGTERM."""
+    backend = backend or Backend(config)
+    server = _Uvicorn(_uvicorn_config(backend, host, port, access_log=True), backend, on_ready)
+    server.run()
+
+
+class ThreadedServer:
+    """The reference server on a loopback port, in a background thread.
+
+    For tests, benchmarks and ``rf-tui demo``: ``with ThreadedServer(cfg) as srv:``
+    then talk HTTP to ``srv.url``.
+    """
+
+    def __init__(
+        self,
+        config: ServerConfig | None = None,
+        *,
+        backend: Backend | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.config = config or ServerConfig()
+        self.backend = backend or Backend(self.config)
+        self._server = _Uvicorn(
+            _uvicorn_config(self.backend, host, port, access_log=False),
+            self.backend,
+            lambda _url: self._ready.set(),
+        )
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._server.run, name="rf-tui-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def start(self, timeout: float = 10.0) -> ThreadedServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._ready.wait(0.05):
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("The reference server did not start (is the port taken?).")
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
