@@ -70,11 +70,15 @@ class Running:
             await client.aclose()
 
 
-def start_server(config: ServerConfig | None = None, *, port: int = 0) -> Running:
+def start_server(
+    config: ServerConfig | None = None, *, port: int = 0, seed: DemoSeed | None = None
+) -> Running:
+    """Start a server; seed it with the demo data unless ``seed`` says it already is."""
     config = config or ServerConfig()
     config.password_cost = TEST_PASSWORD_COST
     server = ThreadedServer(config, port=port)
-    seed = seed_demo(server.backend.store, now=config.clock(), password_cost=config.password_cost)
+    if seed is None:
+        seed = seed_demo(server.backend.store, now=config.clock(), password_cost=TEST_PASSWORD_COST)
     server.start()
     clock = config.clock if isinstance(config.clock, FakeClock) else None
     return Running(server, seed, clock)

@@ -136,6 +136,7 @@ class EscalationStream:
         client: Client,
         *,
         heartbeat: float = 25.0,
+        read_timeout: float | None = None,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         max_attempts: int | None = None,
@@ -144,7 +145,8 @@ class EscalationStream:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.client = client
-        self.heartbeat = heartbeat
+        # More than two heartbeats of silence means the link is dead.
+        self.read_timeout = read_timeout if read_timeout is not None else heartbeat * 2 + 5.0
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.max_attempts = max_attempts
@@ -156,8 +158,7 @@ class EscalationStream:
         self.connects = 0
 
     def _timeout(self) -> httpx.Timeout:
-        # More than two heartbeats of silence means the link is dead.
-        return httpx.Timeout(connect=5.0, read=self.heartbeat * 2 + 5.0, write=5.0, pool=5.0)
+        return httpx.Timeout(connect=5.0, read=self.read_timeout, write=5.0, pool=5.0)
 
     async def items(self) -> AsyncIterator[StreamItem]:
         failures = 0
@@ -179,12 +180,12 @@ class EscalationStream:
                 return
             except ApiError as exc:
                 reason = exc.message
-            except httpx.HTTPError as exc:
-                reason = self.client.transport_error(exc).message
-            except SSEError:
+            except SSEError:  # before httpx.HTTPError, of which it is a subclass
                 reason = (
                     "The server's answer is not an event stream. Is this a ResolutionFlow server?"
                 )
+            except httpx.HTTPError as exc:
+                reason = self.client.transport_error(exc).message
             # A link that stayed up a while earns a fresh backoff; one that drops
             # right after connecting keeps backing off (a server that closes
             # every 100 ms must not be hammered).

@@ -1,0 +1,155 @@
+"""Every failure the client meets becomes a typed error with a plain sentence."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import httpx
+import pytest
+
+from rf_tui.api.client import Client
+from rf_tui.api.errors import (
+    AlreadyClaimed,
+    ApiError,
+    BadResponse,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    NotSignedIn,
+    RateLimited,
+    ServerError,
+    Unreachable,
+)
+from tests.canned import Canned, response
+from tests.helpers import VIC, Running
+
+QUEUE = "/api/v1/ai-sessions/queue"
+CLAIM = "/api/v1/ai-sessions/s1/handoffs/h1/claim"
+
+CASES = [
+    pytest.param(response(401, '{"detail": "Token expired"}'), NotSignedIn, id="401"),
+    pytest.param(response(403, '{"detail": "Engineers only"}'), Forbidden, id="403"),
+    pytest.param(response(404, '{"detail": "Not found"}'), NotFound, id="404"),
+    pytest.param(response(409, '{"detail": "Busy"}'), Conflict, id="409-plain"),
+    pytest.param(response(422, '{"detail": [{"loc": ["query", "period"], "msg": "bad"}]}'), Invalid, id="422"),
+    pytest.param(response(400, '{"detail": "Bad request"}'), Invalid, id="400"),
+    pytest.param(response(429, "{}", headers={"retry-after": "7"}), RateLimited, id="429"),
+    pytest.param(response(500, '{"detail": "boom"}'), ServerError, id="500"),
+    pytest.param(response(502, "<html><h1>Bad Gateway</h1></html>", content_type="text/html"), ServerError, id="502-html"),
+    pytest.param(response(503, b""), ServerError, id="503-empty"),
+    pytest.param(response(504, b"upstream timed out", content_type="text/plain"), ServerError, id="504"),
+    pytest.param(response(200, b'[{"id": "x", '), BadResponse, id="truncated-json"),
+    pytest.param(response(200, b""), BadResponse, id="empty-200"),
+    pytest.param(response(200, b'{"not": "a list"}'), BadResponse, id="not-a-list"),
+    pytest.param(response(200, b'[{"id": 1}]'), BadResponse, id="wrong-shape"),
+    pytest.param(response(200, b"<html>login page</html>", content_type="text/html"), BadResponse, id="html-200"),
+    pytest.param(response(302, b"", headers={"location": "https://elsewhere.example/"}), BadResponse, id="redirect"),
+    pytest.param(response(418, b"{}"), ApiError, id="418"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "error"), CASES)
+async def test_http_failures_are_typed(raw: bytes, error: type[ApiError]) -> None:
+    async with Canned({QUEUE: raw}) as server, Client(server.url, token="t0k3n") as client:
+        with pytest.raises(ApiError) as err:
+            await client.queue()
+    assert type(err.value) is error
+    assert err.value.message and err.value.message[0].isupper()
+    assert "httpx" not in err.value.message and "Traceback" not in err.value.message
+
+
+async def test_forbidden_keeps_the_servers_detail() -> None:
+    raw = response(403, '{"detail": "Claiming needs an engineer or admin role."}')
+    async with Canned({QUEUE: raw}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(Forbidden) as err:
+            await client.queue()
+    assert err.value.detail == "Claiming needs an engineer or admin role."
+
+
+async def test_rate_limit_carries_retry_after() -> None:
+    raw = response(429, "{}", headers={"retry-after": "7"})
+    async with Canned({QUEUE: raw}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(RateLimited) as err:
+            await client.queue()
+    assert err.value.retry_after == 7.0
+    assert "7 s" in err.value.message
+
+
+async def test_409_with_structured_detail_is_already_claimed() -> None:
+    raw = response(
+        409,
+        '{"detail": {"message": "Already claimed", "claimed_by": "u-1",'
+        ' "claimed_by_name": "Alex", "claimed_at": "2026-11-23T12:00:02Z"}}',
+    )
+    async with Canned({CLAIM: raw}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(AlreadyClaimed) as err:
+            await client.claim("s1", "h1")
+    assert (err.value.claimed_by, err.value.claimed_by_name) == ("u-1", "Alex")
+    assert err.value.claimed_at is not None and err.value.claimed_at.second == 2
+
+
+async def test_a_redirect_is_not_followed_and_the_token_goes_nowhere() -> None:
+    async with Canned() as elsewhere:
+        raw = response(307, b"", headers={"location": elsewhere.url + QUEUE})
+        async with Canned({QUEUE: raw}) as server, Client(server.url, token="s3cr3t") as client:
+            with pytest.raises(BadResponse) as err:
+                await client.queue()
+    assert elsewhere.requests == []
+    assert "redirected" in err.value.message
+
+
+async def test_unreachable_server() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with Client(f"http://127.0.0.1:{port}", token="t") as client:
+        with pytest.raises(Unreachable) as err:
+            await client.queue()
+    assert (
+        err.value.message == f"Cannot reach the server at http://127.0.0.1:{port}. Is it running?"
+    )
+
+
+async def test_a_server_that_never_answers_times_out() -> None:
+    async def silent(_: asyncio.StreamWriter) -> None:
+        await asyncio.Event().wait()
+
+    async with (
+        Canned({QUEUE: silent}) as server,
+        Client(server.url, token="t", timeout=httpx.Timeout(0.2)) as client,
+    ):
+        with pytest.raises(Unreachable) as err:
+            await client.queue()
+    assert "did not answer in time" in err.value.message
+
+
+async def test_a_connection_cut_mid_body_is_unreachable() -> None:
+    async def cut(writer: asyncio.StreamWriter) -> None:
+        writer.write(response(200, b'[{"id": "x"}]' * 10)[:-40])
+        await writer.drain()
+
+    async with Canned({QUEUE: cut}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(Unreachable) as err:
+            await client.queue()
+    assert "broke" in err.value.message
+
+
+async def test_reference_server_errors_are_typed(rf: Running) -> None:
+    vic = await rf.client(VIC)
+    with pytest.raises(Forbidden):
+        await vic.queue()
+    stranger = await rf.client()
+    with pytest.raises(NotSignedIn):
+        await stranger.queue()
+    with pytest.raises(Invalid):
+        await (await rf.client("dana@northwind.example")).metrics("1d")
+
+
+async def test_repr_never_shows_the_token() -> None:
+    client = Client("http://127.0.0.1:9", token="super-secret-token")
+    try:
+        assert "super-secret-token" not in repr(client)
+    finally:
+        await client.aclose()

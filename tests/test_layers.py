@@ -1,0 +1,53 @@
+"""Layering, checked mechanically: a fresh interpreter, and the import statements."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "rf_tui"
+
+
+def _modules_after(imports: str) -> set[str]:
+    code = f"import sys; {imports}; print('\\n'.join(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(out.stdout.split())
+
+
+def _imported_roots(folder: Path) -> set[str]:
+    roots = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                roots |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                roots.add(node.module)
+    return roots
+
+
+def test_api_layer_does_not_load_textual() -> None:
+    loaded = _modules_after(
+        "import rf_tui.api.models, rf_tui.api.client, rf_tui.api.stream, rf_tui.api.errors"
+    )
+    assert "rf_tui.api.stream" in loaded  # the probe really imported the layer
+    assert not {m for m in loaded if m.split(".")[0] == "textual"}
+
+
+def test_api_layer_imports_neither_textual_nor_rich() -> None:
+    # httpx itself loads rich when its optional CLI extras are installed, so
+    # sys.modules cannot tell; the layer's own imports can.
+    roots = _imported_roots(PACKAGE / "api")
+    assert "httpx" in roots
+    assert not {r for r in roots if r.split(".")[0] in {"textual", "rich"}}
+    assert not {r for r in roots if r.startswith(("rf_tui.ui", "rf_tui.server"))}
+
+
+def test_server_never_imports_the_ui() -> None:
+    loaded = _modules_after("import rf_tui.server.run, rf_tui.server.seed")
+    assert "rf_tui.server.app" in loaded
+    assert not {m for m in loaded if m.startswith("rf_tui.ui") or m.split(".")[0] == "textual"}
+    assert not {r for r in _imported_roots(PACKAGE / "server") if r.startswith("rf_tui.ui")}
