@@ -91,20 +91,20 @@ VIC = "vic@northwind.example"
 EVE = "eve@contoso.example"
 
 
-def add_team(running: Running, name: str, *people: tuple[str, str], team: str | None = None) -> str:
-    """A new account with users (email, role) whose password is the demo one."""
+def add_team(running: Running, name: str, *people: tuple[str, ...]) -> str:
+    """A new account with users ``(email, role[, team_id])``; the demo password."""
     from rf_tui.server.auth import hash_password
 
     store = running.backend.store
     account = store.add_account(name)
     hashed = hash_password(DEMO_PASSWORD, cost=TEST_PASSWORD_COST)
-    for email, role in people:
+    for email, role, *team in people:
         store.add_user(
             account_id=account,
             email=email,
             name=email.split("@")[0].title(),
             role=role,
             password_hash=hashed,
-            team_id=team,
+            team_id=team[0] if team else None,
         )
     return account
