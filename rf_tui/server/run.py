@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Generator
+from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from rf_tui.server.app import create_app
 from rf_tui.server.config import ServerConfig
@@ -59,9 +62,19 @@ class _Uvicorn(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+def _log_config() -> dict[str, Any]:
+    # uvicorn sends request logs to stdout; ours go to stderr, so stdout carries
+    # only the one "listening on" line a script waits for (and a reader that
+    # stops reading stdout after it can never block the server).
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    return config
+
+
 def _uvicorn_config(backend: Backend, host: str, port: int, access_log: bool) -> uvicorn.Config:
     return uvicorn.Config(
         create_app(backend),
+        log_config=_log_config(),
         host=host,
         port=port,
         access_log=access_log,

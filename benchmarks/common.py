@@ -1,0 +1,107 @@
+"""Shared pieces of the benchmarks: percentiles, the machine, a served reference server."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rf_tui.server.auth import hash_password
+from rf_tui.server.db import Store
+from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
+
+BENCH_SECRET = "benchmark-secret-not-for-production-use-0123456789"
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (no interpolation): an observed value."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+def dist_ms(values_s: Sequence[float]) -> str:
+    p = [percentile(values_s, q) * 1000 for q in (50, 95, 99)]
+    return f"{p[0]:.1f} / {p[1]:.1f} / {p[2]:.1f} ms"
+
+
+@dataclass
+class Figure:
+    name: str
+    value: str
+    target: str = ""
+    command: str = ""
+    note: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+
+
+def machine() -> dict[str, str]:
+    import textual
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit or "unknown",
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "textual": textual.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def prepare_db(path: Path, *, extra_seniors: int = 0) -> None:
+    """A demo-seeded database file, plus ``extra_seniors`` engineers at Northwind."""
+    store = Store(str(path))
+    seed = seed_demo(store, now=datetime.now(timezone.utc), password_cost=8)
+    hashed = hash_password(DEMO_PASSWORD, cost=8)
+    for i in range(extra_seniors):
+        store.add_user(
+            account_id=seed.accounts["northwind"],
+            email=f"senior{i:03d}@northwind.example",
+            name=f"Senior {i:03d}",
+            role="engineer",
+            password_hash=hashed,
+        )
+    store.close()
+
+
+@contextmanager
+def served(db: Path) -> Iterator[str]:
+    """`rf-tui serve` in its own process (its own GIL), as users run it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rf_tui", "serve", "--db", str(db), "--port", "0",
+         "--secret", BENCH_SECRET, "--assessment-delay", "0.5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    url = ""
+    for line in proc.stdout:
+        if line.startswith("rf-tui server listening on "):
+            url = line.split()[-1]
+            break
+    if not url:
+        proc.kill()
+        raise RuntimeError("the reference server did not start")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        proc.stdout.close()
