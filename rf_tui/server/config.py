@@ -26,6 +26,9 @@ class ServerConfig:
     assessment_delay: float = 1.0
     #: ...unless that is longer than this: then it stays null (the timeout path).
     assessment_timeout: float = 5.0
+    #: Publish handoff_claimed. The real backend may not (contract.md), and the
+    #: demo turns it off so a rival's claim is met as a 409, as in real life.
+    announce_claims: bool = True
     #: scrypt cost as log2(N); 14 is the usual interactive figure.
     password_cost: int = 14
     #: Domain timestamps (created_at, claimed_at, steps) come from here, so

@@ -259,6 +259,7 @@ class Backend:
         assert row is not None
         if won:
             self.store.set_session_status(session_id, "active", only_if="escalated")
+        if won and self.config.announce_claims:
             self.bus.publish(
                 account,
                 {
@@ -270,7 +271,7 @@ class Backend:
                     "claimed_at": row["claimed_at"],
                 },
             )
-        elif row["claimed_by"] != user["id"]:
+        if not won and row["claimed_by"] != user["id"]:
             raise Refused(
                 409,
                 {

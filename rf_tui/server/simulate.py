@@ -1,0 +1,83 @@
+"""The demo's other people: a junior who escalates and a rival senior who claims.
+
+Each is a separate HTTP client of the reference server, as real colleagues
+would be. Everything they do is drawn from a seeded RNG: the same seed tells
+the same story, take after take.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass, field
+
+from rf_tui.api.client import Client
+from rf_tui.api.errors import ApiError
+from rf_tui.server.scenarios import SCENARIOS
+from rf_tui.server.seed import DEMO_PASSWORD
+
+JUNIOR = "sam@northwind.example"
+RIVAL = "alex@northwind.example"
+SITES = ("Leeds office", "head office", "the warehouse", "remote staff", "the clinic", "finance")
+
+
+@dataclass
+class Story:
+    server: str
+    seed: int = 7
+    pace: float = 8.0
+    rival: bool = True
+    #: Share of arrivals the rival grabs first.
+    rival_share: float = 0.4
+    escalated: list[str] = field(default_factory=list)
+    rival_claims: list[str] = field(default_factory=list)
+
+    def plan(self, count: int) -> list[tuple[int, str, float, bool, float]]:
+        """The first ``count`` beats: (scenario, site, wait before, rival claims?, rival delay)."""
+        rng = random.Random(self.seed)  # noqa: S311 - a repeatable story, not a secret
+        order = list(range(len(SCENARIOS)))
+        beats = []
+        for i in range(count):
+            if i % len(order) == 0:
+                rng.shuffle(order)
+            wait = self.pace * rng.uniform(0.75, 1.25)
+            grab = self.rival and rng.random() < self.rival_share
+            beats.append((order[i % len(order)], rng.choice(SITES), wait, grab, rng.uniform(3, 6)))
+        return beats
+
+    async def run(self, count: int = 10_000) -> None:
+        async with Client(self.server) as junior, Client(self.server) as rival:
+            await junior.login(JUNIOR, DEMO_PASSWORD)
+            await rival.login(RIVAL, DEMO_PASSWORD)
+            grabs: set[asyncio.Task[None]] = set()
+            for index, site, wait, grab, delay in self.plan(count):
+                await asyncio.sleep(wait)
+                try:
+                    sid, hid = await self._escalate(junior, index, site)
+                except ApiError:
+                    continue  # the demo carries on; the next beat tries again
+                if grab:
+                    task = asyncio.create_task(self._grab(rival, sid, hid, delay))
+                    grabs.add(task)
+                    task.add_done_callback(grabs.discard)
+
+    async def _escalate(self, junior: Client, index: int, site: str) -> tuple[str, str]:
+        scenario = SCENARIOS[index]
+        session = await junior.create_session(
+            f"{scenario.summary} ({site})",
+            escalation_package=scenario.package(),
+            conversation_messages=scenario.messages(),
+        )
+        handoff = await junior.hand_off(
+            session.id, priority=scenario.priority, engineer_notes=scenario.notes
+        )
+        self.escalated.append(handoff.id)
+        return session.id, handoff.id
+
+    async def _grab(self, rival: Client, session_id: str, handoff_id: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await rival.claim(session_id, handoff_id)
+        except ApiError:
+            return  # someone (the person demoing) was faster
+        self.rival_claims.append(handoff_id)

@@ -1,0 +1,1 @@
+"""Pure state of the client: no UI, no network. Values in, values out."""

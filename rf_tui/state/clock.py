@@ -1,0 +1,49 @@
+"""Time as the UI shows it, with the clock injected so tests can fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def age(seconds: float) -> str:
+    """ "now", "45s", "2m", "1h", "3d": short enough for a narrow column."""
+    if seconds < 10:
+        return "now"
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+def ago(then: datetime | None, now: datetime) -> str:
+    """ "2s ago", "just now", "3m ago" for a toast; empty when unknown."""
+    if then is None:
+        return ""
+    seconds = (now - then).total_seconds()
+    if seconds < 1:
+        return "just now"
+    if seconds < 60:
+        return f"{int(seconds)}s ago"
+    return f"{age(seconds)} ago"
+
+
+def duration(seconds: float | None) -> str:
+    """ "1m 22s", "45s", "2h 05m" for the metric; an em dash when unknown."""
+    if seconds is None:
+        return "—"
+    s = round(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    return f"{s // 3600}h {(s % 3600) // 60:02d}m"

@@ -1,0 +1,96 @@
+"""Making text from other people safe to show in a terminal.
+
+Textual does not strip escape sequences (see shared/textual-notes.md): a note
+holding ``ESC ] 2 ; …`` would retitle the senior's terminal, and ``ESC [ 2 J``
+would clear it. Every string that came over the network passes through
+``sanitize`` before any widget sees it. Pure functions, no UI imports.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+REPLACEMENT = "\ufffd"
+
+# Bidirectional controls that can make text display in a different order than
+# it is stored ("Trojan Source"): embeddings, overrides, isolates and marks.
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def _control_picture(code: int) -> str:
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟ (ESC shows as ␛)
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return REPLACEMENT  # C1 controls have no pictures
+
+
+_TABLE: dict[int, str] = {code: _control_picture(code) for code in range(0x20)}
+_TABLE.update({0x7F: "\u2421"})
+_TABLE.update({code: REPLACEMENT for code in range(0x80, 0xA0)})
+_TABLE.update({ord(ch): REPLACEMENT for ch in _BIDI})
+# Line breaks and tabs are text, not control, in multi-line panels.
+_MULTILINE = dict(_TABLE)
+_MULTILINE.update({ord("\n"): "\n", ord("\t"): "    "})
+_MULTILINE.update({0x2028: "\n", 0x2029: "\n"})
+
+_SPACES = re.compile(r"\s+")
+
+
+def sanitize(text: str | None, *, multiline: bool = False) -> str:
+    """``text`` with every control character made visible and inert.
+
+    C0/C1 controls, DEL and bidi controls become a visible placeholder, so the
+    reader sees that something was there. With ``multiline`` newlines and tabs
+    survive; CR-LF and lone CR become newlines.
+    """
+    if not text:
+        return ""
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.translate(_MULTILINE)
+    return text.translate(_TABLE)
+
+
+def was_sanitized(text: str | None) -> bool:
+    """True if ``sanitize`` would change anything beyond line breaks."""
+    return bool(text) and sanitize(text, multiline=True) != (text or "").replace(
+        "\r\n", "\n"
+    ).replace("\r", "\n").replace("\t", "    ")
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """Sanitised, whitespace collapsed to single spaces, and cut to ``limit`` cells."""
+    flat = _SPACES.sub(" ", (text or "").replace("\r", " ")).strip()
+    flat = sanitize(flat)
+    if limit is not None and cell_len(flat) > limit:
+        return truncate(flat, limit)
+    return flat
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells taken by ``text`` (wide CJK and emoji take two)."""
+    return sum(_char_cells(ch) for ch in text)
+
+
+def _char_cells(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut to at most ``limit`` cells, ending with an ellipsis when cut."""
+    if limit <= 0:
+        return ""
+    if cell_len(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        width = _char_cells(ch)
+        if used + width > limit - 1:
+            break
+        out.append(ch)
+        used += width
+    return "".join(out) + "…"

@@ -1,0 +1,1 @@
+"""The Textual UI. The only layer that imports Textual."""

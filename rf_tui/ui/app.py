@@ -1,0 +1,414 @@
+"""The rf-tui application: owns the state, the one link to the server, and the screens."""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import events, on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from rf_tui.api.client import Client
+from rf_tui.api.models import EscalationMetrics, Handoff, Me, QueueEntry
+from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnecting, SignedOut
+from rf_tui.config import Settings, seen_path
+from rf_tui.state.clock import Clock, age, ago, system_clock
+from rf_tui.state.queue import Change, QueueState, Sort
+from rf_tui.state.unread import SeenSet
+from rf_tui.text import one_line
+from rf_tui.ui import messages as m
+from rf_tui.ui import render
+from rf_tui.ui.link import Link
+from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
+from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.screens.help import HelpScreen
+from rf_tui.ui.screens.queue import QueueScreen
+from rf_tui.ui.terminal import TerminalTitle
+
+HIGHLIGHT_SECONDS = 1.5
+NEW_MARKER_SECONDS = 60.0
+WINNER_SHOWN_SECONDS = 1.0
+
+
+class RfApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "rf-tui"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: Client,
+        *,
+        clock: Clock = system_clock,
+        stream: EscalationStream | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.client = client
+        self.clock = clock
+        self.queue = QueueState()
+        self.seen = SeenSet(None)
+        self.sort = Sort.NEWEST
+        self.filter_text = ""
+        self.me: Me | None = None
+        self.metrics: EscalationMetrics | None = None
+        self.state: ConnectionState | None = None
+        self.drafts: dict[str, str] = {}
+        self.claimed_here: dict[str, Handoff] = {}
+        self._retry_at = 0.0
+        self._last_backfill = 0.0
+        self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
+        self._signed_out_told = False
+        self.title_badge = TerminalTitle(self)
+        self.link = Link(client, self.post_message, on_backfill=self.refetch, stream=stream)
+        #: Always there; it draws only while mounted, from the state above.
+        self.queue_screen = QueueScreen()
+        if settings.reduced_motion:
+            self.animation_level = "none"
+
+    # ── Lifecycle ────────────────────────────────────────────────────────────
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.queue_screen
+
+    def on_mount(self) -> None:
+        self.title_badge.start()
+        self.run_worker(self.link.follow(), name="stream", group="stream", exclusive=True,
+                        exit_on_error=False)  # fmt: skip
+        self.set_interval(1.0, self._tick)
+
+    def on_unmount(self) -> None:
+        self.title_badge.stop()
+
+    @property
+    def reduced_motion(self) -> bool:
+        return self.animation_level == "none"
+
+    def _handoff_screens(self, handoff_id: str | None = None) -> Iterable[HandoffScreen]:
+        for screen in self.screen_stack:
+            if isinstance(screen, HandoffScreen) and handoff_id in (None, screen.handoff.id):
+                yield screen
+
+    def refetch(self) -> None:
+        """Refetch the queue; a newer request replaces one still in flight."""
+        self._last_backfill = time.monotonic()
+        self.run_worker(self.link.backfill(self.queue.generation), group="backfill",
+                        exclusive=True, exit_on_error=False)  # fmt: skip
+
+    def _tick(self) -> None:
+        if not self.queue_screen.ready:
+            return
+        now = time.monotonic()
+        for handoff_id, arrived in list(self._fresh.items()):
+            age_s = now - arrived
+            if HIGHLIGHT_SECONDS <= age_s < HIGHLIGHT_SECONDS + 1.0 and not self.reduced_motion:
+                self.queue_screen.restyle(handoff_id)
+            if age_s >= NEW_MARKER_SECONDS:
+                del self._fresh[handoff_id]
+        fresh = self._new_markers()
+        self.queue_screen.table.tick_ages(self.visible_entries(), self.clock(), fresh)
+        if isinstance(self.state, Reconnecting):
+            self.queue_screen.refresh_header()
+        if (
+            isinstance(self.state, Live)
+            and now - self._last_backfill >= self.settings.reconcile_every
+        ):
+            self.refetch()
+
+    # ── What the screens ask of the app ─────────────────────────────────────
+
+    def visible_entries(self) -> list[QueueEntry]:
+        return self.queue.ordered(self.sort, self.filter_text)
+
+    def unread_ids(self) -> set[str]:
+        return self.seen.unread(self.queue.ids())
+
+    def _new_markers(self) -> set[str]:
+        return set(self._fresh) if self.reduced_motion else set()
+
+    def age_text(self, entry: QueueEntry) -> str:
+        if entry.id in self._new_markers():
+            return "new"
+        return age((self.clock() - entry.created_at).total_seconds())
+
+    def is_highlighted(self, handoff_id: str) -> bool:
+        arrived = self._fresh.get(handoff_id)
+        return (
+            not self.reduced_motion
+            and arrived is not None
+            and time.monotonic() - arrived < HIGHLIGHT_SECONDS
+        )
+
+    def link_text(self) -> Text:
+        wait = self._retry_at - time.monotonic() if isinstance(self.state, Reconnecting) else None
+        return render.link_state(self.state, wait)
+
+    def mark_seen(self, handoff_id: str) -> None:
+        if self.seen.mark(handoff_id):
+            self.queue_screen.restyle(handoff_id)
+        self._warn_storage()
+
+    def _warn_storage(self) -> None:
+        if self.seen.problem:
+            self.notify(self.seen.problem, title="Unread markers", severity="warning", markup=False)
+            self.seen.problem = None  # say it once
+
+    # ── From the network ─────────────────────────────────────────────────────
+
+    def on_connection_changed(self, message: m.ConnectionChanged) -> None:
+        self.state = message.state
+        if isinstance(message.state, Reconnecting):
+            self._retry_at = time.monotonic() + message.state.next_try_in
+        if isinstance(message.state, SignedOut) and not self._signed_out_told:
+            self._signed_out_told = True
+            self.notify(
+                f"{message.state.reason} Sign in again with: "
+                f"rf-tui login --server {self.settings.server} --email you@example.com",
+                title="Signed out",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        self.queue_screen.refresh_header()
+
+    def on_signed_in(self, message: m.SignedIn) -> None:
+        self.me = message.me
+        if self.settings.state_dir is not None:
+            self.seen = SeenSet(
+                seen_path(self.settings.state_dir, self.settings.server, self.me.id)
+            )
+            self._warn_storage()
+        self.queue_screen.rebuild()
+
+    def on_queue_fetched(self, message: m.QueueFetched) -> None:
+        self._apply(self.queue.reconcile(message.entries, message.since))
+
+    def on_arrived(self, message: m.Arrived) -> None:
+        change = self.queue.arrived(message.event, self.clock())
+        if not change:
+            return
+        self._fresh[message.event.handoff_id] = time.monotonic()
+        self._apply(change)
+        self.title_badge.arrival()
+        self.run_worker(self.link.details(message.event), group="details", exit_on_error=False)
+
+    def on_detailed(self, message: m.Detailed) -> None:
+        self._apply(self.queue.detailed(message.entry))
+
+    def on_claimed_elsewhere(self, message: m.ClaimedElsewhere) -> None:
+        self._apply(self.queue.gone(message.event.handoff_id))
+
+    def on_assessment_landed(self, message: m.AssessmentLanded) -> None:
+        for screen in self._handoff_screens(message.event.handoff_id):
+            self.run_worker(self.link.context(screen.handoff), group="context", exit_on_error=False)
+
+    def on_metrics_fetched(self, message: m.MetricsFetched) -> None:
+        self.metrics = message.metrics
+        self.queue_screen.refresh_metric(message.metrics)
+
+    def on_context_loaded(self, message: m.ContextLoaded) -> None:
+        for screen in self._handoff_screens(message.handoff.id):
+            screen.show_context(message.handoff, message.session, message.problem)
+
+    def _apply(self, change: Change) -> None:
+        if change:
+            self.queue_screen.apply(change)
+
+    # ── Claim, open, chat ────────────────────────────────────────────────────
+
+    @on(m.ClaimRequested)
+    def _claim_requested(self, message: m.ClaimRequested) -> None:
+        self.claim(message.handoff_id)
+
+    @on(m.OpenRequested)
+    def _open_requested(self, message: m.OpenRequested) -> None:
+        self.open(message.handoff_id)
+
+    def _entry(self, handoff_id: str) -> Handoff | None:
+        entry = self.queue.get(handoff_id)
+        if entry is not None:
+            return entry
+        return next((s.handoff for s in self._handoff_screens(handoff_id)), None)
+
+    def claim(self, handoff_id: str) -> None:
+        entry = self._entry(handoff_id)
+        if entry is None:
+            self.notify("That escalation is no longer in the queue.", markup=False)
+            return
+        self.mark_seen(handoff_id)
+        queue_entry = QueueEntry.model_validate(entry.model_dump())
+        self.run_worker(self.link.claim(queue_entry), group="claim", exit_on_error=False)
+
+    def open(self, handoff_id: str) -> None:
+        entry = self.claimed_here.get(handoff_id) or self._entry(handoff_id)
+        if entry is None:
+            self.notify("That escalation is no longer in the queue.", markup=False)
+            return
+        self.mark_seen(handoff_id)
+        self.push_screen(HandoffScreen(entry, claimed=handoff_id in self.claimed_here))
+        self.run_worker(self.link.context(entry), group="context", exit_on_error=False)
+
+    def on_claim_won(self, message: m.ClaimWon) -> None:
+        handoff = message.handoff
+        self.claimed_here[handoff.id] = handoff
+        self._apply(self.queue.gone(handoff.id))
+        screens = list(self._handoff_screens(handoff.id))
+        for screen in screens:
+            screen.became_claimed(handoff)
+        if not screens:
+            self.push_screen(HandoffScreen(handoff, claimed=True))
+            self.run_worker(self.link.context(handoff), group="context", exit_on_error=False)
+        self.notify(f"Claimed: {one_line(handoff.summary, 60)}", markup=False, timeout=3)
+
+    def on_claim_lost(self, message: m.ClaimLost) -> None:
+        when = ago(message.claimed_at, self.clock())
+        self.notify(
+            f"Already claimed by {one_line(message.winner, 40)} {when}.".replace(" .", "."),
+            title="Too late",
+            severity="warning",
+            markup=False,
+        )
+        self.queue_screen.show_winner(message.handoff_id, one_line(message.winner, 40))
+
+        def leave() -> None:
+            self._apply(self.queue.gone(message.handoff_id))
+
+        self.set_timer(WINNER_SHOWN_SECONDS, leave)
+
+    def on_claim_failed(self, message: m.ClaimFailed) -> None:
+        self.notify(message.reason, title="Cannot claim", severity="error", markup=False)
+
+    def send_chat(self, session_id: str, text: str) -> None:
+        self.run_worker(self.link.chat(session_id, text), group="chat", exit_on_error=False)
+
+    def on_chat_answered(self, message: m.ChatAnswered) -> None:
+        self.drafts.pop(message.session_id, None)
+        for screen in self._handoff_screens():
+            if screen.handoff.session_id == message.session_id:
+                screen.chat_answered(message.sent, message.reply.content)
+
+    def on_chat_failed(self, message: m.ChatFailed) -> None:
+        for screen in self._handoff_screens():
+            if screen.handoff.session_id == message.session_id:
+                screen.chat_failed(message.reason)
+
+    # ── Links ────────────────────────────────────────────────────────────────
+
+    def web_link(self, handoff: Handoff) -> str | None:
+        base = self.settings.web_url
+        return f"{base.rstrip('/')}/pilot/{handoff.session_id}?pickup=true" if base else None
+
+    def copy_link(self, handoff: Handoff) -> None:
+        link = self.web_link(handoff)
+        if link is None:
+            self.copy_to_clipboard(handoff.session_id)
+            self.notify(
+                "No web address set (--web-url), so the session id was copied instead.",
+                markup=False,
+            )
+            return
+        self.copy_to_clipboard(link)
+        self.notify(f"Copied {link}", markup=False, timeout=3)
+
+    def open_in_browser(self, handoff: Handoff) -> None:
+        link = self.web_link(handoff)
+        if link is None:
+            self.notify("No web address set: start rf-tui with --web-url.", markup=False)
+            return
+        webbrowser.open(link)
+        self.notify(f"Opened {link}", markup=False, timeout=3)
+
+    # ── Actions and commands ─────────────────────────────────────────────────
+
+    def offer_choice(self, handoff_id: str) -> None:
+        entry = self.queue.get(handoff_id)
+        if entry is None:
+            return
+        can_claim = self.me.can_claim if self.me else True
+
+        def chosen(what: str | None) -> None:
+            if what == "open":
+                self.open(handoff_id)
+            elif what == "claim":
+                self.claim(handoff_id)
+
+        self.push_screen(ChoiceScreen(entry.summary or "(fetching details…)", can_claim), chosen)
+
+    def action_reopen(self) -> None:
+        if not self.claimed_here:
+            self.notify("Nothing claimed yet in this run.", markup=False)
+            return
+        if len(self.claimed_here) == 1:
+            self.open(next(iter(self.claimed_here)))
+            return
+
+        def chosen(handoff_id: str | None) -> None:
+            if handoff_id:
+                self.open(handoff_id)
+
+        self.push_screen(ReopenScreen(list(self.claimed_here.values())), chosen)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands: list[tuple[str, str, object]] = []
+        if isinstance(screen, QueueScreen):
+            commands += [
+                ("Claim", "Claim the selected escalation", screen.action_claim),
+                ("Open", "Open the selected handoff read-only", screen.action_open),
+                ("Mark read", "Clear the unread marker", screen.action_dismiss_unread),
+                ("Filter", "Filter the queue by words or p:priority", screen.action_filter),
+                ("Sort", "Cycle newest / oldest / priority", screen.action_cycle_sort),
+            ]
+        if isinstance(screen, HandoffScreen):
+            commands += [
+                ("Claim", "Claim this escalation", screen.action_claim),
+                ("Copy link", "Copy a link to this session", screen.action_copy_link),
+                ("Open in browser", "Open the session on the web", screen.action_open_browser),
+                ("Back", "Back to the queue", screen.action_back),
+            ]
+        commands += [
+            ("Reopen", "Reopen an escalation claimed in this run", self.action_reopen),
+            ("Help", "List every key", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)  # type: ignore[arg-type]
+
+    # ── Focus and failures ───────────────────────────────────────────────────
+
+    def on_app_blur(self, _: events.AppBlur) -> None:
+        self.title_badge.blurred()
+
+    def on_app_focus(self, _: events.AppFocus) -> None:
+        self.title_badge.focused()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure ends here, told in words; the stream is restarted."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.log.error(f"worker {event.worker.name} failed: {error!r}")
+        self.notify(
+            f"Something went wrong ({type(error).__name__}); rf-tui carries on.",
+            severity="error",
+            markup=False,
+        )
+        if event.worker.group == "stream":
+            self.run_worker(self.link.follow(), name="stream", group="stream", exclusive=True,
+                            exit_on_error=False)  # fmt: skip
+
+
+def make_app(settings: Settings, client: Client, *, clock: Clock = system_clock) -> RfApp:
+    """The one factory: the CLI and the tests build the app the same way."""
+    return RfApp(settings, client, clock=clock)

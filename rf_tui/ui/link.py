@@ -1,0 +1,138 @@
+"""The one place the UI talks to the API.
+
+Each method is a coroutine the app runs as a worker; results and failures go
+back as messages (``rf_tui.ui.messages``). Widgets never call this directly:
+they post intents, the app starts the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.message import Message
+
+from rf_tui.api.client import Client
+from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotSignedIn
+from rf_tui.api.models import (
+    AssessmentReady,
+    Handoff,
+    HandoffClaimed,
+    HandoffCreated,
+    Me,
+    QueueEntry,
+)
+from rf_tui.api.stream import (
+    Backfill,
+    Connecting,
+    EscalationStream,
+    Live,
+    Offline,
+    Reconnecting,
+    SignedOut,
+)
+from rf_tui.ui import messages as m
+
+CLAIM_FORBIDDEN = "Only engineers or admins can claim escalations; your role is read-only."
+
+
+class Link:
+    def __init__(
+        self,
+        client: Client,
+        post: Callable[[Message], object],
+        *,
+        on_backfill: Callable[[], None],
+        stream: EscalationStream | None = None,
+    ) -> None:
+        self.client = client
+        self.post = post
+        self.on_backfill = on_backfill
+        self.stream = stream or EscalationStream(client)
+        self.me: Me | None = None
+
+    async def follow(self) -> None:
+        """Follow the stream for the life of the app (reconnecting inside)."""
+        async for item in self.stream.items():
+            if isinstance(item, Backfill):
+                self.on_backfill()
+            elif isinstance(item, HandoffCreated):
+                self.post(m.Arrived(item))
+            elif isinstance(item, HandoffClaimed):
+                self.post(m.ClaimedElsewhere(item))
+            elif isinstance(item, AssessmentReady):
+                self.post(m.AssessmentLanded(item))
+            elif isinstance(item, Connecting | Live | Reconnecting | Offline | SignedOut):
+                self.post(m.ConnectionChanged(item))
+            # Ready and UnknownEvent need nothing from the UI.
+
+    async def backfill(self, since: int) -> None:
+        """Who am I (once), the whole queue, and the metric."""
+        try:
+            if self.me is None:
+                self.me = await self.client.me()
+                self.post(m.SignedIn(self.me))
+            entries = await self.client.queue()
+        except NotSignedIn as exc:
+            self.post(m.ConnectionChanged(SignedOut(exc.message)))
+            return
+        except Forbidden as exc:
+            self.post(m.ConnectionChanged(Offline(f"You cannot see the queue. {exc.message}")))
+            return
+        except ApiError:
+            return  # the stream reports the link's state; the next backfill retries
+        self.post(m.QueueFetched(entries, since))
+        await self.metrics()
+
+    async def metrics(self) -> None:
+        try:
+            self.post(m.MetricsFetched(await self.client.metrics("7d")))
+        except ApiError:
+            return  # the metric is advisory; keep the last figure on screen
+
+    async def details(self, event: HandoffCreated) -> None:
+        """The full row for an arrival (the event carries no summary)."""
+        try:
+            handoffs = await self.client.handoffs(event.session_id)
+        except ApiError:
+            return  # the next reconcile fills it in
+        for handoff in handoffs:
+            if handoff.id == event.handoff_id:
+                self.post(m.Detailed(QueueEntry.model_validate(handoff.model_dump())))
+
+    async def claim(self, entry: QueueEntry) -> None:
+        try:
+            handoff = await self.client.claim(entry.session_id, entry.id)
+        except AlreadyClaimed as exc:
+            self.post(m.ClaimLost(entry.id, exc.claimed_by_name or "someone else", exc.claimed_at))
+            return
+        except Forbidden as exc:
+            reason = CLAIM_FORBIDDEN if "engineer" in exc.detail.lower() else exc.message
+            self.post(m.ClaimFailed(entry.id, reason))
+            return
+        except ApiError as exc:
+            self.post(m.ClaimFailed(entry.id, f"Could not claim: {exc.message}"))
+            return
+        self.post(m.ClaimWon(handoff))
+        await self.metrics()
+
+    async def context(self, handoff: Handoff) -> None:
+        """The session behind a handoff (and the handoff again, for a late assessment)."""
+        fresh = handoff
+        try:
+            for candidate in await self.client.handoffs(handoff.session_id):
+                if candidate.id == handoff.id:
+                    fresh = candidate
+            session = await self.client.session(handoff.session_id)
+        except ApiError as exc:
+            self.post(m.ContextLoaded(fresh, None, exc.message))
+            return
+        self.post(m.ContextLoaded(fresh, session, None))
+
+    async def chat(self, session_id: str, text: str) -> None:
+        try:
+            reply = await self.client.chat(session_id, text)
+        except ApiError as exc:
+            self.post(m.ChatFailed(session_id, text, exc.message))
+            return
+        self.post(m.ChatAnswered(session_id, text, reply))
+        await self.metrics()

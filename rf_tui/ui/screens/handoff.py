@@ -1,0 +1,291 @@
+"""The four-panel handoff context: problem, what was tried, AI assessment, start here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from rf_tui.api.models import AIAssessment, EscalationPackage, Handoff, Session
+from rf_tui.state.clock import ago
+from rf_tui.ui import render
+
+if TYPE_CHECKING:
+    from rf_tui.ui.app import RfApp
+
+#: How long after the escalation an absent assessment still counts as pending.
+#: The backend bounds it at 5 s by default; the rest is slack for a slow link.
+PENDING_SECONDS = 15.0
+WIDE = 120
+
+
+def problem_body(handoff: Handoff, now: datetime) -> RenderableType:
+    meta = Text()
+    meta.append_text(render.priority(handoff.priority))
+    if handoff.requester:
+        meta.append(" · from ")
+        meta.append_text(render.literal(handoff.requester))
+    meta.append(f" · escalated {ago(handoff.created_at, now)}", style="dim")
+    parts: list[RenderableType] = [
+        render.literal(handoff.summary or "(no summary given)", style="bold", multiline=True),
+        meta,
+    ]
+    if handoff.engineer_notes:
+        notes = Text()
+        notes.append("Notes: ", style="bold")
+        notes.append_text(render.literal(handoff.engineer_notes, multiline=True))
+        parts.append(notes)
+    return Group(*parts)
+
+
+def _package(handoff: Handoff, session: Session | None) -> EscalationPackage:
+    if session is not None and (
+        session.escalation_package.steps_attempted or session.escalation_package.dead_ends_flagged
+    ):
+        return session.escalation_package
+    return EscalationPackage.model_validate(handoff.snapshot)
+
+
+def tried_body(handoff: Handoff, session: Session | None) -> RenderableType:
+    package = _package(handoff, session)
+    text = Text()
+    if package.steps_attempted:
+        text.append("Steps attempted\n", style="bold")
+        for step in package.steps_attempted:
+            text.append("  ✓ ", style="green")
+            text.append_text(render.literal(step.description))
+            if step.result:
+                text.append(" → ", style="dim")
+                text.append_text(render.literal(step.result, style="dim"))
+            text.append("\n")
+    if package.dead_ends_flagged:
+        text.append("Dead ends\n", style="bold")
+        for step in package.dead_ends_flagged:
+            text.append("  ✗ ", style="red")
+            text.append_text(render.literal(step.description))
+            if step.reason:
+                text.append(" → ", style="dim")
+                text.append_text(render.literal(step.reason, style="dim"))
+            text.append("\n")
+    steps = session.steps[-5:] if session is not None else ()
+    if steps:
+        text.append("Recent steps\n", style="bold")
+        for item in steps:
+            when = item.created_at.astimezone().strftime("%H:%M") if item.created_at else "--:--"
+            text.append(f"  {when} ", style="dim")
+            text.append_text(render.literal(f"{item.step_type}: {item.content}"))
+            text.append("\n")
+    if not text.plain:
+        return Text("Nothing recorded: the junior escalated before trying anything.", style="dim")
+    text.rstrip()
+    return text
+
+
+def assessment_body(handoff: Handoff, now: datetime) -> RenderableType:
+    ai = handoff.ai_assessment_data
+    if ai is None:
+        waited = (now - handoff.created_at).total_seconds()
+        if waited < PENDING_SECONDS:
+            return Text("Assessment pending… it appears here by itself when ready.", style="italic")
+        return Text(
+            "No AI assessment (timed out). Work from what was tried and the notes.", style="dim"
+        )
+    text = Text()
+    text.append(f" confidence: {ai.confidence_label} ", style="reverse")
+    text.append("\n\nLikely cause\n", style="bold")
+    text.append_text(render.literal(ai.likely_cause or "(not given)", multiline=True))
+    if ai.suggested_steps:
+        text.append("\n\nSuggested steps\n", style="bold")
+        text.append_text(numbered(ai))
+    return text
+
+
+def numbered(ai: AIAssessment | None) -> Text:
+    text = Text()
+    for i, step in enumerate((ai.suggested_steps if ai else ())[:9], start=1):
+        text.append(f"  {i}  ", style="bold cyan")
+        text.append_text(render.literal(step))
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+def start_body(handoff: Handoff, session: Session | None, claimed: bool) -> RenderableType:
+    parts: list[RenderableType] = []
+    if not claimed:
+        parts.append(
+            Text("Reading before claiming. Press c to claim it and work in the session.", "bold")
+        )
+    latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
+    if isinstance(latest, str) and latest:
+        head = Text()
+        head.append("Last from the AI: ", style="bold")
+        head.append_text(render.literal(latest, multiline=True))
+        parts.append(head)
+    steps = numbered(handoff.ai_assessment_data)
+    if steps.plain:
+        parts.append(Text("Press a number to start from a suggested step:", style="bold"))
+        parts.append(steps)
+    return Group(*parts) if parts else Text("")
+
+
+class HandoffScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back to queue"),
+        Binding("c", "claim", "Claim"),
+        Binding("y", "copy_link", "Copy link"),
+        Binding("b", "open_browser", "Open in browser"),
+        Binding("m", "focus_message", "Message"),
+        *(Binding(str(n), f"suggest({n})", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(self, handoff: Handoff, *, claimed: bool) -> None:
+        super().__init__()
+        self.handoff = handoff
+        self.session: Session | None = None
+        self.claimed = claimed
+        self.problem: str | None = None
+
+    @property
+    def rf(self) -> RfApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="panels"):
+            with VerticalScroll(id="problem", classes="panel"):
+                yield Static(id="problem-body")
+            with VerticalScroll(id="tried", classes="panel"):
+                yield Static(id="tried-body")
+            with VerticalScroll(id="assessment", classes="panel"):
+                yield Static(id="assessment-body")
+            with Vertical(id="start", classes="panel"):
+                yield Static(id="start-body")
+                yield Input(id="message")
+                yield Static(id="reply")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "problem": "Problem",
+            "tried": "What's been tried",
+            "assessment": "AI assessment",
+            "start": "Start here",
+        }
+        for panel, title in titles.items():
+            self.query_one(f"#{panel}").border_title = title
+        box = self.query_one("#message", Input)
+        box.cursor_blink = False
+        box.value = self.rf.drafts.get(self.handoff.session_id, "")
+        self._layout(self.size.width)
+        self.render_panels()
+        self.query_one("#problem").focus()
+        waited = (self.rf.clock() - self.handoff.created_at).total_seconds()
+        if self.handoff.ai_assessment_data is None and waited < PENDING_SECONDS:
+            # If nothing lands in time, say it timed out rather than "pending" forever.
+            self.set_timer(PENDING_SECONDS - waited + 0.1, self.render_panels)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.query_one("#panels").set_class(width >= WIDE, "-wide")
+
+    def render_panels(self) -> None:
+        now = self.rf.clock()
+        self.query_one("#problem-body", Static).update(problem_body(self.handoff, now))
+        self.query_one("#tried-body", Static).update(tried_body(self.handoff, self.session))
+        self.query_one("#assessment-body", Static).update(assessment_body(self.handoff, now))
+        self.query_one("#start-body", Static).update(
+            start_body(self.handoff, self.session, self.claimed)
+        )
+        box = self.query_one("#message", Input)
+        box.disabled = not self.claimed
+        box.placeholder = (
+            "Type your first action (or press 1–9), enter sends"
+            if self.claimed
+            else "Claim first (c) to send messages"
+        )
+        if self.problem:
+            self.say(f"Could not load the session: {self.problem}", error=True)
+
+    def show_context(self, handoff: Handoff, session: Session | None, problem: str | None) -> None:
+        self.handoff, self.problem = handoff, problem
+        if session is not None:
+            self.session = session
+        self.render_panels()
+
+    def became_claimed(self, handoff: Handoff) -> None:
+        self.claimed = True
+        self.handoff = handoff
+        self.render_panels()
+        self.refresh_bindings()
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#reply", Static).update(
+            render.literal(message, style="bold red" if error else "", multiline=True)
+        )
+
+    # ── Start here ───────────────────────────────────────────────────────────
+
+    def action_suggest(self, number: int) -> None:
+        ai = self.handoff.ai_assessment_data
+        if not self.claimed or ai is None or number > len(ai.suggested_steps):
+            return
+        box = self.query_one("#message", Input)
+        box.value = ai.suggested_steps[number - 1]
+        box.focus()
+
+    def action_focus_message(self) -> None:
+        self.query_one("#message", Input).focus()
+
+    @on(Input.Changed, "#message")
+    def _draft(self, event: Input.Changed) -> None:
+        self.rf.drafts[self.handoff.session_id] = event.value
+
+    @on(Input.Submitted, "#message")
+    def _send(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text or not self.claimed:
+            return
+        self.say("Sending…")
+        self.rf.send_chat(self.handoff.session_id, text)
+
+    def chat_answered(self, sent: str, reply: str) -> None:
+        box = self.query_one("#message", Input)
+        if box.value.strip() == sent:
+            box.value = ""
+        out = Text()
+        out.append("You: ", style="bold")
+        out.append_text(render.literal(sent))
+        out.append("\nAI: ", style="bold")
+        out.append_text(render.literal(reply, multiline=True))
+        self.query_one("#reply", Static).update(out)
+
+    def chat_failed(self, reason: str) -> None:
+        self.say(f"Not sent; your message is still in the box. {reason}", error=True)
+
+    # ── Other actions ────────────────────────────────────────────────────────
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Claiming is offered only until it is done.
+        return not (action == "claim" and self.claimed)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_claim(self) -> None:
+        self.rf.claim(self.handoff.id)
+
+    def action_copy_link(self) -> None:
+        self.rf.copy_link(self.handoff)
+
+    def action_open_browser(self) -> None:
+        self.rf.open_in_browser(self.handoff)

@@ -1,0 +1,245 @@
+"""The queue screen: header, honest metric, the live table, and its keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from rf_tui.api.models import EscalationMetrics
+from rf_tui.state.clock import duration
+from rf_tui.state.queue import Change
+from rf_tui.ui import render
+from rf_tui.ui.messages import ClaimRequested, OpenRequested
+from rf_tui.ui.widgets.queue_table import QueueTable, Widths
+
+if TYPE_CHECKING:
+    from rf_tui.ui.app import RfApp
+
+
+def metric_text(metrics: EscalationMetrics | None) -> Text:
+    """Time to first action after claim: never presented as time saved (contract.md)."""
+    if metrics is None:
+        return Text("Time to first action after claim: loading…", style="dim")
+    text = Text()
+    text.append(f"Time to first action after claim ({metrics.period}): ", style="bold")
+    if metrics.n_handoffs_with_action:
+        text.append(
+            f"avg {duration(metrics.avg_seconds_to_first_action)} · "
+            f"median {duration(metrics.median_seconds_to_first_action)}"
+        )
+    else:
+        text.append("no actions yet")
+    text.append(
+        f"\n{metrics.n_handoffs_with_action} of {metrics.n_handoffs_claimed} claimed had an "
+        "action · savings = manual baseline − this, not time saved",
+        style="dim",
+    )
+    return text
+
+
+class QueueScreen(Screen[None]):
+    BINDINGS = [
+        Binding("c", "claim", "Claim"),
+        Binding("o", "open", "Open"),
+        Binding("d", "dismiss_unread", "Mark read"),
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("r", "reopen", "Reopen"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    @property
+    def rf(self) -> RfApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(id="counts")
+            yield Static(id="link")
+        yield Static(metric_text(None), id="metric")
+        yield Input(placeholder="filter: words, or p:urgent / p:high …", id="filter")
+        yield QueueTable(id="queue")
+        yield Static(
+            "No escalations waiting. New ones appear here the moment a junior escalates.",
+            id="empty",
+        )
+        yield Footer()
+
+    #: False until composed: the app may report state before the screen exists,
+    #: and everything is drawn from the app's state on mount anyway.
+    ready = False
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).cursor_blink = False
+        self.table.focus()
+        self.ready = True
+        self.refresh_metric(self.rf.metrics)
+        self.rebuild()
+
+    def on_unmount(self) -> None:
+        self.ready = False
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    # ── Rendering from the app's state ──────────────────────────────────────
+
+    def refresh_header(self) -> None:
+        if not self.ready:
+            return
+        rf = self.rf
+        total, unread = len(rf.queue), len(rf.unread_ids())
+        noun = "escalation" if total == 1 else "escalations"
+        counts = Text(f"{total} {noun} awaiting pickup", style="bold")
+        counts.append(f" · {unread} unread", style="bold cyan" if unread else "dim")
+        if rf.filter_text:
+            counts.append(f" · filter: {rf.filter_text}", style="italic")
+        counts.append(f" · {rf.sort.value}", style="dim")
+        self.query_one("#counts", Static).update(counts)
+        self.query_one("#link", Static).update(rf.link_text())
+        self.query_one("#empty", Static).display = total == 0
+
+    def refresh_metric(self, metrics: EscalationMetrics | None) -> None:
+        if not self.ready:
+            return
+        self.query_one("#metric", Static).update(metric_text(metrics))
+
+    def apply(self, change: Change) -> None:
+        """Reflect a change of the queue state in the table, touching only what changed."""
+        if not self.ready:
+            return
+        rf, table = self.rf, self.table
+        for handoff_id in change.removed:
+            table.drop(handoff_id)
+        visible = {e.id for e in rf.visible_entries()}
+        for handoff_id in (*change.added, *change.updated):
+            entry = rf.queue.get(handoff_id)
+            if entry is None or handoff_id not in visible:
+                table.drop(handoff_id)
+                continue
+            table.put(
+                entry,
+                unread=handoff_id not in rf.seen,
+                age_text=rf.age_text(entry),
+                highlight=rf.is_highlighted(handoff_id),
+            )
+        if change.added or change.updated:
+            table.order([e.id for e in rf.visible_entries()])
+        self.refresh_header()
+
+    def rebuild(self) -> None:
+        """Redraw every row (after a resize, a new filter or a new sort)."""
+        if not self.ready:
+            return
+        rf, table = self.rf, self.table
+        current = table.current_id()
+        table.clear()
+        for entry in rf.visible_entries():
+            table.put(
+                entry,
+                unread=entry.id not in rf.seen,
+                age_text=rf.age_text(entry),
+                highlight=rf.is_highlighted(entry.id),
+            )
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+        self.refresh_header()
+
+    def restyle(self, handoff_id: str) -> None:
+        if not self.ready:
+            return
+        entry = self.rf.queue.get(handoff_id)
+        if entry is not None and handoff_id in self.table.rows:
+            self.table.put(
+                entry,
+                unread=handoff_id not in self.rf.seen,
+                age_text=self.rf.age_text(entry),
+                highlight=self.rf.is_highlighted(handoff_id),
+            )
+        self.refresh_header()
+
+    def show_winner(self, handoff_id: str, winner: str) -> None:
+        """The lost race: the row names who won, for a moment, before it leaves."""
+        if not self.ready:
+            return
+        if handoff_id in self.table.rows:
+            self.table.update_cell(
+                handoff_id,
+                "summary",
+                render.cell(f"claimed by {winner}", self.table.widths.summary, style="bold red"),
+            )
+
+    def on_resize(self, event: events.Resize) -> None:
+        widths = Widths.fit(event.size.width)
+        if widths != self.table.widths:
+            self.table.widths = widths
+            self.table.rebuild_columns()
+            self.rebuild()
+
+    # ── Actions ──────────────────────────────────────────────────────────────
+
+    def _current(self) -> str | None:
+        current = self.table.current_id()
+        if current is None:
+            self.notify("No escalation selected.", severity="warning", markup=False)
+        return current
+
+    def action_claim(self) -> None:
+        if (handoff_id := self._current()) is not None:
+            self.post_message(ClaimRequested(handoff_id))
+
+    def action_open(self) -> None:
+        if (handoff_id := self._current()) is not None:
+            self.post_message(OpenRequested(handoff_id))
+
+    def action_dismiss_unread(self) -> None:
+        if (handoff_id := self._current()) is not None:
+            self.rf.mark_seen(handoff_id)
+
+    def action_cycle_sort(self) -> None:
+        self.rf.sort = self.rf.sort.next()
+        self.rebuild()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.rf.filter_text = ""
+        self.table.focus()
+        self.rebuild()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.rf.filter_text = event.value.strip()
+        self.rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.table.focus()
+
+    def action_reopen(self) -> None:
+        self.rf.action_reopen()
+
+    def action_help(self) -> None:
+        self.rf.action_help()
+
+    @on(DataTable.RowSelected, "#queue")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        # Enter or a click: offer open or claim.
+        self.rf.offer_choice(str(event.row_key.value))

@@ -1,0 +1,105 @@
+"""The queue state: events, snapshots, and the races between them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from rf_tui.api.models import HandoffCreated, QueueEntry
+from rf_tui.state.queue import QueueState, Sort, matches
+
+T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+
+
+def entry(i: int, **kw: object) -> QueueEntry:
+    data: dict[str, object] = {
+        "id": f"h{i}",
+        "session_id": f"s{i}",
+        "created_at": T0 + timedelta(minutes=i),
+        "problem_summary": f"Problem {i}",
+        "handed_off_by_name": "Sam",
+        "priority": "normal",
+    }
+    data.update(kw)
+    return QueueEntry.model_validate(data)
+
+
+def created(i: int) -> HandoffCreated:
+    return HandoffCreated(
+        handoff_id=f"h{i}",
+        session_id=f"s{i}",
+        priority="high",
+        created_at=T0 + timedelta(minutes=i),
+    )
+
+
+def test_reconcile_adds_removes_and_updates() -> None:
+    q = QueueState()
+    assert q.reconcile([entry(1), entry(2)], since=q.generation).added == ("h1", "h2")
+    change = q.reconcile([entry(2, problem_summary="Edited"), entry(3)], since=q.generation)
+    assert (change.added, change.removed, change.updated) == (("h3",), ("h1",), ("h2",))
+    assert q.get("h2").summary == "Edited"  # type: ignore[union-attr]
+    assert not q.reconcile([entry(2, problem_summary="Edited"), entry(3)], since=q.generation)
+
+
+def test_arrival_is_partial_until_detailed() -> None:
+    q = QueueState()
+    assert q.arrived(created(1), T0).added == ("h1",)
+    assert q.is_partial("h1") and q.get("h1").priority == "high"  # type: ignore[union-attr]
+    assert q.detailed(entry(1, priority="high")).updated == ("h1",)
+    assert not q.is_partial("h1") and q.get("h1").summary == "Problem 1"  # type: ignore[union-attr]
+    assert not q.arrived(created(1), T0)  # duplicate event
+
+
+def test_a_stale_snapshot_cannot_remove_a_newer_arrival() -> None:
+    q = QueueState()
+    q.reconcile([entry(1)], since=q.generation)
+    asked_at = q.generation  # GET /queue sent now...
+    q.arrived(created(2), T0)  # ...an arrival lands while it is in flight...
+    change = q.reconcile([entry(1)], since=asked_at)  # ...and the answer predates it
+    assert "h2" in q and not change.removed
+
+
+def test_a_stale_snapshot_cannot_resurrect_a_claimed_row() -> None:
+    q = QueueState()
+    q.reconcile([entry(1), entry(2)], since=q.generation)
+    asked_at = q.generation
+    assert q.gone("h1").removed == ("h1",)
+    q.reconcile([entry(1), entry(2)], since=asked_at)
+    assert "h1" not in q
+    # A later snapshot that still shows it is believed: the claim event was wrong or undone.
+    q.reconcile([entry(1), entry(2)], since=q.generation)
+    assert "h1" in q
+
+
+def test_claimed_before_created_never_shows() -> None:
+    q = QueueState()
+    q.gone("h5")
+    assert not q.arrived(created(5), T0)
+    assert "h5" not in q
+
+
+def test_snapshot_rows_already_claimed_are_ignored() -> None:
+    q = QueueState()
+    q.reconcile([entry(1, claimed_by="u")], since=q.generation)
+    assert len(q) == 0
+    q.arrived(created(2), T0)
+    assert q.detailed(entry(2, claimed_by="u")).removed == ("h2",)
+
+
+def test_sorts_and_filters() -> None:
+    q = QueueState()
+    q.reconcile(
+        [
+            entry(1, priority="low"),
+            entry(2, priority="urgent"),
+            entry(3, engineer_notes="VPN again"),
+        ],
+        since=0,
+    )
+    assert [e.id for e in q.ordered()] == ["h3", "h2", "h1"]
+    assert [e.id for e in q.ordered(Sort.OLDEST)] == ["h1", "h2", "h3"]
+    assert [e.id for e in q.ordered(Sort.PRIORITY)] == ["h2", "h3", "h1"]
+    assert [e.id for e in q.ordered(text="vpn")] == ["h3"]
+    assert [e.id for e in q.ordered(text="p:urgent")] == ["h2"]
+    assert Sort.PRIORITY.next() is Sort.NEWEST
+    assert matches(entry(1), "problem sam") and not matches(entry(1), "problem dana")

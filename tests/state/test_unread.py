@@ -1,0 +1,70 @@
+"""Seen/unread markers: capped, persisted atomically, robust to a damaged file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from rf_tui.state.unread import SeenSet
+
+
+def test_marking_persists_across_instances(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "seen.json"
+    seen = SeenSet(path)
+    assert seen.unread({"a", "b"}) == {"a", "b"}
+    assert seen.mark("a") is True
+    assert seen.mark("a") is False
+    again = SeenSet(path)
+    assert again.unread({"a", "b"}) == {"b"}
+    assert again.problem is None
+
+
+def test_capped_at_200_keeping_the_most_recent(tmp_path: Path) -> None:
+    path = tmp_path / "seen.json"
+    seen = SeenSet(path)
+    for i in range(250):
+        seen.mark(f"h{i}")
+    assert len(seen) == 200
+    reloaded = SeenSet(path)
+    assert "h49" not in reloaded and "h50" in reloaded and "h249" in reloaded
+    assert len(json.loads(path.read_text())["seen"]) == 200
+
+
+def test_corrupt_file_is_set_aside_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "seen.json"
+    path.write_text("{not json")
+    seen = SeenSet(path)
+    assert seen.problem is not None and "damaged" in seen.problem
+    assert (tmp_path / "seen.json.corrupt").read_text() == "{not json"
+    assert not path.exists()
+    seen.mark("x")
+    assert SeenSet(path).unread({"x"}) == set()
+
+
+def test_wrong_shape_counts_as_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "seen.json"
+    path.write_text('["a", "b"]')
+    assert SeenSet(path).problem is not None
+
+
+def test_unwritable_directory_keeps_working_in_memory(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    os.chmod(locked, 0o500)
+    try:
+        seen = SeenSet(locked / "sub" / "seen.json")
+        seen.mark("a")
+        assert "a" in seen
+        if os.geteuid() != 0:  # root ignores directory permissions
+            assert seen.problem is not None and "cannot be saved" in seen.problem
+    finally:
+        os.chmod(locked, 0o700)
+
+
+def test_write_is_atomic_no_temp_files_left(tmp_path: Path) -> None:
+    path = tmp_path / "seen.json"
+    seen = SeenSet(path)
+    for i in range(5):
+        seen.mark(f"h{i}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seen.json"]

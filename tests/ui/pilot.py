@@ -1,0 +1,61 @@
+"""Helpers for driving the app in Pilot tests: bounded waits on what is on screen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from rf_tui.api.stream import Live
+from rf_tui.ui.app import RfApp
+from rf_tui.ui.screens.handoff import HandoffScreen
+
+
+async def until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 5
+) -> None:
+    """Let the app run until ``condition()`` holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await pilot.pause(0.01)
+
+
+async def ready(pilot: Pilot[None], rows: int | None = None) -> RfApp:
+    """Live, backfilled, metric shown (and ``rows`` rows in the table if given)."""
+    app = pilot.app
+    assert isinstance(app, RfApp)
+    await until(pilot, lambda: isinstance(app.state, Live), "the stream to be live")
+    await until(pilot, lambda: app.metrics is not None and app.me is not None, "backfill")
+    if rows is not None:
+        await until(pilot, lambda: app.queue_screen.table.row_count == rows, f"{rows} rows")
+    await pilot.pause()
+    return app
+
+
+def row_ids(app: RfApp) -> list[str]:
+    table = app.queue_screen.table
+    return [str(table.coordinate_to_cell_key((i, 0)).row_key.value) for i in range(table.row_count)]
+
+
+def cell_text(app: RfApp, handoff_id: str, column: str) -> str:
+    """What a cell shows; empty if the row is not (yet) in the table."""
+    table = app.queue_screen.table
+    if handoff_id not in table.rows:
+        return ""
+    return str(table.get_cell(handoff_id, column).plain)
+
+
+def panel_text(screen: HandoffScreen, panel: str) -> str:
+    """The plain text a panel shows, rendered at a wide width."""
+    import io
+
+    from rich.console import Console
+
+    widget = screen.query_one(f"#{panel}-body", Static)
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()

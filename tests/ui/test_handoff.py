@@ -1,0 +1,200 @@
+"""The four-panel handoff screen, against the real reference server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rf_tui.server.config import ServerConfig
+from rf_tui.ui.screens.handoff import HandoffScreen
+from tests.helpers import DANA, SAM, FakeClock, Running, start_server
+from tests.ui.conftest import AppFactory
+from tests.ui.pilot import panel_text, ready, row_ids, until
+
+
+def by_summary(app, words: str) -> str:  # type: ignore[no-untyped-def]
+    return next(e.id for e in app.queue.ordered() if words in e.summary)
+
+
+async def open_claimed(pilot, app, words: str) -> HandoffScreen:  # type: ignore[no-untyped-def]
+    target = by_summary(app, words)
+    app.queue_screen.table.move_cursor(row=app.queue_screen.table.get_row_index(target))
+    await pilot.press("c")
+    await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff screen")
+    screen = app.screen
+    await until(pilot, lambda: screen.session is not None, "the session to load")
+    return screen
+
+
+async def test_four_panels_show_the_seeded_handoff(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        assert screen.query_one("#panels").has_class("-wide")
+        problem = panel_text(screen, "problem")
+        assert "VPN drops every few minutes on three laptops" in problem
+        assert "from Sam Okafor" in problem and "▲ high" in problem
+        assert "Notes: Tried reinstalling the client" in problem
+        tried = panel_text(screen, "tried")
+        assert "✓ Reinstalled the GlobalProtect client on LT-ACCT-07 → Held 10 minutes" in tried
+        assert "✗ Rolled back KB5034441 → Update is re-applied by Intune" in tried
+        assert "Recent steps" in tried and "diagnostic: Flushed DNS" in tried
+        assessment = panel_text(screen, "assessment")
+        assert "confidence: high (82%)" in assessment
+        assert "network filter driver" in assessment
+        start = panel_text(screen, "start")
+        assert "Last from the AI: Then the network filter driver is the next suspect" in start
+        assert "1  Check `Get-NetAdapterBinding`" in start
+
+
+async def test_stacked_and_scrollable_when_small(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        panels = screen.query_one("#panels")
+        assert not panels.has_class("-wide")
+        assert panels.max_scroll_y > 0  # more than fits, and reachable by scrolling
+        panels.scroll_end(animate=False)
+        await pilot.pause()
+        assert panels.scroll_y == panels.max_scroll_y
+
+
+async def test_timed_out_assessment_says_so(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "CFO stuck")
+        assert "No AI assessment (timed out)" in panel_text(screen, "assessment")
+        assert "Press a number" not in panel_text(screen, "start")
+
+
+class TestPendingAssessment:
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return ServerConfig(clock=clock, assessment_delay=2.0)
+
+    async def test_pending_then_filled_in_live(self, make: AppFactory, rf: Running) -> None:
+        app = make()
+        sam = await rf.client(SAM)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot, rows=3)
+            session = await sam.create_session("VPN keeps dropping for the sales team")
+            handoff = await sam.hand_off(session.id, priority="high")
+            await until(pilot, lambda: row_ids(app)[:1] == [handoff.id], "the arrival")
+            # The cursor stayed on the row Dana was on; the arrival is just above it.
+            await pilot.press("up", "o")
+            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+            screen = app.screen
+            assert isinstance(screen, HandoffScreen)
+            assert "Assessment pending…" in panel_text(screen, "assessment")
+            await until(
+                pilot,
+                lambda: "Likely cause" in panel_text(screen, "assessment"),
+                "the assessment to fill in",
+            )
+            assert "network filter driver" in panel_text(screen, "assessment")
+
+
+async def test_a_suggested_step_sent_is_the_first_action(make: AppFactory, rf: Running) -> None:
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, rows=3)
+        before = app.metrics
+        assert before is not None
+        screen = await open_claimed(pilot, app, "VPN drops")
+        steps_before = len(screen.session.steps)  # type: ignore[union-attr]
+        assert rf.clock is not None
+        rf.clock.advance(seconds=40)  # Dana reads the panels for 40 s
+        await pilot.press("2")
+        box = screen.query_one("#message")
+        assert box.value == "Roll back or re-register the VPN client's NDIS filter driver"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: "AI: Noted." in panel_text_reply(screen), "the reply")
+        assert box.value == ""  # type: ignore[attr-defined]
+        await until(
+            pilot,
+            lambda: (
+                app.metrics is not None
+                and app.metrics.n_handoffs_with_action == before.n_handoffs_with_action + 1
+            ),
+            "the metric to count the action",
+        )
+        dana = await rf.client(DANA)
+        session = await dana.session(screen.handoff.session_id)
+        assert len(session.steps) == steps_before + 2
+        assert session.steps[-2].content.startswith("Roll back or re-register")
+
+
+def panel_text_reply(screen: HandoffScreen) -> str:
+    return str(screen.query_one("#reply").content)  # type: ignore[attr-defined]
+
+
+async def test_reopen_a_claimed_handoff(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        claimed_id = screen.handoff.id
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, HandoffScreen), "the queue")
+        assert claimed_id not in row_ids(app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the reopened handoff")
+        assert app.screen.handoff.id == claimed_id  # type: ignore[attr-defined]
+        assert app.screen.claimed  # type: ignore[attr-defined]
+
+
+async def test_a_failed_send_keeps_the_draft_and_says_why(tmp_path: Path) -> None:
+    clock = FakeClock()
+    config = ServerConfig(clock=clock, db_path=str(tmp_path / "rf.db"), secret="s" * 40)
+    first = start_server(config)
+    factory = AppFactory(first, tmp_path / "state")
+    app = factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        first.server.stop()  # the server goes away mid-shift
+        await pilot.press("m", *"checking drivers", "enter")
+        await until(pilot, lambda: "Not sent" in panel_text_reply(screen), "the failure")
+        assert "still in the box" in panel_text_reply(screen)
+        assert screen.query_one("#message").value == "checking drivers"  # type: ignore[attr-defined]
+        await pilot.press("escape", "escape")
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "reopened")
+        assert app.screen.query_one("#message").value == "checking drivers"  # type: ignore[attr-defined]
+    await first.aclose()
+
+
+async def test_reconnects_and_backfills_after_a_server_restart(tmp_path: Path) -> None:
+    clock = FakeClock()
+    config = ServerConfig(clock=clock, db_path=str(tmp_path / "rf.db"), secret="s" * 40)
+    first = start_server(config)
+    port, seed = first.server.port, first.seed
+    app = AppFactory(first, tmp_path / "state")()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        first.server.stop()
+        await until(pilot, lambda: "reconnecting" in app.link_text().plain, "reconnecting")
+        assert "attempt" in app.link_text().plain and "next try in" in app.link_text().plain
+        # While it was down, an escalation was written (the stream could not carry it).
+        store = first.backend.store
+        sam = seed.users["sam@northwind.example"]
+        sid = store.add_session(
+            account_id=seed.accounts["northwind"], user_id=sam,
+            problem_summary="Arrived while we were offline", created_at=clock(),
+        )  # fmt: skip
+        second_config = ServerConfig(clock=clock, db_path=config.db_path, secret=config.secret)
+        second = start_server(second_config, port=port, seed=seed)
+        sam_client = await second.client(SAM)
+        await sam_client.hand_off(sid)
+        try:
+            await until(pilot, lambda: app.link_text().plain == "● live", "live again", 15)
+            await until(pilot, lambda: len(row_ids(app)) == 4, "the backfill", 5)
+            assert any("offline" in e.summary for e in app.queue.ordered())
+        finally:
+            await second.aclose()
+            second.server.stop()
+    await first.aclose()

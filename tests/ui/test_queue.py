@@ -1,0 +1,192 @@
+"""The queue screen, driven like a senior would, against the real reference server."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from rf_tui.server.config import ServerConfig
+from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.screens.help import HelpScreen
+from tests.helpers import ALEX, SAM, FakeClock, Running
+from tests.ui.conftest import AppFactory
+from tests.ui.pilot import cell_text, ready, row_ids, until
+
+
+def header(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.queue_screen.query_one("#counts").content.plain)
+
+
+async def test_queue_is_populated_at_start(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        assert header(app).startswith("3 escalations awaiting pickup · 3 unread")
+        ids = row_ids(app)
+        assert "VPN drops" in cell_text(app, ids[0], "summary")  # newest first
+        assert cell_text(app, ids[0], "priority") == "▲ high"
+        assert cell_text(app, ids[0], "requester") == "Sam Okafor"
+        assert cell_text(app, ids[0], "age") == "1m"
+        assert cell_text(app, ids[0], "mark") == "●"
+
+
+async def test_an_arrival_appears_at_the_top_with_its_details(
+    make: AppFactory, rf: Running
+) -> None:
+    app = make()
+    sam = await rf.client(SAM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        session = await sam.create_session("Scanner emails bounce since the M365 change")
+        handoff = await sam.hand_off(session.id, priority="urgent", engineer_notes="SMTP AUTH off?")
+        await until(pilot, lambda: row_ids(app)[:1] == [handoff.id], "the arrival at the top")
+        await until(pilot, lambda: "Scanner" in cell_text(app, handoff.id, "summary"), "details")
+        assert cell_text(app, handoff.id, "priority") == "▲▲ urgent"
+        assert cell_text(app, handoff.id, "notes").startswith("SMTP AUTH")
+        assert header(app).startswith("4 escalations awaiting pickup · 4 unread")
+
+
+async def test_unread_clears_on_open_claim_and_dismiss_not_on_cursor(
+    make: AppFactory, rf: Running
+) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        first, second, third = row_ids(app)
+        await pilot.press("down", "down", "up", "up")  # moving over rows reads nothing
+        assert app.unread_ids() == {first, second, third}
+
+        await pilot.press("o")  # open
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff screen")
+        await pilot.press("escape")
+        assert cell_text(app, first, "mark") == " "
+
+        await pilot.press("down", "d")  # explicit dismiss
+        assert cell_text(app, second, "mark") == " "
+        assert app.unread_ids() == {third}
+
+        await pilot.press("down", "c")  # claim
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "claimed handoff")
+        assert third in app.seen
+
+    again = make()  # a restart: the same server and user, a new app
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=2)
+        assert again.unread_ids() == set()
+        assert header(again).startswith("2 escalations awaiting pickup · 0 unread")
+
+
+async def test_claimed_elsewhere_leaves_live(make: AppFactory, rf: Running) -> None:
+    app = make()
+    alex = await rf.client(ALEX)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        target = app.queue.get(row_ids(app)[1])
+        assert target is not None
+        await alex.claim(target.session_id, target.id)
+        await until(pilot, lambda: target.id not in row_ids(app), "the claimed row to leave")
+        assert len(row_ids(app)) == 2
+
+
+class TestRaceWithoutClaimEvents:
+    """A backend that does not announce claims: the loser learns by 409."""
+
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return ServerConfig(clock=clock, assessment_delay=0.05, announce_claims=False)
+
+    async def test_losing_the_race_names_the_winner_then_the_row_leaves(
+        self, make: AppFactory, rf: Running
+    ) -> None:
+        app = make()
+        alex = await rf.client(ALEX)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await ready(pilot, rows=3)
+            target = app.queue.get(row_ids(app)[0])
+            assert target is not None
+            assert rf.clock is not None
+            await alex.claim(target.session_id, target.id)
+            rf.clock.advance(seconds=2)  # Dana reaches for it two seconds after Alex
+            await pilot.press("c")
+            await until(pilot, lambda: bool(app._notifications), "a toast")
+            toast = list(app._notifications)[-1]
+            assert toast.message == "Already claimed by Alex Moreno 2s ago."
+            await until(
+                pilot,
+                lambda: "claimed by Alex Moreno" in cell_text(app, target.id, "summary"),
+                "the winner's name on the row",
+            )
+            await until(pilot, lambda: target.id not in row_ids(app), "the row to leave", 3)
+            assert not isinstance(app.screen, HandoffScreen)
+
+
+async def test_a_role_without_claim_rights_is_told_why(make: AppFactory, rf: Running) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot, rows=3)
+        # An admin demotes Dana to viewer while she is looking at the queue.
+        rf.backend.store._write("UPDATE users SET role = 'viewer' WHERE email = ?", (app.me.email,))  # type: ignore[union-attr]
+        await pilot.press("c")
+        await until(pilot, lambda: bool(app._notifications), "a toast")
+        toast = list(app._notifications)[-1]
+        assert "Only engineers or admins can claim" in toast.message
+        assert len(row_ids(app)) == 3
+
+
+async def test_a_viewer_sees_why_there_is_no_queue(make: AppFactory) -> None:
+    app = make("vic@northwind.example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "engineer" in app.link_text().plain, "the reason")
+        assert app.link_text().plain.startswith("✕ offline")
+
+
+async def test_filter_sort_and_help(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        await pilot.press("slash", *"mfa", "enter")
+        await until(pilot, lambda: app.queue_screen.table.row_count == 1, "the filter")
+        assert "CFO stuck" in cell_text(app, row_ids(app)[0], "summary")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.queue_screen.table.row_count == 3, "the filter to clear")
+        await pilot.press("slash", *"p:normal", "enter")
+        await until(pilot, lambda: app.queue_screen.table.row_count == 1, "priority filter")
+        await pilot.press("escape", "s")
+        assert "oldest first" in header(app)
+        assert "Warehouse" in cell_text(app, row_ids(app)[0], "summary")
+        await pilot.press("s")
+        assert cell_text(app, row_ids(app)[0], "priority") == "▲▲ urgent"
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_hostile_text_is_shown_literally(make: AppFactory, rf: Running) -> None:
+    app = make()
+    sam = await rf.client(SAM)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await ready(pilot, rows=3)
+        session = await sam.create_session("[bold]Printer[/bold] \x1b[2J on fire [/oops]")
+        handoff = await sam.hand_off(session.id, engineer_notes="\x1b]2;PWNED\x07 call me")
+        await until(pilot, lambda: "Printer" in cell_text(app, handoff.id, "summary"), "details")
+        assert cell_text(app, handoff.id, "summary").startswith("[bold]Printer[/bold] ␛[2J on")
+        assert cell_text(app, handoff.id, "notes").startswith("␛]2;PWNED␇ call")
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        assert app.is_running
+
+
+async def test_arrivals_while_unfocused_badge_the_title(make: AppFactory, rf: Running) -> None:
+    app = make()
+    sam = await rf.client(SAM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        for summary in ("Badge one", "Badge two"):
+            await sam.hand_off((await sam.create_session(summary)).id)
+        await until(pilot, lambda: app.title_badge.count == 2, "two arrivals counted")
+        assert app.title_badge.written == ["(1) rf-tui", "(2) rf-tui"]
+        app.post_message(events.AppFocus())
+        await until(pilot, lambda: app.title_badge.written[-1] == "rf-tui", "the badge to clear")

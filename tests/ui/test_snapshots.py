@@ -1,0 +1,68 @@
+"""What people see, pinned as SVG at 80×24, 60×20 and 160×48 (fixed clock, fixed seed).
+
+Look at every SVG under tests/ui/__snapshots__/ before committing a change to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from rf_tui.server.config import ServerConfig
+from rf_tui.ui.screens.handoff import HandoffScreen
+from tests.helpers import ALEX, FakeClock, Running
+from tests.ui.conftest import AppFactory
+from tests.ui.pilot import ready, row_ids, until
+
+SIZES = [(80, 24), (60, 20), (160, 48)]
+Snap = Callable[..., bool]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_queue(snap_compare: Snap, make: AppFactory, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot, rows=3)
+
+    assert snap_compare(make(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_handoff(snap_compare: Snap, make: AppFactory, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = await ready(pilot, rows=3)
+        await pilot.press("c")  # the newest: the VPN escalation
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
+        await until(pilot, lambda: not app._notifications, "the claim toast to go", 6)
+
+    assert snap_compare(make(), terminal_size=size, run_before=run_before)
+
+
+def test_help(snap_compare: Snap, make: AppFactory) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot, rows=3)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make(), terminal_size=(80, 24), run_before=run_before)
+
+
+class TestRaceToast:
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return ServerConfig(clock=clock, announce_claims=False)
+
+    def test_race_toast(self, snap_compare: Snap, make: AppFactory, running: Running) -> None:
+        async def run_before(pilot: Pilot[None]) -> None:
+            app = await ready(pilot, rows=3)
+            top = app.queue.get(row_ids(app)[0])
+            assert top is not None and running.clock is not None
+            alex = await running.client(ALEX)
+            await alex.claim(top.session_id, top.id)
+            running.clock.advance(seconds=2)
+            await pilot.press("c")
+            await until(pilot, lambda: top.id not in row_ids(app), "the row to leave", 3)
+            await running.aclose()
+
+        assert snap_compare(make(), terminal_size=(80, 24), run_before=run_before)
