@@ -13,11 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	@echo "The queue TUI is not built yet: starting the reference server with the demo seed."
-	@echo "Try: curl -s -X POST -H 'content-type: application/json' \\"
-	@echo "       -d '{\"email\":\"dana@northwind.example\",\"password\":\"demo-password\"}' \\"
-	@echo "       http://127.0.0.1:8765/api/v1/auth/login"
-	$(BIN)/rf-tui serve --demo-seed --port 8765
+	$(BIN)/rf-tui demo
 
 serve: $(STAMP)
 	$(BIN)/rf-tui serve --demo-seed

@@ -90,6 +90,11 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds of stream silence before a keepalive comment (default 25)",
     )
     serve.add_argument(
+        "--no-claim-events",
+        action="store_true",
+        help="do not announce claims on the stream (as a real backend may not)",
+    )
+    serve.add_argument(
         "--secret",
         default=None,
         help="token signing key (default: a new random one each run)",
@@ -120,6 +125,7 @@ def _serve(args: argparse.Namespace) -> int:
         keepalive_seconds=args.keepalive,
         assessment_delay=args.assessment_delay,
         assessment_timeout=args.assessment_timeout,
+        announce_claims=not args.no_claim_events,
     )
     if args.secret:
         config.secret = args.secret

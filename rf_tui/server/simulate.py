@@ -29,6 +29,8 @@ class Story:
     rival: bool = True
     #: Share of arrivals the rival grabs first.
     rival_share: float = 0.4
+    #: How long after an arrival the rival claims it, in seconds (from, to).
+    rival_delay: tuple[float, float] = (3.0, 6.0)
     escalated: list[str] = field(default_factory=list)
     rival_claims: list[str] = field(default_factory=list)
 
@@ -42,7 +44,8 @@ class Story:
                 rng.shuffle(order)
             wait = self.pace * rng.uniform(0.75, 1.25)
             grab = self.rival and rng.random() < self.rival_share
-            beats.append((order[i % len(order)], rng.choice(SITES), wait, grab, rng.uniform(3, 6)))
+            delay = rng.uniform(*self.rival_delay)
+            beats.append((order[i % len(order)], rng.choice(SITES), wait, grab, delay))
         return beats
 
     async def run(self, count: int = 10_000) -> None:
@@ -60,6 +63,7 @@ class Story:
                     task = asyncio.create_task(self._grab(rival, sid, hid, delay))
                     grabs.add(task)
                     task.add_done_callback(grabs.discard)
+            await asyncio.gather(*grabs)
 
     async def _escalate(self, junior: Client, index: int, site: str) -> tuple[str, str]:
         scenario = SCENARIOS[index]

@@ -198,3 +198,16 @@ async def test_reconnects_and_backfills_after_a_server_restart(tmp_path: Path) -
             await second.aclose()
             second.server.stop()
     await first.aclose()
+
+
+async def test_copy_link_and_commands(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, rows=3)
+        queue_commands = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Claim", "Open", "Mark read", "Filter", "Sort", "Reopen", "Help"} <= queue_commands
+        screen = await open_claimed(pilot, app, "VPN drops")
+        await pilot.press("y")
+        assert app.clipboard == f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
+        handoff_commands = {c.title for c in app.get_system_commands(screen)}
+        assert {"Copy link", "Open in browser", "Back"} <= handoff_commands

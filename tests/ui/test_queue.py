@@ -190,3 +190,18 @@ async def test_arrivals_while_unfocused_badge_the_title(make: AppFactory, rf: Ru
         assert app.title_badge.written == ["(1) rf-tui", "(2) rf-tui"]
         app.post_message(events.AppFocus())
         await until(pilot, lambda: app.title_badge.written[-1] == "rf-tui", "the badge to clear")
+
+
+async def test_an_expired_sign_in_says_how_to_sign_in_again(rf: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rf_tui.api.client import Client
+    from rf_tui.config import Settings
+    from rf_tui.ui.app import make_app
+
+    settings = Settings(server=rf.url, token="expired.or.forged", state_dir=tmp_path)
+    app = make_app(settings, Client(rf.url, "expired.or.forged"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until(pilot, lambda: app.link_text().plain == "✕ signed out", "signed out")
+        await until(pilot, lambda: bool(app._notifications), "the explanation")
+        toast = list(app._notifications)[-1]
+        assert f"rf-tui login --server {rf.url}" in toast.message
+        assert app.is_running

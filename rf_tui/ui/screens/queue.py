@@ -23,12 +23,17 @@ if TYPE_CHECKING:
     from rf_tui.ui.app import RfApp
 
 
-def metric_text(metrics: EscalationMetrics | None) -> Text:
-    """Time to first action after claim: never presented as time saved (contract.md)."""
+def metric_text(metrics: EscalationMetrics | None, width: int = 80) -> Text:
+    """Time to first action after claim: never presented as time saved (contract.md).
+
+    Below 80 columns the same facts in shorter words, so it stays two lines.
+    """
+    compact = width < 80
+    label = "1st action after claim" if compact else "Time to first action after claim"
     if metrics is None:
-        return Text("Time to first action after claim: loading…", style="dim")
+        return Text(f"{label}: loading…", style="dim")
     text = Text()
-    text.append(f"Time to first action after claim ({metrics.period}): ", style="bold")
+    text.append(f"{label} ({metrics.period}): ", style="bold")
     if metrics.n_handoffs_with_action:
         text.append(
             f"avg {duration(metrics.avg_seconds_to_first_action)} · "
@@ -36,11 +41,13 @@ def metric_text(metrics: EscalationMetrics | None) -> Text:
         )
     else:
         text.append("no actions yet")
-    text.append(
-        f"\n{metrics.n_handoffs_with_action} of {metrics.n_handoffs_claimed} claimed had an "
-        "action · savings = manual baseline − this, not time saved",
-        style="dim",
+    counts = (
+        f"{metrics.n_handoffs_with_action}/{metrics.n_handoffs_claimed}"
+        if compact
+        else (f"{metrics.n_handoffs_with_action} of {metrics.n_handoffs_claimed}")
     )
+    baseline = "baseline" if compact else "your manual baseline"
+    text.append(f"\n{counts} claimed had an action · savings = {baseline} − this", style="dim")
     return text
 
 
@@ -111,7 +118,7 @@ class QueueScreen(Screen[None]):
     def refresh_metric(self, metrics: EscalationMetrics | None) -> None:
         if not self.ready:
             return
-        self.query_one("#metric", Static).update(metric_text(metrics))
+        self.query_one("#metric", Static).update(metric_text(metrics, self.size.width))
 
     def apply(self, change: Change) -> None:
         """Reflect a change of the queue state in the table, touching only what changed."""
@@ -179,6 +186,7 @@ class QueueScreen(Screen[None]):
             )
 
     def on_resize(self, event: events.Resize) -> None:
+        self.refresh_metric(self.rf.metrics)
         widths = Widths.fit(event.size.width)
         if widths != self.table.widths:
             self.table.widths = widths

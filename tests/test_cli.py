@@ -1,0 +1,85 @@
+"""The command line as a user meets it: messages, sign-in, token files, the demo's story."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from rf_tui import cli
+from rf_tui.config import load_token, token_path
+from rf_tui.server.simulate import Story
+from tests.helpers import DANA, Running
+
+
+def test_no_server_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert "--server URL" in err and "rf-tui demo" in err
+
+
+def test_no_token_says_how_to_sign_in(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--server", "http://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "rf-tui login --server http://127.0.0.1:9 --email" in err
+    assert "Traceback" not in err
+
+
+def test_login_saves_a_private_token_and_logout_forgets_it(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "demo-password")
+    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 0
+    path = token_path(running.url)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    token = load_token(running.url)
+    assert token is not None and token.count(".") == 2  # a JWT
+    assert token not in capsys.readouterr().out  # never printed
+    assert cli.main(["logout", "--server", running.url]) == 0
+    assert load_token(running.url) is None
+
+
+def test_login_with_a_wrong_password_is_a_sentence(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "nope")
+    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 2
+    assert "Wrong email or password." in capsys.readouterr().err
+    assert load_token(running.url) is None
+
+
+def test_login_to_nowhere_is_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "x")
+    assert cli.main(["login", "--server", "http://127.0.0.1:9", "--email", DANA]) == 2
+    assert "Cannot reach the server" in capsys.readouterr().err
+
+
+def test_the_same_seed_tells_the_same_story() -> None:
+    a, b = Story("http://x", seed=3).plan(20), Story("http://x", seed=3).plan(20)
+    assert a == b
+    assert Story("http://x", seed=4).plan(20) != a
+    assert any(beat[3] for beat in a) and not all(beat[3] for beat in a)  # the rival sometimes
+    assert not any(beat[3] for beat in Story("http://x", seed=3, rival=False).plan(20))
+
+
+async def test_the_story_plays_over_http(rf: Running) -> None:
+    story = Story(rf.url, seed=3, pace=0.01, rival_share=0.5, rival_delay=(0.01, 0.02))
+    await story.run(count=3)
+    assert len(story.escalated) == 3
+    dana = await rf.client(DANA)
+    queue_ids = {e.id for e in await dana.queue()}
+    assert set(story.escalated) <= queue_ids | set(story.rival_claims)
+
+
+async def test_the_rival_claims_over_http(rf: Running) -> None:
+    story = Story(rf.url, seed=3, pace=0.01, rival_share=1.0, rival_delay=(0.01, 0.02))
+    await story.run(count=2)
+    assert sorted(story.rival_claims) == sorted(story.escalated)
+    dana = await rf.client(DANA)
+    for handoff_id in story.escalated:
+        assert handoff_id not in {e.id for e in await dana.queue()}
+    metrics = await dana.metrics("7d")
+    assert metrics.n_handoffs_claimed == 3 + 2  # the seed's three, and the rival's two
