@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual.pilot import Pilot
@@ -11,17 +10,15 @@ from textual.widgets import Static
 from rf_tui.api.stream import Live
 from rf_tui.ui.app import RfApp
 from rf_tui.ui.screens.handoff import HandoffScreen
+from tests.helpers import wait_for
 
 
 async def until(
     pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 5
 ) -> None:
     """Let the app run until ``condition()`` holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await pilot.pause(0.01)
+    await wait_for(condition, timeout=timeout, what=what)
+    await pilot.pause()
 
 
 async def ready(pilot: Pilot[None], rows: int | None = None) -> RfApp:

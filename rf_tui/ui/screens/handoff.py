@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -54,27 +55,39 @@ def _package(handoff: Handoff, session: Session | None) -> EscalationPackage:
     return EscalationPackage.model_validate(handoff.snapshot)
 
 
+def _tried_list(
+    text: Text, title: str, mark: Text, items: Iterable[tuple[str, str | None]]
+) -> None:
+    """A titled list of "mark description → outcome" lines."""
+    lines = list(items)
+    if not lines:
+        return
+    text.append(f"{title}\n", style="bold")
+    for description, outcome in lines:
+        text.append("  ")
+        text.append_text(mark)
+        text.append_text(render.literal(description))
+        if outcome:
+            text.append(" → ", style="dim")
+            text.append_text(render.literal(outcome, style="dim"))
+        text.append("\n")
+
+
 def tried_body(handoff: Handoff, session: Session | None) -> RenderableType:
     package = _package(handoff, session)
     text = Text()
-    if package.steps_attempted:
-        text.append("Steps attempted\n", style="bold")
-        for step in package.steps_attempted:
-            text.append("  ✓ ", style="green")
-            text.append_text(render.literal(step.description))
-            if step.result:
-                text.append(" → ", style="dim")
-                text.append_text(render.literal(step.result, style="dim"))
-            text.append("\n")
-    if package.dead_ends_flagged:
-        text.append("Dead ends\n", style="bold")
-        for step in package.dead_ends_flagged:
-            text.append("  ✗ ", style="red")
-            text.append_text(render.literal(step.description))
-            if step.reason:
-                text.append(" → ", style="dim")
-                text.append_text(render.literal(step.reason, style="dim"))
-            text.append("\n")
+    _tried_list(
+        text,
+        "Steps attempted",
+        Text("✓ ", style="green"),
+        ((s.description, s.result) for s in package.steps_attempted),
+    )
+    _tried_list(
+        text,
+        "Dead ends",
+        Text("✗ ", style="red"),
+        ((s.description, s.reason) for s in package.dead_ends_flagged),
+    )
     steps = session.steps[-5:] if session is not None else ()
     if steps:
         text.append("Recent steps\n", style="bold")
