@@ -272,7 +272,7 @@ class RfApp(App[None]):
     def on_claim_lost(self, message: m.ClaimLost) -> None:
         when = ago(message.claimed_at, self.clock())
         self.notify(
-            f"Already claimed by {one_line(message.winner, 40)} {when}.".replace(" .", "."),
+            f"Already claimed by {one_line(message.winner, 40)}{' ' + when if when else ''}.",
             title="Too late",
             severity="warning",
             markup=False,
