@@ -7,10 +7,12 @@ another origin). Every failure becomes an ``rf_tui.api.errors`` exception.
 
 from __future__ import annotations
 
+import json as json_module
 import ssl
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import anyio
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -39,6 +41,8 @@ from rf_tui.api.models import (
 )
 
 API_PREFIX = "/api/v1"
+#: Bigger answers are refused: a queue of 10,000 escalations is a few MB.
+MAX_BODY = 16 * 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 _DETAIL_MAX = 300
 
@@ -61,9 +65,13 @@ class Client:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         verify: bool | str | ssl.SSLContext = True,
         transport: httpx.AsyncBaseTransport | None = None,
+        deadline: float = 30.0,
+        max_body: int = MAX_BODY,
     ) -> None:
         self.server = server.rstrip("/")
         self.token = token
+        self.deadline = deadline
+        self.max_body = max_body
         if isinstance(verify, str):
             verify = ssl.create_default_context(cafile=verify)
         self.http = httpx.AsyncClient(
@@ -120,14 +128,22 @@ class Client:
         what: str = "That item",
     ) -> Any:
         try:
-            response = await self.http.request(
-                method, path, json=json, params=params, headers=self.auth_headers()
-            )
+            # An overall deadline as well as httpx's per-read one: a server that
+            # trickles a byte a second never trips a read timeout.
+            with anyio.fail_after(self.deadline):
+                async with self.http.stream(
+                    method, path, json=json, params=params, headers=self.auth_headers()
+                ) as response:
+                    body = await read_capped(response, self.max_body)
+        except TimeoutError:
+            raise Unreachable(
+                f"The server at {self.server} took longer than {self.deadline:g} s to answer."
+            ) from None
         except httpx.HTTPError as exc:
             raise self.transport_error(exc) from None
-        raise_for_status(response, what=what)
+        raise_for_status(response, body, what=what)
         try:
-            return response.json()
+            return json_module.loads(body)
         except ValueError:
             raise BadResponse(
                 "The server's answer was not valid JSON. Is this a ResolutionFlow server?",
@@ -225,12 +241,27 @@ class Client:
 # ── Status and shape ─────────────────────────────────────────────────────────
 
 
-def _detail(response: httpx.Response) -> Any:
+async def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The whole body, or ``BadResponse`` as soon as it grows past ``limit`` bytes."""
+    chunks, total = [], 0
+    async for chunk in response.aiter_bytes():
+        total += len(chunk)
+        if total > limit:
+            raise BadResponse(
+                f"The server sent more than {limit // (1024 * 1024)} MB in one answer; "
+                "rf-tui refused it.",
+                status=response.status_code,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _detail(body: bytes) -> Any:
     try:
-        body = response.json()
+        parsed = json_module.loads(body)
     except ValueError:
         return None
-    return body.get("detail") if isinstance(body, dict) else None
+    return parsed.get("detail") if isinstance(parsed, dict) else None
 
 
 def _detail_text(detail: Any, fallback: str) -> str:
@@ -251,12 +282,12 @@ def _detail_text(detail: Any, fallback: str) -> str:
     return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 1] + "…"
 
 
-def raise_for_status(response: httpx.Response, *, what: str = "That item") -> None:
+def raise_for_status(response: httpx.Response, body: bytes, *, what: str = "That item") -> None:
     """Raise the typed error for a non-2xx answer; return quietly on 2xx."""
     status = response.status_code
     if 200 <= status < 300:
         return
-    detail = _detail(response)
+    detail = _detail(body)
     if status == 401:
         raise NotSignedIn()
     if status == 403:

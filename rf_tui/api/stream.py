@@ -27,7 +27,7 @@ import httpx
 from httpx_sse import SSEError, aconnect_sse
 from pydantic import ValidationError
 
-from rf_tui.api.client import Client, raise_for_status
+from rf_tui.api.client import Client, raise_for_status, read_capped
 from rf_tui.api.errors import ApiError, BadResponse, Forbidden, NotFound, NotSignedIn
 from rf_tui.api.models import EVENT_TYPES, Ready, StreamEvent, UnknownEvent
 
@@ -211,9 +211,9 @@ class EscalationStream:
         ) as source:
             response = source.response
             if response.status_code != 200:
-                await response.aread()
+                body = await read_capped(response, self.client.max_body)
                 try:
-                    raise_for_status(response, what="The escalation stream")
+                    raise_for_status(response, body, what="The escalation stream")
                 except NotSignedIn as exc:
                     raise _Stop(SignedOut(exc.message)) from None
                 except (Forbidden, NotFound, BadResponse) as exc:

@@ -153,3 +153,35 @@ async def test_repr_never_shows_the_token() -> None:
         assert "super-secret-token" not in repr(client)
     finally:
         await client.aclose()
+
+
+async def test_a_50_mb_body_is_refused_not_swallowed() -> None:
+    async def huge(writer: asyncio.StreamWriter) -> None:
+        size = 50 * 1024 * 1024
+        writer.write(response(200, b"", headers={"content-length": str(size)}, length=False))
+        chunk = b"[" + b" " * (1024 * 1024 - 1)
+        for _ in range(50):
+            writer.write(chunk)
+            await writer.drain()
+
+    async with Canned({QUEUE: huge}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(BadResponse) as err:
+            await client.queue()
+    assert "more than 16 MB" in err.value.message
+
+
+async def test_a_trickling_server_hits_the_overall_deadline() -> None:
+    async def trickle(writer: asyncio.StreamWriter) -> None:
+        writer.write(response(200, b"", headers={"content-length": "1000"}, length=False))
+        for _ in range(1000):
+            writer.write(b" ")
+            await writer.drain()
+            await asyncio.sleep(0.05)  # the fault under test: 20 bytes a second
+
+    async with (
+        Canned({QUEUE: trickle}) as server,
+        Client(server.url, token="t", deadline=0.5) as client,
+    ):
+        with pytest.raises(Unreachable) as err:
+            await client.queue()
+    assert "took longer than 0.5 s" in err.value.message
