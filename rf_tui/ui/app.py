@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from rf_tui.api.client import Client
-from rf_tui.api.models import EscalationMetrics, Handoff, Me, QueueEntry
+from rf_tui.api.models import EscalationMetrics, Handoff, HandoffCreated, Me, QueueEntry
 from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnecting, SignedOut
 from rf_tui.config import Settings, seen_path
 from rf_tui.state.clock import Clock, age, ago, system_clock
@@ -33,6 +33,9 @@ from rf_tui.ui.terminal import TerminalTitle
 HIGHLIGHT_SECONDS = 1.5
 NEW_MARKER_SECONDS = 60.0
 WINNER_SHOWN_SECONDS = 1.0
+#: Up to this many arrivals waiting for details are fetched one by one; more
+#: than that (a burst) are filled by a single queue refetch.
+DETAILS_ONE_BY_ONE = 3
 
 
 class RfApp(App[None]):
@@ -63,11 +66,16 @@ class RfApp(App[None]):
         self.metrics: EscalationMetrics | None = None
         self.state: ConnectionState | None = None
         self.drafts: dict[str, str] = {}
+        #: Why the last queue refetch failed (shown until one works), and the metric's.
+        self.refresh_problem: str | None = None
+        self.metrics_problem: str | None = None
         self.claimed_here: dict[str, Handoff] = {}
         self._retry_at = 0.0
         self._last_backfill = 0.0
         self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
         self._signed_out_told = False
+        self._want_details: dict[str, HandoffCreated] = {}
+        self._details_busy = False
         self.title_badge = TerminalTitle(self)
         self.link = Link(client, self.post_message, on_backfill=self.refetch, stream=stream)
         #: Always there; it draws only while mounted, from the state above.
@@ -150,7 +158,10 @@ class RfApp(App[None]):
 
     def link_text(self) -> Text:
         wait = self._retry_at - time.monotonic() if isinstance(self.state, Reconnecting) else None
-        return render.link_state(self.state, wait)
+        text = render.link_state(self.state, wait)
+        if self.refresh_problem:
+            text.append(f" · refresh failed: {one_line(self.refresh_problem, 100)}", style="red")
+        return text
 
     def mark_seen(self, handoff_id: str) -> None:
         if self.seen.mark(handoff_id):
@@ -190,7 +201,13 @@ class RfApp(App[None]):
         self.queue_screen.rebuild()
 
     def on_queue_fetched(self, message: m.QueueFetched) -> None:
+        self.refresh_problem = None
         self._apply(self.queue.reconcile(message.entries, message.since))
+        self.queue_screen.refresh_header()
+
+    def on_queue_failed(self, message: m.QueueFailed) -> None:
+        self.refresh_problem = message.reason
+        self.queue_screen.refresh_header()
 
     def on_arrived(self, message: m.Arrived) -> None:
         change = self.queue.arrived(message.event, self.clock())
@@ -199,7 +216,24 @@ class RfApp(App[None]):
         self._fresh[message.event.handoff_id] = time.monotonic()
         self._apply(change)
         self.title_badge.arrival()
-        self.run_worker(self.link.details(message.event), group="details", exit_on_error=False)
+        self._want_details[message.event.handoff_id] = message.event
+        if not self._details_busy:
+            self._details_busy = True
+            self.run_worker(self._fill_details(), group="details", exit_on_error=False)
+
+    async def _fill_details(self) -> None:
+        """Fetch what arrivals lack; a burst costs one queue refetch, not one call each."""
+        try:
+            while self._want_details:
+                batch = list(self._want_details.values())
+                self._want_details.clear()
+                if len(batch) > DETAILS_ONE_BY_ONE:
+                    await self.link.backfill(self.queue.generation)
+                else:
+                    for event in batch:
+                        await self.link.details(event)
+        finally:
+            self._details_busy = False
 
     def on_detailed(self, message: m.Detailed) -> None:
         self._apply(self.queue.detailed(message.entry))
@@ -213,7 +247,12 @@ class RfApp(App[None]):
 
     def on_metrics_fetched(self, message: m.MetricsFetched) -> None:
         self.metrics = message.metrics
+        self.metrics_problem = None
         self.queue_screen.refresh_metric(message.metrics)
+
+    def on_metrics_failed(self, message: m.MetricsFailed) -> None:
+        self.metrics_problem = message.reason
+        self.queue_screen.refresh_metric(self.metrics)
 
     def on_context_loaded(self, message: m.ContextLoaded) -> None:
         for screen in self._handoff_screens(message.handoff.id):
@@ -409,6 +448,12 @@ class RfApp(App[None]):
                             exit_on_error=False)  # fmt: skip
 
 
-def make_app(settings: Settings, client: Client, *, clock: Clock = system_clock) -> RfApp:
+def make_app(
+    settings: Settings,
+    client: Client,
+    *,
+    clock: Clock = system_clock,
+    stream: EscalationStream | None = None,
+) -> RfApp:
     """The one factory: the CLI and the tests build the app the same way."""
-    return RfApp(settings, client, clock=clock)
+    return RfApp(settings, client, clock=clock, stream=stream)

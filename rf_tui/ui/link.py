@@ -76,18 +76,19 @@ class Link:
             self.post(m.ConnectionChanged(SignedOut(exc.message)))
             return
         except Forbidden as exc:
-            self.post(m.ConnectionChanged(Offline(f"You cannot see the queue. {exc.message}")))
+            self.post(m.QueueFailed(f"You cannot see the queue. {exc.message}"))
             return
-        except ApiError:
-            return  # the stream reports the link's state; the next backfill retries
+        except ApiError as exc:
+            self.post(m.QueueFailed(exc.message))  # the next backfill retries
+            return
         self.post(m.QueueFetched(entries, since))
         await self.metrics()
 
     async def metrics(self) -> None:
         try:
             self.post(m.MetricsFetched(await self.client.metrics("7d")))
-        except ApiError:
-            return  # the metric is advisory; keep the last figure on screen
+        except ApiError as exc:
+            self.post(m.MetricsFailed(exc.message))
 
     async def details(self, event: HandoffCreated) -> None:
         """The full row for an arrival (the event carries no summary)."""

@@ -44,6 +44,18 @@ class QueueFetched(Message):
 
 
 @dataclass
+class QueueFailed(Message):
+    """A refetch failed; the queue on screen may be stale until the next one works."""
+
+    reason: str
+
+
+@dataclass
+class MetricsFailed(Message):
+    reason: str
+
+
+@dataclass
 class Arrived(Message):
     event: HandoffCreated
 

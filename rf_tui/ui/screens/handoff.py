@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.api.models import AIAssessment, EscalationPackage, Handoff, Session
 from rf_tui.state.clock import ago
+from rf_tui.text import one_line
 from rf_tui.ui import render
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def assessment_body(handoff: Handoff, now: datetime) -> RenderableType:
             "No AI assessment (timed out). Work from what was tried and the notes.", style="dim"
         )
     text = Text()
-    text.append(f" confidence: {ai.confidence_label} ", style="reverse")
+    text.append(f" confidence: {one_line(ai.confidence_label, 40)} ", style="reverse")
     text.append("\n\nLikely cause\n", style="bold")
     text.append_text(render.literal(ai.likely_cause or "(not given)", multiline=True))
     if ai.suggested_steps:

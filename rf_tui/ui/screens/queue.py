@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from rf_tui.api.models import EscalationMetrics
 from rf_tui.state.clock import duration
 from rf_tui.state.queue import Change
+from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.messages import ClaimRequested, OpenRequested
 from rf_tui.ui.widgets.queue_table import QueueTable, Widths
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
     from rf_tui.ui.app import RfApp
 
 
-def metric_text(metrics: EscalationMetrics | None, width: int = 80) -> Text:
+def metric_text(
+    metrics: EscalationMetrics | None, width: int = 80, problem: str | None = None
+) -> Text:
     """Time to first action after claim: never presented as time saved (contract.md).
 
     Below 80 columns the same facts in shorter words, so it stays two lines.
@@ -31,6 +34,8 @@ def metric_text(metrics: EscalationMetrics | None, width: int = 80) -> Text:
     compact = width < 80
     label = "1st action after claim" if compact else "Time to first action after claim"
     if metrics is None:
+        if problem:
+            return Text(f"{label}: unavailable ({one_line(problem, 120)})", style="dim")
         return Text(f"{label}: loading…", style="dim")
     text = Text()
     text.append(f"{label} ({metrics.period}): ", style="bold")
@@ -118,7 +123,9 @@ class QueueScreen(Screen[None]):
     def refresh_metric(self, metrics: EscalationMetrics | None) -> None:
         if not self.ready:
             return
-        self.query_one("#metric", Static).update(metric_text(metrics, self.size.width))
+        self.query_one("#metric", Static).update(
+            metric_text(metrics, self.size.width, self.rf.metrics_problem)
+        )
 
     def apply(self, change: Change) -> None:
         """Reflect a change of the queue state in the table, touching only what changed."""
@@ -127,7 +134,8 @@ class QueueScreen(Screen[None]):
         rf, table = self.rf, self.table
         for handoff_id in change.removed:
             table.drop(handoff_id)
-        visible = {e.id for e in rf.visible_entries()}
+        entries = rf.visible_entries()
+        visible = {e.id for e in entries}
         for handoff_id in (*change.added, *change.updated):
             entry = rf.queue.get(handoff_id)
             if entry is None or handoff_id not in visible:
@@ -140,7 +148,7 @@ class QueueScreen(Screen[None]):
                 highlight=rf.is_highlighted(handoff_id),
             )
         if change.added or change.updated:
-            table.order([e.id for e in rf.visible_entries()])
+            table.order([e.id for e in entries])
         self.refresh_header()
 
     def rebuild(self) -> None:

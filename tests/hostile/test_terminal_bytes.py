@@ -1,0 +1,128 @@
+"""The bytes the real app writes to a real terminal: no hostile sequence gets through.
+
+The rendered screen can look clean while raw escapes still reach the terminal,
+so this runs ``rf-tui`` in a pseudo-terminal and reads what it writes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+from tests.hostile.server import Hostile, entry, session
+
+RAW = {
+    "title": "\x1b]2;PWNED-TITLE\x07",
+    "clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
+    "hyperlink": "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    "clear": "\x1b[2JCLEARED",
+    "dcs": "\x1bP+q544e\x1b\\",
+    "c1": "\x9b31mC1RED",
+    "bidi": "\u202eEVIL",
+}
+HOSTILE = " ".join(RAW.values())
+
+
+class Terminal:
+    """A child process on a pseudo-terminal of a given size; all its output kept."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
+        master, slave = os.openpty()
+        cols, rows = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self.master = master
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output.extend(chunk)
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def wait_for(self, needle: bytes, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        start = len(self.output)
+        while needle not in self.output[start:]:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                tail = bytes(self.output[-2000:])
+                raise AssertionError(f"no {needle!r} on the terminal; last output: {tail!r}")
+            time.sleep(0.02)  # polling a pty for a bounded time, not synchronising on a guess
+
+    def close(self) -> int:
+        try:
+            return self.proc.wait(timeout=15)
+        finally:
+            os.close(self.master)
+
+
+def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
+    hostile = Hostile()
+    hostile.queue = [
+        entry(1, problem_summary=HOSTILE, engineer_notes=HOSTILE, handed_off_by_name=HOSTILE,
+              ai_assessment_data={"likely_cause": HOSTILE, "suggested_steps": [HOSTILE],
+                                  "confidence": HOSTILE}),
+    ]  # fmt: skip
+    hostile.sessions = {
+        "s1": session(
+            1,
+            problem_summary=HOSTILE,
+            escalation_package={"steps_attempted": [{"description": HOSTILE, "result": HOSTILE}]},
+            conversation_messages=[{"role": "assistant", "content": HOSTILE}],
+            steps=[{"step_order": 1, "step_type": "note", "content": HOSTILE,
+                    "created_at": "2026-11-23T11:00:00+00:00"}],
+        )
+    }  # fmt: skip
+    hostile.start_in_thread()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "RF_TUI_TOKEN": "token",
+    }
+    term = Terminal([sys.executable, "-m", "rf_tui", "--server", hostile.url], env, size=(100, 30))
+    try:
+        term.wait_for(b"awaiting pickup")
+        term.wait_for(b"live")
+        term.send(b"o")  # open the hostile handoff: every panel renders the text
+        term.wait_for(b"Likely cause")
+        term.send(b"\x1b")
+        term.wait_for(b"awaiting pickup")
+        term.send(b"q")
+        assert term.close() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    output = bytes(term.output)
+    text = output.decode("utf-8", errors="replace")
+    for name, raw in RAW.items():
+        assert raw.encode() not in output, f"the raw {name} sequence reached the terminal"
+    # Textual's own OSC 22 (the mouse pointer's shape) is the only one expected.
+    osc = set(re.findall(r"\x1b\](\d*)", text))
+    assert osc <= {"22"}, f"unexpected OSC sequences: {osc}"
+    assert "\x1bP" not in text, "a DCS sequence was written"
+    assert not [c for c in text if 0x80 <= ord(c) < 0xA0], "a C1 control was written"
+    assert "\u202e" not in text
+    assert "PWNED-TITLE" in text  # the text itself is shown, made inert
