@@ -148,7 +148,7 @@ async def metrics(
 
 async def _refused(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Refused)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else exc.headers
     return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
 

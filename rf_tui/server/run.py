@@ -18,6 +18,9 @@ from rf_tui.server.app import create_app
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.service import Backend
 
+#: (certificate file, key file), both PEM.
+Tls = tuple[str, str]
+
 
 class _Uvicorn(uvicorn.Server):
     """uvicorn that ends open event streams on shutdown and reports its address."""
@@ -35,7 +38,8 @@ class _Uvicorn(uvicorn.Server):
         if self.started:
             host, port = self.servers[0].sockets[0].getsockname()[:2]
             shown = f"[{host}]" if ":" in host else host
-            self.url = f"http://{shown}:{port}"
+            scheme = "https" if self.config.ssl_certfile else "http"
+            self.url = f"{scheme}://{shown}:{port}"
             if self.on_ready is not None:
                 self.on_ready(self.url)
 
@@ -71,9 +75,13 @@ def _log_config() -> dict[str, Any]:
     return config
 
 
-def _uvicorn_config(backend: Backend, host: str, port: int, access_log: bool) -> uvicorn.Config:
+def _uvicorn_config(
+    backend: Backend, host: str, port: int, access_log: bool, tls: Tls | None = None
+) -> uvicorn.Config:
     return uvicorn.Config(
         create_app(backend),
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
         log_config=_log_config(),
         host=host,
         port=port,
@@ -91,10 +99,13 @@ def serve(
     port: int = 0,
     backend: Backend | None = None,
     on_ready: Callable[[str], None] | None = None,
+    tls: Tls | None = None,
 ) -> None:
     """Run in the foreground until Ctrl-C or SIGTERM."""
     backend = backend or Backend(config)
-    server = _Uvicorn(_uvicorn_config(backend, host, port, access_log=True), backend, on_ready)
+    server = _Uvicorn(
+        _uvicorn_config(backend, host, port, access_log=True, tls=tls), backend, on_ready
+    )
     server.run()
 
 
@@ -112,11 +123,12 @@ class ThreadedServer:
         backend: Backend | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: Tls | None = None,
     ) -> None:
         self.config = config or ServerConfig()
         self.backend = backend or Backend(self.config)
         self._server = _Uvicorn(
-            _uvicorn_config(self.backend, host, port, access_log=False),
+            _uvicorn_config(self.backend, host, port, access_log=False, tls=tls),
             self.backend,
             lambda _url: self._ready.set(),
         )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import time
+from collections import defaultdict, deque
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +23,9 @@ from rf_tui.server.db import Row, Store
 ENGINEER_ROLES = frozenset({"owner", "admin", "engineer"})
 IN_TRANSIT = frozenset({"requesting_escalation", "escalated"})
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
+#: Failed sign-ins allowed per account email within the window, before 429.
+LOGIN_ATTEMPTS = 5
+LOGIN_WINDOW_SECONDS = 60.0
 METRIC_DEFINITION = (
     "Time from a senior claiming an escalation to their first action in the session "
     "(post-claim activity lag). It is not time saved: pair it with a manually timed "
@@ -51,10 +56,11 @@ def build_snapshot(session: Row, steps: list[Row]) -> dict[str, Any]:
 
 
 class Refused(Exception):
-    def __init__(self, status: int, detail: Any) -> None:
+    def __init__(self, status: int, detail: Any, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = headers
 
 
 NOT_FOUND = "Not found"
@@ -70,6 +76,7 @@ class Backend:
         self.store = store or Store(config.db_path)
         self.bus = Bus(config.subscriber_buffer)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
         # A throwaway hash to compare against when the email is unknown, so a
         # login takes as long for a stranger as for a real user.
         self._decoy = hash_password("decoy", cost=config.password_cost)
@@ -77,10 +84,24 @@ class Backend:
     # ── Auth ─────────────────────────────────────────────────────────────────
 
     def login(self, email: str, password: str) -> dict[str, Any]:
+        key = email.strip().lower()
+        now = time.monotonic()
+        failures = self._failures[key]
+        while failures and now - failures[0] > LOGIN_WINDOW_SECONDS:
+            failures.popleft()
+        if len(failures) >= LOGIN_ATTEMPTS:
+            wait = max(1, int(LOGIN_WINDOW_SECONDS - (now - failures[0])) + 1)
+            raise Refused(
+                429,
+                f"Too many failed sign-ins for this account; try again in {wait} s.",
+                {"Retry-After": str(wait)},
+            )
         user = self.store.user_by_email(email.strip())
         ok = verify_password(password, user["password_hash"] if user else self._decoy)
         if user is None or not ok:
+            failures.append(now)
             raise Refused(401, "Incorrect email or password")
+        failures.clear()
         ttl = self.config.token_ttl_seconds
         token = issue_token(user["id"], user["account_id"], secret=self.config.secret, ttl=ttl)
         return {"access_token": token, "token_type": "bearer", "expires_in": ttl}

@@ -29,6 +29,7 @@ RAW = {
     "bidi": "\u202eEVIL",
 }
 HOSTILE = " ".join(RAW.values())
+SECRET = "tok-SECRET-5f0c1e"  # must never be written anywhere the user can see
 
 
 class Terminal:
@@ -100,7 +101,7 @@ def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
         "TERM": "xterm-256color",
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "RF_TUI_TOKEN": "token",
+        "RF_TUI_TOKEN": SECRET,
     }
     term = Terminal([sys.executable, "-m", "rf_tui", "--server", hostile.url], env, size=(100, 30))
     try:
@@ -126,3 +127,14 @@ def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
     assert not [c for c in text if 0x80 <= ord(c) < 0xA0], "a C1 control was written"
     assert "\u202e" not in text
     assert "PWNED-TITLE" in text  # the text itself is shown, made inert
+    assert SECRET not in text, "the token reached the terminal"
+    sent = [headers.get("authorization") for _, _, headers in hostile.requests]
+    assert f"Bearer {SECRET}" in sent  # the probe is real: the token was in use
+
+
+def test_no_snapshot_holds_a_token() -> None:
+    snapshots = Path(__file__).parent.parent / "ui" / "__snapshots__"
+    svgs = list(snapshots.rglob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        assert "eyJ" not in svg.read_text(), f"{svg.name} shows something like a JWT"

@@ -128,3 +128,17 @@ async def test_user_without_an_account_gets_no_account(rf: Running) -> None:
     with pytest.raises(Forbidden) as err:
         await client.queue()
     assert err.value.detail == "No account"
+
+
+async def test_repeated_failed_sign_ins_are_rate_limited(rf: Running) -> None:
+    from rf_tui.api.errors import RateLimited
+
+    client = await rf.client()
+    for _ in range(5):
+        with pytest.raises(NotSignedIn):
+            await client.login(DANA, "guess")
+    with pytest.raises(RateLimited) as err:
+        await client.login(DANA, "demo-password")  # even the right password waits
+    assert err.value.retry_after is not None and 0 < err.value.retry_after <= 61
+    # Another account is not affected.
+    await client.login("alex@northwind.example", "demo-password")
