@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test lint pytest bench clean
+.PHONY: demo serve test lint pytest bench soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint pytest
+
+# The long fault and load runs (20 server kills, 20 cuts, 10 stalls; 200 subscribers
+# at 20 escalations a second for 60 s). Not part of `make test`.
+soak: $(STAMP)
+	RF_FAULT_CYCLES=50 RF_SOAK_SECONDS=60 $(BIN)/pytest tests/faults -s -o timeout=900
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
