@@ -25,6 +25,7 @@ class SeenSet:
         self._ids: OrderedDict[str, None] = OrderedDict()
         #: A sentence for the user when loading or saving went wrong, else None.
         self.problem: str | None = None
+        self._save_failed = False
         self._load()
 
     def __contains__(self, handoff_id: object) -> bool:
@@ -91,6 +92,7 @@ class SeenSet:
                     os.unlink(tmp)
                 raise
         except OSError as exc:
-            # Keep going in memory; say so once.
-            if self.problem is None:
+            # Keep going in memory; say so once per run, however often it fails.
+            if not self._save_failed:
+                self._save_failed = True
                 self.problem = f"Unread markers cannot be saved ({exc.strerror}); they will reset."

@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from rf_tui.state.unread import SeenSet
 
 
@@ -68,3 +70,25 @@ def test_write_is_atomic_no_temp_files_left(tmp_path: Path) -> None:
     for i in range(5):
         seen.mark(f"h{i}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seen.json"]
+
+
+def test_a_full_disk_keeps_the_old_file_and_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    path = tmp_path / "seen.json"
+    seen = SeenSet(path)
+    seen.mark("kept")
+
+    def no_space(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("rf_tui.state.unread.os.replace", no_space)  # the disk fills up
+    seen.mark("new-1")
+    seen.mark("new-2")
+    assert seen.problem is not None and "No space left on device" in seen.problem
+    assert "new-2" in seen  # kept in memory
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seen.json"]  # no temp debris
+    monkeypatch.undo()
+    assert SeenSet(path).unread({"kept", "new-1"}) == {"new-1"}  # the old file is intact

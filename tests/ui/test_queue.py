@@ -205,3 +205,41 @@ async def test_an_expired_sign_in_says_how_to_sign_in_again(rf: Running, tmp_pat
         toast = list(app._notifications)[-1]
         assert f"rf-tui login --server {rf.url}" in toast.message
         assert app.is_running
+
+
+async def test_unusable_state_dir_warns_once_and_keeps_markers(rf: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rf_tui.api.client import Client
+    from rf_tui.config import Settings
+    from rf_tui.ui.app import make_app
+    from tests.ui.conftest import token_for
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the state directory should be")
+    token = token_for(rf, "dana@northwind.example")
+    settings = Settings(server=rf.url, token=token, state_dir=blocker / "state")
+    app = make_app(settings, Client(rf.url, token), clock=rf.clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot, rows=3)
+        await pilot.press("d", "down", "d")
+        assert len(app.unread_ids()) == 1  # both markers kept in memory
+        warnings = [n for n in app._notifications if n.title == "Unread markers"]
+        assert len(warnings) == 1 and "cannot be saved" in warnings[0].message
+
+
+async def test_a_corrupt_markers_file_is_set_aside_at_start(make: AppFactory) -> None:
+    from rf_tui.config import seen_path
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        assert app.me is not None
+        path = seen_path(make.state_dir, make.running.url, app.me.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{{{ not json")
+    again = make()
+    async with again.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot, rows=3)
+        assert any("damaged" in n.message for n in again._notifications)
+        assert path.with_name(path.name + ".corrupt").exists()
+        await pilot.press("d")
+        assert len(again.unread_ids()) == 2
