@@ -57,6 +57,7 @@ async def _current_user(
 Api = Annotated[Backend, Depends(_backend)]
 User = Annotated[Row, Depends(_current_user)]
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body could not be parsed"},
     401: {"description": "Not signed in"},
     403: {"description": "Role or account not allowed"},
     404: {"description": "Not found in this account"},
@@ -64,7 +65,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 api = APIRouter(prefix="/api/v1")
 
 
-@api.post("/auth/login", response_model=s.LoginOut, responses={401: ERRORS[401]})
+@api.post(
+    "/auth/login",
+    response_model=s.LoginOut,
+    responses={
+        400: ERRORS[400],
+        401: ERRORS[401],
+        429: {"description": "Too many failed sign-ins"},
+    },
+)
 async def login(body: s.LoginIn, backend: Api) -> dict[str, Any]:
     return backend.login(body.email, body.password)
 
