@@ -83,3 +83,9 @@ async def test_the_rival_claims_over_http(rf: Running) -> None:
         assert handoff_id not in {e.id for e in await dana.queue()}
     metrics = await dana.metrics("7d")
     assert metrics.n_handoffs_claimed == 3 + 2  # the seed's three, and the rival's two
+
+
+def test_settings_never_show_the_token() -> None:
+    from rf_tui.config import Settings
+
+    assert "s3cr3t" not in repr(Settings(server="https://rf.example", token="s3cr3t"))
