@@ -14,7 +14,6 @@ import subprocess
 import sys
 import termios
 import threading
-import time
 from pathlib import Path
 
 from tests.hostile.server import Hostile, entry, session
@@ -45,6 +44,8 @@ class Terminal:
         os.close(slave)
         self.master = master
         self.output = bytearray()
+        self._mark = 0
+        self._arrived = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -53,22 +54,29 @@ class Terminal:
             try:
                 chunk = os.read(self.master, 65536)
             except OSError:
-                return
+                chunk = b""
+            with self._arrived:
+                self.output.extend(chunk)
+                self._arrived.notify_all()
             if not chunk:
                 return
-            self.output.extend(chunk)
 
     def send(self, keys: bytes) -> None:
+        with self._arrived:
+            self._mark = len(self.output)  # answers to these keys come after here
         os.write(self.master, keys)
 
     def wait_for(self, needle: bytes, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        start = len(self.output)
-        while needle not in self.output[start:]:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                tail = bytes(self.output[-2000:])
-                raise AssertionError(f"no {needle!r} on the terminal; last output: {tail!r}")
-            time.sleep(0.02)  # polling a pty for a bounded time, not synchronising on a guess
+        """Wait until ``needle`` is written since the last keys sent, woken by each chunk."""
+        start = self._mark
+        with self._arrived:
+            found = self._arrived.wait_for(
+                lambda: needle in self.output[start:] or not self._reader.is_alive(),
+                timeout=timeout,
+            )
+        if not found or needle not in self.output[start:]:
+            tail = bytes(self.output[-2000:])
+            raise AssertionError(f"no {needle!r} on the terminal; last output: {tail!r}")
 
     def close(self) -> int:
         try:
@@ -105,8 +113,7 @@ def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
     }
     term = Terminal([sys.executable, "-m", "rf_tui", "--server", hostile.url], env, size=(100, 30))
     try:
-        term.wait_for(b"awaiting pickup")
-        term.wait_for(b"live")
+        term.wait_for(b"1 escalation awaiting pickup")  # the hostile row is in
         term.send(b"o")  # open the hostile handoff: every panel renders the text
         term.wait_for(b"Likely cause")
         term.send(b"\x1b")
