@@ -181,3 +181,36 @@ async def test_queue_converges_after_every_fault(served: ServedProcess, tmp_path
             await client.aclose()
     assert world.escalated > CYCLES and world.claimed > 0
     print("fault cycle recoveries:", ", ".join(report))
+
+
+async def test_a_slow_link_and_refused_reconnects(served: ServedProcess, tmp_path: Path) -> None:
+    async with Client(served.url) as login:
+        token = (await login.login(DANA, DEMO_PASSWORD)).access_token
+    async with Proxy(served.port) as proxy, Client(served.url, token) as sam_direct:
+        await sam_direct.login(SAM, DEMO_PASSWORD)
+        client = Client(proxy.url, token, deadline=5.0)
+        stream = EscalationStream(
+            client, heartbeat=0.5, read_timeout=2.0, backoff_base=0.05, backoff_cap=0.5
+        )
+        settings = Settings(server=proxy.url, token=token, state_dir=tmp_path / "state")
+        app = make_app(settings, client, stream=stream)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(lambda: isinstance(app.state, Live), timeout=10, what="live")
+            proxy.delay = 0.3  # every chunk, both ways, 300 ms late: a bad mobile link
+            session = await sam_direct.create_session("Arrives over a slow link")
+            handoff = await sam_direct.hand_off(session.id)
+            await wait_for(lambda: handoff.id in app.queue, timeout=5, what="the arrival")
+            await wait_for(
+                lambda: not app.queue.is_partial(handoff.id), timeout=10, what="its details"
+            )
+            proxy.delay = 0.0
+            proxy.refuse = True  # the network is back, but the first tries are refused
+            await proxy.cut()
+            await wait_for(
+                lambda: "reconnecting" in app.link_text().plain, timeout=5, what="reconnecting"
+            )
+            proxy.refuse = False
+            await wait_for(lambda: isinstance(app.state, Live), timeout=10, what="live again")
+            await pilot.pause()
+            assert handoff.id in app.queue
+        await client.aclose()
