@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from rf_tui.server.auth import hash_password
@@ -64,10 +64,25 @@ def machine() -> dict[str, str]:
     }
 
 
-def prepare_db(path: Path, *, extra_seniors: int = 0) -> None:
-    """A demo-seeded database file, plus ``extra_seniors`` engineers at Northwind."""
+def prepare_db(path: Path, *, extra_seniors: int = 0, backlog: int = 0) -> None:
+    """A demo-seeded database file, plus engineers and a backlog of waiting escalations."""
     store = Store(str(path))
-    seed = seed_demo(store, now=datetime.now(timezone.utc), password_cost=8)
+    now = datetime.now(timezone.utc)
+    seed = seed_demo(store, now=now, password_cost=8)
+    sam = seed.users["sam@northwind.example"]
+    northwind = seed.accounts["northwind"]
+    with store.transaction():
+        for i in range(backlog):
+            at = now - timedelta(seconds=30 + i)
+            sid = store.add_session(
+                account_id=northwind, user_id=sam, problem_summary=f"Backlog item {i}",
+                created_at=at, status="escalated",
+            )  # fmt: skip
+            store.add_handoff(
+                session_id=sid, account_id=northwind, handed_off_by=sam, intent="escalate",
+                priority="normal", engineer_notes=f"backlog {i}", snapshot={},
+                target_user_id=None, created_at=at,
+            )  # fmt: skip
     hashed = hash_password(DEMO_PASSWORD, cost=8)
     for i in range(extra_seniors):
         store.add_user(

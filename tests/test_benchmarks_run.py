@@ -21,3 +21,6 @@ def test_quick_benchmarks_write_their_results(tmp_path: Path) -> None:
     assert "fan-out latency, 20 subscribers x 10" in text
     assert "1 winner in 3/3 trials" in text  # the race is a correctness figure too
     assert "req/s" in text
+    assert "10 rows waiting: app p50/p95/p99" in text  # the app in a real pty
+    assert "idle CPU" in text and "burst of 20: all visible" in text
+    assert "start-up: launch → first painted queue" in text

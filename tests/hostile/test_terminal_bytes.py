@@ -6,16 +6,12 @@ so this runs ``rf-tui`` in a pseudo-terminal and reads what it writes.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import struct
-import subprocess
 import sys
-import termios
-import threading
 from pathlib import Path
 
+from benchmarks.terminal import Terminal
 from tests.hostile.server import Hostile, entry, session
 
 RAW = {
@@ -29,60 +25,6 @@ RAW = {
 }
 HOSTILE = " ".join(RAW.values())
 SECRET = "tok-SECRET-5f0c1e"  # must never be written anywhere the user can see
-
-
-class Terminal:
-    """A child process on a pseudo-terminal of a given size; all its output kept."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
-        master, slave = os.openpty()
-        cols, rows = size
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        self.proc = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-        )
-        os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        self._mark = 0
-        self._arrived = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                chunk = b""
-            with self._arrived:
-                self.output.extend(chunk)
-                self._arrived.notify_all()
-            if not chunk:
-                return
-
-    def send(self, keys: bytes) -> None:
-        with self._arrived:
-            self._mark = len(self.output)  # answers to these keys come after here
-        os.write(self.master, keys)
-
-    def wait_for(self, needle: bytes, timeout: float = 20) -> None:
-        """Wait until ``needle`` is written since the last keys sent, woken by each chunk."""
-        start = self._mark
-        with self._arrived:
-            found = self._arrived.wait_for(
-                lambda: needle in self.output[start:] or not self._reader.is_alive(),
-                timeout=timeout,
-            )
-        if not found or needle not in self.output[start:]:
-            tail = bytes(self.output[-2000:])
-            raise AssertionError(f"no {needle!r} on the terminal; last output: {tail!r}")
-
-    def close(self) -> int:
-        try:
-            return self.proc.wait(timeout=15)
-        finally:
-            os.close(self.master)
 
 
 def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:

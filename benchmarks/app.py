@@ -1,0 +1,232 @@
+"""The TUI, measured in a real pseudo-terminal against `rf-tui serve` in its own process.
+
+- arrival → painted: the server's ``created_at`` of a handoff to the moment the
+  bytes showing its row reach the terminal; baseline: a bare httpx-sse consumer
+  receiving the same events in the same run;
+- idle cost: CPU of the app process over a quiet interval, against a bare
+  Textual app showing a DataTable of the same size;
+- burst: N escalations at once: until the header counts them all; key → screen;
+- start-up: launch → first painted queue, and RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from httpx_sse import aconnect_sse
+
+from benchmarks.common import Figure, Section, dist_ms, percentile, prepare_db, served
+from benchmarks.terminal import Terminal
+from rf_tui.api.client import Client
+from rf_tui.server.seed import DEMO_PASSWORD
+
+CMD = "make bench  (benchmarks/app.py)"
+SIZE = (120, 40)
+
+
+def _env(home: Path, token: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "RF_TUI_TOKEN": token,
+    }
+
+
+async def _token(url: str, email: str) -> str:
+    async with Client(url) as client:
+        return (await client.login(email, DEMO_PASSWORD)).access_token
+
+
+@contextmanager
+def app_on_pty(url: str, token: str, home: Path) -> Iterator[Terminal]:
+    term = Terminal([sys.executable, "-m", "rf_tui", "--server", url], _env(home, token), SIZE)
+    try:
+        yield term
+    finally:
+        if term.proc.poll() is None:
+            term.send(b"q")
+            try:
+                term.close()
+            except Exception:
+                term.proc.kill()
+
+
+def header(total: int) -> bytes:
+    noun = "escalation" if total == 1 else "escalations"
+    return f"{total} {noun} awaiting pickup".encode()
+
+
+async def arrivals(
+    url: str, term: Terminal, token: str, count: int
+) -> tuple[list[float], list[float]]:
+    """Arrival → painted for the app, and arrival → received for a bare consumer."""
+    received: dict[str, float] = {}
+    got = asyncio.Event()
+    ready = asyncio.Event()
+    async with httpx.AsyncClient(base_url=url + "/api/v1", timeout=60) as http:
+
+        async def bare() -> None:
+            async with aconnect_sse(
+                http, "GET", "/ai-sessions/escalations/stream",
+                headers={"authorization": f"Bearer {token}"},
+            ) as source:  # fmt: skip
+                async for sse in source.aiter_sse():
+                    if sse.event == "ready":
+                        ready.set()
+                    elif sse.event == "handoff_created":
+                        received[sse.json()["handoff_id"]] = time.time()
+                        got.set()
+
+        baseline = asyncio.create_task(bare())
+        await asyncio.wait_for(ready.wait(), 30)
+        app_lat, bare_lat = [], []
+        async with Client(url) as sam:
+            await sam.login("sam@northwind.example", DEMO_PASSWORD)
+            for i in range(count):
+                marker = f"arr{i:05d}x"
+                session = await sam.create_session(f"Latency probe {i}")
+                term.mark()
+                handoff = await sam.hand_off(session.id, engineer_notes=marker)
+                created = handoff.created_at.timestamp()
+                painted = await asyncio.to_thread(term.seen_at, marker.encode(), 20)
+                app_lat.append(painted - created)
+                while handoff.id not in received:  # the bare consumer is a beat behind at most
+                    got.clear()
+                    await asyncio.wait_for(got.wait(), 10)
+                bare_lat.append(received[handoff.id] - created)
+                await asyncio.sleep(0.05)  # arrivals, not a burst: each measured alone
+        baseline.cancel()
+    return app_lat, bare_lat
+
+
+def idle_cpu(term: Terminal, seconds: float) -> float:
+    """Percent of one core used over ``seconds`` of nothing happening."""
+    before, start = term.cpu_seconds(), time.monotonic()
+    time.sleep(seconds)  # the measurement is of doing nothing for this long
+    return 100 * (term.cpu_seconds() - before) / (time.monotonic() - start)
+
+
+def bare_idle(rows: int, seconds: float, home: Path) -> float:
+    argv = [sys.executable, "-m", "benchmarks.bare_table", str(rows)]
+    env = {**_env(home, ""), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    term = Terminal(argv, env, SIZE)
+    try:
+        term.wait_for(b"Backlog item 0", 60)
+        return idle_cpu(term, seconds)
+    finally:
+        term.send(b"\x03")
+        try:
+            term.close()
+        except Exception:
+            term.proc.kill()
+
+
+async def burst(
+    url: str, term: Terminal, start_total: int, count: int
+) -> tuple[float, list[float]]:
+    """``count`` escalations at once: until all are counted on screen; key latency meanwhile."""
+    async with Client(url) as sam:
+        await sam.login("sam@northwind.example", DEMO_PASSWORD)
+        sessions = [await sam.create_session(f"Burst {i}") for i in range(count)]
+        limit = asyncio.Semaphore(50)
+
+        async def one(sid: str) -> None:
+            async with limit:
+                await sam.hand_off(sid, engineer_notes="burst")
+
+        term.mark()
+        started = time.time()
+        sending = asyncio.gather(*(one(s.id) for s in sessions))
+        keys: list[float] = []
+        sorts = [b"oldest first", b"priority, then newest", b"newest first"]
+        turn = 0
+        while not sending.done() or len(keys) < 5:
+            term.mark()
+            sent = time.time()
+            term.send(b"s")
+            shown = await asyncio.to_thread(term.seen_at, sorts[turn % 3], 10)
+            keys.append(shown - sent)
+            turn += 1
+            await asyncio.sleep(0.1)
+        await sending
+        while turn % 3:  # back to newest first
+            term.send(b"s")
+            turn += 1
+        done = await asyncio.to_thread(term.seen_at, header(start_total + count), 60)
+    return done - started, keys
+
+
+def startup(url: str, token: str, home: Path, total: int) -> float:
+    started = time.time()
+    with app_on_pty(url, token, home) as term:
+        painted = term.seen_at(header(total), 60)
+    return painted - started
+
+
+def run(quick: bool) -> list[Section]:
+    sizes = (10,) if quick else (10, 1000, 10000)
+    count = 3 if quick else 200
+    idle_s = 1.0 if quick else 60.0
+    burst_n = 20 if quick else 1000
+    latency = Section("Arrival → painted row (app in a pty) vs a bare httpx-sse consumer")
+    other = Section("Idle, burst, start-up, memory (app in a pty)")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        for backlog in sizes:
+            db = home / f"bench-{backlog}.db"
+            prepare_db(db, backlog=backlog)
+            total = backlog + 3  # the demo seed's three
+            with served(db) as url:
+                token = asyncio.run(_token(url, "dana@northwind.example"))
+                if backlog == sizes[0]:
+                    cold = startup(url, token, home, total)
+                    runs = 1 if quick else 3
+                    warm = statistics.median(startup(url, token, home, total) for _ in range(runs))
+                    other.figures.append(Figure(
+                        "start-up: launch → first painted queue (cold / warm median)",
+                        f"{cold * 1000:.0f} / {warm * 1000:.0f} ms", "≤ 1000 ms", CMD,
+                        f"{total} rows; cold = first launch of this run",
+                    ))  # fmt: skip
+                with app_on_pty(url, token, home) as term:
+                    term.wait_for(header(total), 120)
+                    app_lat, bare_lat = asyncio.run(arrivals(url, term, token, count))
+                    ratio = percentile(app_lat, 99) / max(percentile(bare_lat, 99), 1e-6)
+                    latency.figures.append(Figure(
+                        f"{backlog} rows waiting: app p50/p95/p99", dist_ms(app_lat),
+                        "p99 ≤ 33 ms at 1k, ≤ 50 ms at 10k", CMD,
+                        f"bare consumer {dist_ms(bare_lat)}; p99 ratio {ratio:.1f}×; "
+                        f"{count} arrivals",
+                    ))  # fmt: skip
+                    other.figures.append(Figure(
+                        f"RSS with {total + count} rows", f"{term.rss_mb():.0f} MB",
+                        "≤ 150 MB at 10k", CMD,
+                    ))  # fmt: skip
+                    if backlog == sizes[min(1, len(sizes) - 1)]:
+                        cpu = idle_cpu(term, idle_s)
+                        base = bare_idle(total, idle_s, home)
+                        other.figures.append(Figure(
+                            f"idle CPU, {total + count} rows, {idle_s:.0f} s",
+                            f"{cpu:.2f} % of a core",
+                            "≤ 0.5 % and ≤ 1.2× bare", CMD,
+                            f"bare Textual DataTable of {total} rows: {base:.2f} %",
+                        ))  # fmt: skip
+                        all_in, keys = asyncio.run(burst(url, term, total + count, burst_n))
+                        other.figures.append(Figure(
+                            f"burst of {burst_n}: all visible", f"{all_in * 1000:.0f} ms",
+                            "≤ 2000 ms", CMD,
+                            f"key → screen during it: {dist_ms(keys)} ({len(keys)} keys)",
+                        ))  # fmt: skip
+    return [latency, other]
