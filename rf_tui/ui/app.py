@@ -23,6 +23,7 @@ from rf_tui.state.unread import SeenSet
 from rf_tui.text import one_line
 from rf_tui.ui import messages as m
 from rf_tui.ui import render
+from rf_tui.ui.commands import commands_for
 from rf_tui.ui.link import Link
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -401,28 +402,7 @@ class RfApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        commands: list[tuple[str, str, object]] = []
-        if isinstance(screen, QueueScreen):
-            commands += [
-                ("Claim", "Claim the selected escalation", screen.action_claim),
-                ("Open", "Open the selected handoff read-only", screen.action_open),
-                ("Mark read", "Clear the unread marker", screen.action_dismiss_unread),
-                ("Filter", "Filter the queue by words or p:priority", screen.action_filter),
-                ("Sort", "Cycle newest / oldest / priority", screen.action_cycle_sort),
-            ]
-        if isinstance(screen, HandoffScreen):
-            commands += [
-                ("Claim", "Claim this escalation", screen.action_claim),
-                ("Copy link", "Copy a link to this session", screen.action_copy_link),
-                ("Open in browser", "Open the session on the web", screen.action_open_browser),
-                ("Back", "Back to the queue", screen.action_back),
-            ]
-        commands += [
-            ("Reopen", "Reopen an escalation claimed in this run", self.action_reopen),
-            ("Help", "List every key", self.action_help),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)  # type: ignore[arg-type]
+        yield from commands_for(self, screen)
 
     # ── Focus and failures ───────────────────────────────────────────────────
 

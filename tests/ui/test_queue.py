@@ -243,3 +243,22 @@ async def test_a_corrupt_markers_file_is_set_aside_at_start(make: AppFactory) ->
         assert path.with_name(path.name + ".corrupt").exists()
         await pilot.press("d")
         assert len(again.unread_ids()) == 2
+
+
+async def test_arrivals_stay_in_sight_and_the_cursor_stays_put(
+    make: AppFactory, rf: Running
+) -> None:
+    app = make()
+    sam = await rf.client(SAM)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await ready(pilot, rows=3)
+        reading = app.queue_screen.table.current_id()
+        latest = ""
+        assert rf.clock is not None
+        for i in range(12):  # more than the window holds
+            rf.clock.advance(seconds=1)
+            latest = (await sam.hand_off((await sam.create_session(f"Arrival {i}")).id)).id
+        await until(pilot, lambda: row_ids(app)[:1] == [latest], "the last arrival on top")
+        table = app.queue_screen.table
+        assert table.scroll_y == 0  # the top, with the newest, is what is shown
+        assert table.current_id() == reading  # c would still claim what Dana was on

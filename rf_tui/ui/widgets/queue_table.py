@@ -106,7 +106,24 @@ class QueueTable(DataTable[Text]):
         rank = {handoff_id: i for i, handoff_id in enumerate(ids)}
         self.sort("mark", key=lambda mark: rank.get(getattr(mark, "handoff_id", ""), len(rank)))
         if current is not None and current in self.rows:
-            self.move_cursor(row=self.get_row_index(current), animate=False)
+            index = self.get_row_index(current)
+            if index != self.cursor_row:
+                # Follow the escalation the senior is on, but leave the view where
+                # it is: at the top, new arrivals stay in sight.
+                self._hold_view += 1  # a count: several re-orders may land in one frame
+                self.move_cursor(row=index, animate=False, scroll=False)
+                self.call_after_refresh(self._release_view)
+
+    _hold_view = 0
+
+    def _release_view(self) -> None:
+        self._hold_view -= 1
+
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        # DataTable scrolls to the cursor whenever its coordinate changes, even
+        # with move_cursor(scroll=False); while re-ordering for an arrival, don't.
+        if not self._hold_view:
+            super()._scroll_cursor_into_view(animate=animate)
 
     def current_id(self) -> str | None:
         if not self.row_count:
