@@ -76,6 +76,8 @@ class RfApp(App[None]):
         self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
         self._signed_out_told = False
         self._want_details: dict[str, HandoffCreated] = {}
+        self._touched: set[str] = set()
+        self._flush_pending = False
         self._details_busy = False
         self.title_badge = TerminalTitle(self)
         self.link = Link(client, self.post_message, on_backfill=self.refetch, stream=stream)
@@ -260,8 +262,20 @@ class RfApp(App[None]):
             screen.show_context(message.handoff, message.session, message.problem)
 
     def _apply(self, change: Change) -> None:
-        if change:
-            self.queue_screen.apply(change)
+        """Show a change of the queue; changes made in one burst of messages are drawn once."""
+        if not change:
+            return
+        self._touched.update(change.added, change.removed, change.updated)
+        if not self._flush_pending:
+            self._flush_pending = True
+            # Runs after the messages already queued: a burst of 1,000 arrivals is
+            # one re-order and one repaint, not a thousand.
+            self.call_later(self._draw_changes)
+
+    def _draw_changes(self) -> None:
+        self._flush_pending = False
+        touched, self._touched = self._touched, set()
+        self.queue_screen.apply(touched)
 
     # ── Claim, open, chat ────────────────────────────────────────────────────
 

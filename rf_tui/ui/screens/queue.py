@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from rf_tui.api.models import EscalationMetrics
 from rf_tui.state.clock import duration
-from rf_tui.state.queue import Change
 from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.messages import ClaimRequested, OpenRequested
@@ -127,27 +126,23 @@ class QueueScreen(Screen[None]):
             metric_text(metrics, self.size.width, self.rf.metrics_problem)
         )
 
-    def apply(self, change: Change) -> None:
-        """Reflect a change of the queue state in the table, touching only what changed."""
+    def apply(self, touched: set[str]) -> None:
+        """Redraw the rows whose escalations changed (added, updated or gone), only those."""
         if not self.ready:
             return
         rf, table = self.rf, self.table
-        for handoff_id in change.removed:
-            table.drop(handoff_id)
         entries = rf.visible_entries()
-        visible = {e.id for e in entries}
-        for handoff_id in (*change.added, *change.updated):
-            entry = rf.queue.get(handoff_id)
-            if entry is None or handoff_id not in visible:
-                table.drop(handoff_id)
-                continue
+        shown = [e for e in entries if e.id in touched]  # in display order, so a first
+        for handoff_id in touched - {e.id for e in shown}:  # fill starts at the top
+            table.drop(handoff_id)
+        for entry in shown:
             table.put(
                 entry,
-                unread=handoff_id not in rf.seen,
+                unread=entry.id not in rf.seen,
                 age_text=rf.age_text(entry),
-                highlight=rf.is_highlighted(handoff_id),
+                highlight=rf.is_highlighted(entry.id),
             )
-        if change.added or change.updated:
+        if shown:
             table.order([e.id for e in entries])
         self.refresh_header()
 
