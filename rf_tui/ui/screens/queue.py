@@ -84,19 +84,24 @@ class QueueScreen(Screen[None]):
         )
         yield Footer()
 
-    #: False until composed: the app may report state before the screen exists,
-    #: and everything is drawn from the app's state on mount anyway.
-    ready = False
+    _mounted = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether there is a table to draw in.
+
+        The app may report state before the screen is composed (it draws
+        everything from the app's state on mount) and after its widgets are
+        gone at exit, when a last timer tick or message can still arrive.
+        """
+        return self._mounted and bool(self.query(QueueTable))
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = False
         self.table.focus()
-        self.ready = True
+        self._mounted = True
         self.refresh_metric(self.rf.metrics)
         self.rebuild()
-
-    def on_unmount(self) -> None:
-        self.ready = False
 
     @property
     def table(self) -> QueueTable:
