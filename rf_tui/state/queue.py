@@ -69,6 +69,10 @@ class QueueState:
     def ids(self) -> set[str]:
         return set(self._rows)
 
+    def entries(self) -> list[QueueEntry]:
+        """Every waiting escalation, in no particular order (no sort: cheap)."""
+        return [row.entry for row in self._rows.values()]
+
     def _tick(self) -> int:
         self.generation += 1
         return self.generation

@@ -126,7 +126,9 @@ class RfApp(App[None]):
             if age_s >= NEW_MARKER_SECONDS:
                 del self._fresh[handoff_id]
         fresh = self._new_markers()
-        self.queue_screen.table.tick_ages(self.visible_entries(), self.clock(), fresh)
+        # Ages need no order: sorting the whole queue every second would cost
+        # idle CPU at 10k rows; rows not in the table are skipped.
+        self.queue_screen.table.tick_ages(self.queue.entries(), self.clock(), fresh)
         if isinstance(self.state, Reconnecting):
             self.queue_screen.refresh_header()
         if (
