@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json as json_module
 import ssl
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -315,8 +316,6 @@ def raise_for_status(response: httpx.Response, body: bytes, *, what: str = "That
 
 
 def _already_claimed(detail: dict[str, Any]) -> AlreadyClaimed:
-    from datetime import datetime
-
     raw_at = detail.get("claimed_at")
     at: datetime | None = None
     if isinstance(raw_at, str):

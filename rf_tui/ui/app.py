@@ -301,8 +301,7 @@ class RfApp(App[None]):
             self.notify("That escalation is no longer in the queue.", markup=False)
             return
         self.mark_seen(handoff_id)
-        queue_entry = QueueEntry.model_validate(entry.model_dump())
-        self.run_worker(self.link.claim(queue_entry), group="claim", exit_on_error=False)
+        self.run_worker(self.link.claim(entry), group="claim", exit_on_error=False)
 
     def open(self, handoff_id: str) -> None:
         entry = self.claimed_here.get(handoff_id) or self._entry(handoff_id)

@@ -100,7 +100,7 @@ class Link:
             if handoff.id == event.handoff_id:
                 self.post(m.Detailed(QueueEntry.model_validate(handoff.model_dump())))
 
-    async def claim(self, entry: QueueEntry) -> None:
+    async def claim(self, entry: Handoff) -> None:
         try:
             handoff = await self.client.claim(entry.session_id, entry.id)
         except AlreadyClaimed as exc:
