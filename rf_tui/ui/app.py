@@ -125,10 +125,7 @@ class RfApp(App[None]):
                 self.queue_screen.restyle(handoff_id)
             if age_s >= NEW_MARKER_SECONDS:
                 del self._fresh[handoff_id]
-        fresh = self._new_markers()
-        # Ages need no order: sorting the whole queue every second would cost
-        # idle CPU at 10k rows; rows not in the table are skipped.
-        self.queue_screen.table.tick_ages(self.queue.entries(), self.clock(), fresh)
+        self.queue_screen.table.tick_ages()  # the rows in sight, nothing more
         if isinstance(self.state, Reconnecting):
             self.queue_screen.refresh_header()
         if (
@@ -145,11 +142,8 @@ class RfApp(App[None]):
     def unread_ids(self) -> set[str]:
         return self.seen.unread(self.queue.ids())
 
-    def _new_markers(self) -> set[str]:
-        return set(self._fresh) if self.reduced_motion else set()
-
     def age_text(self, entry: QueueEntry) -> str:
-        if entry.id in self._new_markers():
+        if self.reduced_motion and entry.id in self._fresh:
             return "new"
         return age((self.clock() - entry.created_at).total_seconds())
 

@@ -331,8 +331,8 @@ def _hostile_text(raw: str, where: str, steps: int = 0) -> Any:
         await h.push(frame("handoff_created", created(9)))
         await until(pilot, lambda: "h9" in app.queue and not app.queue.is_partial("h9"), "details")
         table = app.queue_screen.table
-        await until(pilot, lambda: "h9" in table.rows, "the row")
-        table.move_cursor(row=table.get_row_index("h9"))
+        await until(pilot, lambda: "h9" in table, "the row")
+        table.move_to("h9")
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
         screen = app.screen

@@ -50,8 +50,8 @@ def shown(app: RfApp) -> str:
             content = screen.query_one(widget_id, Static).content
             parts.append(getattr(content, "plain", str(content)))
         table = screen.table
-        for row_key in table.rows:
-            parts.extend(str(cell.plain) for cell in table.get_row(row_key))
+        for handoff_id in table.ids:
+            parts.extend(table.cells(handoff_id).values())
     parts.extend(n.message for n in app._notifications)
     for handoff in (s for s in app.screen_stack if isinstance(s, HandoffScreen)):
         for panel in ("problem", "tried", "assessment", "start", "reply"):

@@ -34,16 +34,15 @@ async def ready(pilot: Pilot[None], rows: int | None = None) -> RfApp:
 
 
 def row_ids(app: RfApp) -> list[str]:
-    table = app.queue_screen.table
-    return [str(table.coordinate_to_cell_key((i, 0)).row_key.value) for i in range(table.row_count)]
+    return app.queue_screen.table.ids
 
 
 def cell_text(app: RfApp, handoff_id: str, column: str) -> str:
     """What a cell shows; empty if the row is not (yet) in the table."""
     table = app.queue_screen.table
-    if handoff_id not in table.rows:
+    if handoff_id not in table:
         return ""
-    return str(table.get_cell(handoff_id, column).plain)
+    return table.cells(handoff_id)[column]
 
 
 def panel_text(screen: HandoffScreen, panel: str) -> str:

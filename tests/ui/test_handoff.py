@@ -19,7 +19,7 @@ def by_summary(app, words: str) -> str:  # type: ignore[no-untyped-def]
 
 async def open_claimed(pilot, app, words: str) -> HandoffScreen:  # type: ignore[no-untyped-def]
     target = by_summary(app, words)
-    app.queue_screen.table.move_cursor(row=app.queue_screen.table.get_row_index(target))
+    app.queue_screen.table.move_to(target)
     await pilot.press("c")
     await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff screen")
     screen = app.screen

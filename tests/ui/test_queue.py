@@ -6,6 +6,7 @@ import pytest
 from textual import events
 
 from rf_tui.server.config import ServerConfig
+from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
@@ -262,3 +263,30 @@ async def test_arrivals_stay_in_sight_and_the_cursor_stays_put(
         table = app.queue_screen.table
         assert table.scroll_y == 0  # the top, with the newest, is what is shown
         assert table.current_id() == reading  # c would still claim what Dana was on
+
+
+async def test_paging_keys_and_a_click_move_through_a_long_queue(
+    make: AppFactory, rf: Running
+) -> None:
+    app = make()
+    sam = await rf.client(SAM)
+    assert rf.clock is not None
+    for i in range(20):  # far more than an 80×12 window shows
+        rf.clock.advance(seconds=1)
+        await sam.hand_off((await sam.create_session(f"Backlog {i}")).id)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await ready(pilot, rows=23)
+        table = app.queue_screen.table
+        await pilot.press("G")
+        assert table.current_id() == row_ids(app)[-1]
+        assert table.scroll_y > 0  # the view followed the cursor to the end
+        await pilot.press("g")
+        assert (table.current_id(), table.scroll_y) == (row_ids(app)[0], 0)
+        await pilot.press("pagedown")
+        assert table.cursor_row > 1
+        await pilot.press("home")
+        # A click on the third row (under the one-line header) selects it and
+        # offers open or claim for it.
+        await pilot.click(table, offset=(30, 3))
+        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen), "the choice")
+        assert table.current_id() == row_ids(app)[2]

@@ -51,7 +51,11 @@ class HelpScreen(ModalScreen[None]):
                 bindings_table(
                     "Queue",
                     QueueScreen.BINDINGS,
-                    [("enter", "Open or claim the selected escalation"), ("↑ ↓ j k", "Move")],
+                    [
+                        ("enter", "Open or claim the selected escalation"),
+                        ("↑ ↓ j k", "Move"),
+                        ("PgUp PgDn g G", "Page, first, last"),
+                    ],
                 )
             )
             yield Static(

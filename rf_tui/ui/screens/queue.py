@@ -10,14 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
-from rf_tui.api.models import EscalationMetrics
+from rf_tui.api.models import EscalationMetrics, QueueEntry
 from rf_tui.state.clock import duration
 from rf_tui.text import one_line
-from rf_tui.ui import render
 from rf_tui.ui.messages import ClaimRequested, OpenRequested
-from rf_tui.ui.widgets.queue_table import QueueTable, Widths
+from rf_tui.ui.widgets.queue_table import QueueTable, RowView, Widths
 
 if TYPE_CHECKING:
     from rf_tui.ui.app import RfApp
@@ -77,7 +76,7 @@ class QueueScreen(Screen[None]):
             yield Static(id="link")
         yield Static(metric_text(None), id="metric")
         yield Input(placeholder="filter: words, or p:urgent / p:high …", id="filter")
-        yield QueueTable(id="queue")
+        yield QueueTable(self.rf.age_text, id="queue")
         yield Static(
             "No escalations waiting. New ones appear here the moment a junior escalates.",
             id="empty",
@@ -131,75 +130,52 @@ class QueueScreen(Screen[None]):
             metric_text(metrics, self.size.width, self.rf.metrics_problem)
         )
 
+    def _row(self, entry: QueueEntry) -> RowView:
+        rf = self.rf
+        return RowView(entry, entry.id not in rf.seen, rf.is_highlighted(entry.id))
+
     def apply(self, touched: set[str]) -> None:
         """Redraw the rows whose escalations changed (added, updated or gone), only those."""
         if not self.ready:
             return
-        rf, table = self.rf, self.table
-        entries = rf.visible_entries()
-        shown = [e for e in entries if e.id in touched]  # in display order, so a first
-        for handoff_id in touched - {e.id for e in shown}:  # fill starts at the top
+        table = self.table
+        entries = self.rf.visible_entries()
+        shown = [e for e in entries if e.id in touched]
+        for handoff_id in touched - {e.id for e in shown}:
             table.drop(handoff_id)
         for entry in shown:
-            table.put(
-                entry,
-                unread=entry.id not in rf.seen,
-                age_text=rf.age_text(entry),
-                highlight=rf.is_highlighted(entry.id),
-            )
-        if shown:
-            table.order([e.id for e in entries])
+            table.put(self._row(entry))
+        table.order([e.id for e in entries])
         self.refresh_header()
 
     def rebuild(self) -> None:
-        """Redraw every row (after a resize, a new filter or a new sort)."""
+        """Redraw every row (after a new filter, a new sort or signing in)."""
         if not self.ready:
             return
-        rf, table = self.rf, self.table
-        current = table.current_id()
+        table = self.table
+        entries = self.rf.visible_entries()
         table.clear()
-        for entry in rf.visible_entries():
-            table.put(
-                entry,
-                unread=entry.id not in rf.seen,
-                age_text=rf.age_text(entry),
-                highlight=rf.is_highlighted(entry.id),
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current), animate=False)
+        for entry in entries:
+            table.put(self._row(entry))
+        table.order([e.id for e in entries])
         self.refresh_header()
 
     def restyle(self, handoff_id: str) -> None:
         if not self.ready:
             return
         entry = self.rf.queue.get(handoff_id)
-        if entry is not None and handoff_id in self.table.rows:
-            self.table.put(
-                entry,
-                unread=handoff_id not in self.rf.seen,
-                age_text=self.rf.age_text(entry),
-                highlight=self.rf.is_highlighted(handoff_id),
-            )
+        if entry is not None and handoff_id in self.table:
+            self.table.put(self._row(entry))
         self.refresh_header()
 
     def show_winner(self, handoff_id: str, winner: str) -> None:
         """The lost race: the row names who won, for a moment, before it leaves."""
-        if not self.ready:
-            return
-        if handoff_id in self.table.rows:
-            self.table.update_cell(
-                handoff_id,
-                "summary",
-                render.cell(f"claimed by {winner}", self.table.widths.summary, style="bold red"),
-            )
+        if self.ready:
+            self.table.show_winner(handoff_id, winner)
 
     def on_resize(self, event: events.Resize) -> None:
         self.refresh_metric(self.rf.metrics)
-        widths = Widths.fit(event.size.width)
-        if widths != self.table.widths:
-            self.table.widths = widths
-            self.table.rebuild_columns()
-            self.rebuild()
+        self.table.set_widths(Widths.fit(event.size.width))
 
     # ── Actions ──────────────────────────────────────────────────────────────
 
@@ -255,7 +231,7 @@ class QueueScreen(Screen[None]):
     def action_help(self) -> None:
         self.rf.action_help()
 
-    @on(DataTable.RowSelected, "#queue")
-    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(QueueTable.Chosen, "#queue")
+    def _row_chosen(self, event: QueueTable.Chosen) -> None:
         # Enter or a click: offer open or claim.
-        self.rf.offer_choice(str(event.row_key.value))
+        self.rf.offer_choice(event.handoff_id)

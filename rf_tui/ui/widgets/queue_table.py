@@ -1,25 +1,33 @@
-"""The queue as a table: one row per waiting escalation, updated cell by cell."""
+"""The queue as a table: one line per waiting escalation, drawn only where it is seen.
+
+Built on ``ScrollView`` and the Line API rather than ``DataTable``: DataTable
+re-renders every visible cell on any change (textual-notes.md, "DataTable
+cost"), which made each arrival and each ticking age repaint the whole table.
+Here each row is rendered once into a cached ``Strip``; a change re-renders
+that row alone, a re-order only re-reads the cache, and rows out of sight are
+never rendered at all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from rf_tui.api.models import QueueEntry
-from rf_tui.state.clock import age
 from rf_tui.ui import render
 
 COLUMNS = ("mark", "priority", "summary", "requester", "notes", "age")
-
-
-class Keyed(Text):
-    """The first cell of a row; it knows its row so ``sort`` can order by our model."""
-
-    handoff_id: str = ""
+LABELS = (" ", "priority", "problem", "from", "notes", "age")
+PAD = 1  # blank cells either side of every column
 
 
 @dataclass(frozen=True)
@@ -32,115 +40,279 @@ class Widths:
     def fit(cls, total: int) -> Widths:
         # mark 1, priority 9, age 4, plus one cell of padding each side per column
         # and a scrollbar: what is left goes to summary, requester and notes.
-        spare = max(20, total - (1 + 9 + 4) - 2 * len(COLUMNS) - 2)
+        spare = max(20, total - (1 + 9 + 4) - 2 * PAD * len(COLUMNS) - 2)
         requester = 12 if spare >= 50 else 8
         notes = max(6, (spare - requester) * 2 // 5)
         return cls(summary=spare - requester - notes, requester=requester, notes=notes)
 
+    def of(self, column: str) -> int:
+        fixed = {"mark": 1, "priority": 9, "age": 4}
+        return fixed.get(column) or int(getattr(self, column))
 
-class QueueTable(DataTable[Text]):
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+
+@dataclass(frozen=True)
+class RowView:
+    """Everything one row shows apart from its age, which is read when drawn."""
+
+    entry: QueueEntry
+    unread: bool
+    highlight: bool = False
+    winner: str | None = None  # a lost race: who claimed it, shown for a moment
+
+
+def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
+    entry = row.entry
+    mark = Text("●" if row.unread else " ", style="bold cyan")
+    if row.winner is not None:
+        summary = render.cell(f"claimed by {row.winner}", widths.summary, style="bold red")
+    else:
+        summary = render.cell(
+            entry.summary or "(fetching details…)",
+            widths.summary,
+            style="bold" if row.unread else "",
+        )
+    return [
+        mark,
+        render.priority(entry.priority),
+        summary,
+        render.cell(entry.requester, widths.requester),
+        render.cell(entry.engineer_notes, widths.notes, style="dim"),
+        Text(age_text),
     ]
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
-        self.widths = Widths.fit(80)
-        self._ages: dict[str, str] = {}
 
-    def on_mount(self) -> None:
-        self.rebuild_columns()
-
-    def rebuild_columns(self) -> None:
-        self.clear(columns=True)
-        w = self.widths
-        for key, label, width in (
-            ("mark", " ", 1),
-            ("priority", "priority", 9),
-            ("summary", "problem", w.summary),
-            ("requester", "from", w.requester),
-            ("notes", "notes", w.notes),
-            ("age", "age", 4),
-        ):
-            self.add_column(label, width=width, key=key)
-
-    def row_cells(
-        self, entry: QueueEntry, *, unread: bool, age_text: str, highlight: bool
-    ) -> list[Text]:
-        style = "reverse" if highlight else ""
-        mark = Keyed("●" if unread else " ", style=f"bold cyan {style}".strip())
-        mark.handoff_id = entry.id
-        summary = entry.summary or "(fetching details…)"
-        pri = render.priority(entry.priority)
-        pri.stylize(style)
-        return [
-            mark,
-            pri,
-            render.cell(summary, self.widths.summary, style=f"bold {style}" if unread else style),
-            render.cell(entry.requester, self.widths.requester, style=style),
-            render.cell(entry.engineer_notes, self.widths.notes, style=f"dim {style}".strip()),
-            Text(age_text, style=style, justify="right"),
-        ]
-
-    def put(
-        self, entry: QueueEntry, *, unread: bool, age_text: str, highlight: bool = False
-    ) -> None:
-        """Add the row, or rewrite its cells if it is there."""
-        cells = self.row_cells(entry, unread=unread, age_text=age_text, highlight=highlight)
-        self._ages[entry.id] = age_text
-        if entry.id in self.rows:
-            for key, value in zip(COLUMNS, cells, strict=True):
-                self.update_cell(entry.id, key, value)
+def assemble(cells: list[Text], widths: Widths, base: Style) -> Text:
+    """One line: each cell cut or padded to its column; the age right-aligned."""
+    line = Text(style=base, no_wrap=True, end="")
+    for column, cell in zip(COLUMNS, cells, strict=True):
+        width = widths.of(column)
+        cell = cell.copy()
+        cell.truncate(width, overflow="ellipsis")
+        gap = " " * (width - cell.cell_len)
+        line.append(" " * PAD)
+        if column == "age":
+            line.append(gap)
+            line.append_text(cell)
         else:
-            self.add_row(*cells, key=entry.id)
+            line.append_text(cell)
+            line.append(gap)
+        line.append(" " * PAD)
+    return line
+
+
+class QueueTable(ScrollView, can_focus=True):
+    """Rows in the order given by ``order``; the cursor stays on its escalation."""
+
+    COMPONENT_CLASSES = {"queue--header", "queue--cursor"}
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("enter", "choose", "Choose", show=False),
+    ]
+
+    class Chosen(Message):
+        """Enter or a click on a row."""
+
+        def __init__(self, table: QueueTable, handoff_id: str) -> None:
+            super().__init__()
+            self.table = table
+            self.handoff_id = handoff_id
+
+        @property
+        def control(self) -> QueueTable:
+            return self.table
+
+    def __init__(self, age_of: Callable[[QueueEntry], str], **kwargs: str) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.age_of = age_of
+        self.widths = Widths.fit(80)
+        self.cursor_row = 0
+        self._rows: dict[str, RowView] = {}
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        # id → (what the strip was drawn from, the strip)
+        self._cache: dict[str, tuple[tuple[object, ...], Strip]] = {}
+
+    # ── What the screen tells it ────────────────────────────────────────────
+
+    def put(self, row: RowView) -> None:
+        """Add the row or change it; redraws that one line if it is in sight."""
+        handoff_id = row.entry.id
+        if self._rows.get(handoff_id) == row:
+            return
+        self._rows[handoff_id] = row
+        self._cache.pop(handoff_id, None)
+        if (index := self._index.get(handoff_id)) is not None:
+            self._refresh_index(index)
 
     def drop(self, handoff_id: str) -> None:
-        if handoff_id in self.rows:
-            self.remove_row(handoff_id)
-        self._ages.pop(handoff_id, None)
+        """Forget the row; it leaves the screen at the next ``order``."""
+        self._rows.pop(handoff_id, None)
+        self._cache.pop(handoff_id, None)
+
+    def clear(self) -> None:
+        self._rows.clear()
+        self._cache.clear()
 
     def order(self, ids: list[str]) -> None:
-        """Put rows in ``ids`` order, keeping the cursor on the same escalation."""
+        """Show these rows in this order, keeping the cursor on the same escalation.
+
+        The view does not move: at the top, new arrivals stay in sight while the
+        cursor follows what the senior was on.
+        """
         current = self.current_id()
-        rank = {handoff_id: i for i, handoff_id in enumerate(ids)}
-        self.sort("mark", key=lambda mark: rank.get(getattr(mark, "handoff_id", ""), len(rank)))
-        if current is not None and current in self.rows:
-            index = self.get_row_index(current)
-            if index != self.cursor_row:
-                # Follow the escalation the senior is on, but leave the view where
-                # it is: at the top, new arrivals stay in sight.
-                self._hold_view += 1  # a count: several re-orders may land in one frame
-                self.move_cursor(row=index, animate=False, scroll=False)
-                self.call_after_refresh(self._release_view)
+        self._ids = [i for i in ids if i in self._rows]
+        self._index = {handoff_id: i for i, handoff_id in enumerate(self._ids)}
+        if current is not None and current in self._index:
+            self.cursor_row = self._index[current]
+        else:  # the row left: the cursor stays at the same place, on its neighbour
+            self.cursor_row = max(0, min(self.cursor_row, len(self._ids) - 1))
+        self.virtual_size = Size(self.size.width, len(self._ids) + 1)
+        self.refresh()
 
-    _hold_view = 0
+    def set_widths(self, widths: Widths) -> None:
+        if widths != self.widths:
+            self.widths = widths
+            self._cache.clear()
+            self.refresh()
 
-    def _release_view(self) -> None:
-        self._hold_view -= 1
+    def show_winner(self, handoff_id: str, winner: str) -> None:
+        if (row := self._rows.get(handoff_id)) is not None:
+            self.put(RowView(row.entry, row.unread, row.highlight, winner))
 
-    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
-        # DataTable scrolls to the cursor whenever its coordinate changes, even
-        # with move_cursor(scroll=False); while re-ordering for an arrival, don't.
-        if not self._hold_view:
-            super()._scroll_cursor_into_view(animate=animate)
+    def tick_ages(self) -> int:
+        """Redraw the rows in sight whose age text changed; returns how many did.
 
-    def current_id(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
-
-    def tick_ages(self, entries: list[QueueEntry], now: datetime, fresh: set[str]) -> int:
-        """Rewrite the age cells whose text changed; returns how many changed."""
+        Rows out of sight read their age when they are next drawn, so a second
+        costs the same at 10 rows and at 10,000.
+        """
         changed = 0
-        for entry in entries:
-            text = "new" if entry.id in fresh else age((now - entry.created_at).total_seconds())
-            if self._ages.get(entry.id) != text and entry.id in self.rows:
-                self._ages[entry.id] = text
-                self.update_cell(entry.id, "age", Text(text, justify="right"))
+        for index in self._visible_indexes():
+            handoff_id = self._ids[index]
+            cached = self._cache.get(handoff_id)
+            if cached is not None and cached[0][0] != self.age_of(self._rows[handoff_id].entry):
+                self._refresh_index(index)
                 changed += 1
         return changed
+
+    # ── What others may ask ─────────────────────────────────────────────────
+
+    @property
+    def row_count(self) -> int:
+        return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """The rows on screen, in display order."""
+        return list(self._ids)
+
+    def __contains__(self, handoff_id: object) -> bool:
+        return handoff_id in self._index
+
+    def current_id(self) -> str | None:
+        if 0 <= self.cursor_row < len(self._ids):
+            return self._ids[self.cursor_row]
+        return None
+
+    def cells(self, handoff_id: str) -> dict[str, str]:
+        """What each column of a row shows, as plain text (tests and screen readers)."""
+        row = self._rows[handoff_id]
+        texts = row_cells(row, self.widths, self.age_of(row.entry))
+        return {column: text.plain for column, text in zip(COLUMNS, texts, strict=True)}
+
+    def move_to(self, handoff_id: str) -> None:
+        if (index := self._index.get(handoff_id)) is not None:
+            self._move_cursor(index)
+
+    # ── Drawing ─────────────────────────────────────────────────────────────
+
+    @property
+    def _page(self) -> int:
+        """How many rows fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _visible_indexes(self) -> range:
+        top = int(self.scroll_y)
+        return range(top, min(top + self._page, len(self._ids)))
+
+    def _refresh_index(self, index: int) -> None:
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y <= self._page:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header(width)
+        index = int(self.scroll_y) + y - 1
+        if not 0 <= index < len(self._ids):
+            return Strip.blank(width, base)
+        handoff_id = self._ids[index]
+        row = self._rows[handoff_id]
+        cursor = index == self.cursor_row and self.show_cursor
+        style = base + self.get_component_rich_style("queue--cursor") if cursor else base
+        if row.highlight:
+            style += Style(reverse=True)
+        key = (self.age_of(row.entry), style, self.widths, width)
+        cached = self._cache.get(handoff_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = assemble(row_cells(row, self.widths, str(key[0])), self.widths, style)
+        strip = Strip(text.render(self.app.console)).crop_extend(0, width, style)
+        self._cache[handoff_id] = (key, strip)
+        return strip
+
+    @property
+    def show_cursor(self) -> bool:
+        return bool(self._ids)
+
+    def _header(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("queue--header")
+        labels = [Text(label) for label in LABELS]
+        text = assemble(labels, self.widths, style)
+        return Strip(text.render(self.app.console)).crop_extend(0, width, style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._ids) + 1)
+
+    # ── Keys and mouse ──────────────────────────────────────────────────────
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._ids:
+            return
+        index = max(0, min(index, len(self._ids) - 1))
+        old, self.cursor_row = self.cursor_row, index
+        self._refresh_index(old)
+        self._refresh_index(index)
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + self._page:
+            self.scroll_to(y=index - self._page + 1, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        self._move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self._move_cursor(self.cursor_row + step * self._page)
+
+    def action_jump(self, index: int) -> None:
+        self._move_cursor(index if index >= 0 else len(self._ids) - 1)
+
+    def action_choose(self) -> None:
+        if (handoff_id := self.current_id()) is not None:
+            self.post_message(self.Chosen(self, handoff_id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self._ids):
+            self._move_cursor(index)
+            self.action_choose()
