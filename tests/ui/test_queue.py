@@ -271,7 +271,7 @@ async def test_paging_keys_and_a_click_move_through_a_long_queue(
     app = make()
     sam = await rf.client(SAM)
     assert rf.clock is not None
-    for i in range(20):  # far more than an 80×12 window shows
+    for i in range(20):  # far more than an 80x12 window shows
         rf.clock.advance(seconds=1)
         await sam.hand_off((await sam.create_session(f"Backlog {i}")).id)
     async with app.run_test(size=(80, 12)) as pilot:
