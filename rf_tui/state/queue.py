@@ -9,6 +9,7 @@ cannot undo that event (no ghost rows, no resurrected claims).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +51,9 @@ class _Row:
 class QueueState:
     _rows: dict[str, _Row] = field(default_factory=dict)
     _removed: dict[str, int] = field(default_factory=dict)  # id → generation removed
+    # Every row's (created_at, id), kept sorted as rows come and go, so showing
+    # the queue in order after an arrival costs a list walk, not a sort of 10k.
+    _by_age: list[tuple[datetime, str]] = field(default_factory=list)
     generation: int = 0
 
     def __len__(self) -> int:
@@ -77,6 +81,26 @@ class QueueState:
         self.generation += 1
         return self.generation
 
+    def _put(self, entry: QueueEntry, *, partial: bool, generation: int) -> None:
+        known = self._rows.get(entry.id)
+        if known is None or known.entry.created_at != entry.created_at:
+            if known is not None:
+                self._unindex(known.entry)
+            bisect.insort(self._by_age, (entry.created_at, entry.id))
+        self._rows[entry.id] = _Row(entry, partial=partial, generation=generation)
+
+    def _pop(self, handoff_id: str) -> bool:
+        row = self._rows.pop(handoff_id, None)
+        if row is not None:
+            self._unindex(row.entry)
+        return row is not None
+
+    def _unindex(self, entry: QueueEntry) -> None:
+        key = (entry.created_at, entry.id)
+        at = bisect.bisect_left(self._by_age, key)
+        if at < len(self._by_age) and self._by_age[at] == key:
+            del self._by_age[at]
+
     # ── Events ───────────────────────────────────────────────────────────────
 
     def arrived(self, event: HandoffCreated, now: datetime) -> Change:
@@ -90,7 +114,7 @@ class QueueState:
             engineer_notes=event.engineer_notes,
             created_at=event.created_at or now,
         )
-        self._rows[entry.id] = _Row(entry, partial=True, generation=self._tick())
+        self._put(entry, partial=True, generation=self._tick())
         return Change(added=(entry.id,))
 
     def detailed(self, entry: QueueEntry) -> Change:
@@ -101,15 +125,15 @@ class QueueState:
         if row is None:
             if entry.id in self._removed:
                 return Change()
-            self._rows[entry.id] = _Row(entry, partial=False, generation=self._tick())
+            self._put(entry, partial=False, generation=self._tick())
             return Change(added=(entry.id,))
-        self._rows[entry.id] = _Row(entry, partial=False, generation=self._tick())
+        self._put(entry, partial=False, generation=self._tick())
         return Change(updated=(entry.id,))
 
     def gone(self, handoff_id: str) -> Change:
         """Claimed (by anyone) or otherwise no longer waiting."""
         self._removed[handoff_id] = self._tick()
-        if self._rows.pop(handoff_id, None) is None:
+        if not self._pop(handoff_id):
             return Change()
         return Change(removed=(handoff_id,))
 
@@ -128,17 +152,17 @@ class QueueState:
         for handoff_id in list(self._rows):
             row = self._rows[handoff_id]
             if handoff_id not in fresh and row.generation <= since:
-                del self._rows[handoff_id]
+                self._pop(handoff_id)
                 removed.append(handoff_id)
         for handoff_id, entry in fresh.items():
             if self._removed.get(handoff_id, -1) > since:
                 continue
             known = self._rows.get(handoff_id)
             if known is None:
-                self._rows[handoff_id] = _Row(entry, partial=False, generation=since)
+                self._put(entry, partial=False, generation=since)
                 added.append(handoff_id)
             elif known.partial or known.entry != entry:
-                self._rows[handoff_id] = _Row(entry, partial=False, generation=known.generation)
+                self._put(entry, partial=False, generation=known.generation)
                 updated.append(handoff_id)
         # Forget removals the snapshot has caught up with, so the map stays small.
         self._removed = {k: g for k, g in self._removed.items() if g > since}
@@ -147,13 +171,15 @@ class QueueState:
     # ── Views ────────────────────────────────────────────────────────────────
 
     def ordered(self, sort: Sort = Sort.NEWEST, text: str = "") -> list[QueueEntry]:
-        entries = [row.entry for row in self._rows.values() if matches(row.entry, text)]
-        if sort is Sort.OLDEST:
-            return sorted(entries, key=lambda e: (e.created_at, e.id))
-        newest = sorted(entries, key=lambda e: (e.created_at, e.id), reverse=True)
-        if sort is Sort.PRIORITY:
-            return sorted(newest, key=lambda e: PRIORITY_RANK.get(e.priority, 2))
-        return newest
+        """The rows in display order: newest (or oldest) first, ties by id."""
+        keys = self._by_age if sort is Sort.OLDEST else reversed(self._by_age)
+        rows = self._rows
+        entries = [rows[handoff_id].entry for _, handoff_id in keys]
+        if text.strip():
+            entries = [e for e in entries if matches(e, text)]
+        if sort is Sort.PRIORITY:  # stable: newest first within each priority
+            entries.sort(key=lambda e: PRIORITY_RANK.get(e.priority, 2))
+        return entries
 
 
 def matches(entry: QueueEntry, text: str) -> bool:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rf_tui.api.models import HandoffCreated, QueueEntry
-from rf_tui.state.queue import QueueState, Sort, matches
+from rf_tui.state.queue import PRIORITY_RANK, QueueState, Sort, matches
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
@@ -103,3 +106,44 @@ def test_sorts_and_filters() -> None:
     assert [e.id for e in q.ordered(text="p:urgent")] == ["h2"]
     assert Sort.PRIORITY.next() is Sort.NEWEST
     assert matches(entry(1), "problem sam") and not matches(entry(1), "problem dana")
+
+
+# Any sequence of events and snapshots leaves the kept order equal to sorting
+# from scratch: the incremental index may never drift from the rows.
+_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["arrived", "detailed", "gone", "reconcile"]),
+        st.integers(0, 12),  # which escalation
+        st.integers(0, 5),  # its created_at, in minutes: ties happen
+        st.sampled_from(["urgent", "high", "normal", "low", "weird"]),
+        st.lists(st.integers(0, 12), max_size=8),  # a snapshot's ids
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_OPS)
+def test_kept_order_always_equals_a_fresh_sort(ops: list[tuple]) -> None:  # type: ignore[type-arg]
+    queue = QueueState()
+    for op, i, minute, priority, snapshot in ops:
+        at = T0 + timedelta(minutes=minute)
+        if op == "arrived":
+            queue.arrived(
+                HandoffCreated(handoff_id=f"h{i}", session_id="s", priority=priority,
+                               created_at=at),
+                T0,
+            )  # fmt: skip
+        elif op == "detailed":
+            queue.detailed(entry(i, created_at=at, priority=priority))
+        elif op == "gone":
+            queue.gone(f"h{i}")
+        else:
+            queue.reconcile([entry(j, created_at=at) for j in snapshot], queue.generation)
+    rows = queue.entries()
+    newest = sorted(rows, key=lambda e: (e.created_at, e.id), reverse=True)
+    assert [e.id for e in queue.ordered(Sort.NEWEST)] == [e.id for e in newest]
+    assert [e.id for e in queue.ordered(Sort.OLDEST)] == [e.id for e in reversed(newest)]
+    by_priority = sorted(newest, key=lambda e: PRIORITY_RANK.get(e.priority, 2))
+    assert [e.id for e in queue.ordered(Sort.PRIORITY)] == [e.id for e in by_priority]
+    assert len(queue._by_age) == len(rows)
