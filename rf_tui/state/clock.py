@@ -13,11 +13,16 @@ def system_clock() -> datetime:
 
 
 def age(seconds: float) -> str:
-    """ "now", "45s", "2m", "1h", "3d": short enough for a narrow column."""
+    """ "now", "40s", "2m", "1h", "3d": short enough for a narrow column.
+
+    Under a minute it counts in tens of seconds: a queue left open repaints a
+    fresh row six times in its first minute instead of sixty, and nobody picks
+    an escalation by the second.
+    """
     if seconds < 10:
         return "now"
     if seconds < 60:
-        return f"{int(seconds)}s"
+        return f"{int(seconds) // 10 * 10}s"
     if seconds < 3600:
         return f"{int(seconds // 60)}m"
     if seconds < 86400:

@@ -11,7 +11,17 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(-3, "now"), (0, "now"), (9.9, "now"), (45, "45s"), (125, "2m"), (3600, "1h"), (200000, "2d")],
+    [
+        (-3, "now"),
+        (0, "now"),
+        (9.9, "now"),
+        (10, "10s"),
+        (45, "40s"),
+        (59.9, "50s"),
+        (125, "2m"),
+        (3600, "1h"),
+        (200000, "2d"),
+    ],
 )
 def test_age(seconds: float, text: str) -> None:
     assert age(seconds) == text

@@ -119,16 +119,20 @@ class QueueScreen(Screen[None]):
         if rf.filter_text:
             counts.append(f" · filter: {rf.filter_text}", style="italic")
         counts.append(f" · {rf.sort.value}", style="dim")
-        self.query_one("#counts", Static).update(counts)
-        self.query_one("#link", Static).update(rf.link_text())
+        self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
+        self._show("#link", rf.link_text())
         self.query_one("#empty", Static).display = total == 0
+
+    def _show(self, widget_id: str, text: Text, *, layout: bool = True) -> None:
+        # A periodic refetch that changed nothing must not repaint: idle costs ~0.
+        widget = self.query_one(widget_id, Static)
+        if widget.content != text:
+            widget.update(text, layout=layout)
 
     def refresh_metric(self, metrics: EscalationMetrics | None) -> None:
         if not self.ready:
             return
-        self.query_one("#metric", Static).update(
-            metric_text(metrics, self.size.width, self.rf.metrics_problem)
-        )
+        self._show("#metric", metric_text(metrics, self.size.width, self.rf.metrics_problem))
 
     def _row(self, entry: QueueEntry) -> RowView:
         rf = self.rf
