@@ -38,6 +38,8 @@ WINNER_SHOWN_SECONDS = 1.0
 #: Up to this many arrivals waiting for details are fetched one by one; more
 #: than that (a burst) are filled by a single queue refetch.
 DETAILS_ONE_BY_ONE = 3
+#: Quiet seconds after a burst before the trailing refetch (see ``_tick``).
+BURST_SETTLE = 1.0
 
 
 class RfApp(App[None]):
@@ -75,6 +77,7 @@ class RfApp(App[None]):
         self._retry_at = 0.0
         self._last_backfill = 0.0
         self._frozen = False
+        self._burst_ended_at: float | None = None  # monotonic; None: no burst to settle
         self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
         self._signed_out_told = False
         self._want_details: dict[str, HandoffCreated] = {}
@@ -130,7 +133,14 @@ class RfApp(App[None]):
         self.queue_screen.table.tick_ages()  # the rows in sight, nothing more
         if isinstance(self.state, Reconnecting):
             self.queue_screen.refresh_header()
-        if (
+        settle = self._burst_ended_at
+        if settle is not None and now - settle >= BURST_SETTLE and not self._details_busy:
+            # The server drops events for a subscriber that falls behind, and a
+            # burst is when that happens: once it is quiet, one refetch catches
+            # what was dropped instead of waiting for the periodic reconcile.
+            self._burst_ended_at = None
+            self.refetch()
+        elif (
             isinstance(self.state, Live)
             and now - self._last_backfill >= self.settings.reconcile_every
         ):
@@ -222,6 +232,8 @@ class RfApp(App[None]):
         if not change:
             return
         self._fresh[message.event.handoff_id] = time.monotonic()
+        if self._burst_ended_at is not None:  # still going: settle after the last one
+            self._burst_ended_at = self._fresh[message.event.handoff_id]
         self._apply(change)
         self.title_badge.arrival()
         self._want_details[message.event.handoff_id] = message.event
@@ -240,6 +252,7 @@ class RfApp(App[None]):
                 self._want_details.clear()
                 if len(batch) > DETAILS_ONE_BY_ONE:
                     await self.link.backfill(self.queue.generation)
+                    self._burst_ended_at = time.monotonic()
                 else:
                     for event in batch:
                         await self.link.details(event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual import events
 
@@ -290,3 +292,22 @@ async def test_paging_keys_and_a_click_move_through_a_long_queue(
         await pilot.click(table, offset=(30, 3))
         await until(pilot, lambda: isinstance(app.screen, ChoiceScreen), "the choice")
         assert table.current_id() == row_ids(app)[2]
+
+
+async def test_a_burst_is_followed_by_one_refetch_once_it_is_quiet(
+    make: AppFactory, rf: Running
+) -> None:
+    # The server drops events for a subscriber that falls behind; bursts are when
+    # that happens. A refetch after the burst, not the periodic reconcile (here
+    # ten minutes away), must catch what was dropped.
+    app = make(reconcile_every=600.0)
+    sam = await rf.client(SAM)
+    sessions = [await sam.create_session(f"Burst {i}") for i in range(8)]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        refetches: list[float] = []
+        plain_refetch = app.refetch
+        app.refetch = lambda: (refetches.append(0.0), plain_refetch())[1]  # type: ignore[method-assign]
+        await asyncio.gather(*(sam.hand_off(s.id) for s in sessions))
+        await until(pilot, lambda: app.queue_screen.table.row_count == 11, "the burst")
+        await until(pilot, lambda: len(refetches) == 1, "a refetch after the burst")
