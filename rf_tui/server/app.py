@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -13,28 +12,24 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rf_tui import __version__
 from rf_tui.server import schemas as s
-from rf_tui.server.bus import CLOSED, Bus
+from rf_tui.server.bus import Bus, Closed
 from rf_tui.server.db import Row
 from rf_tui.server.service import Backend, Refused
 
 
-async def sse_frames(bus: Bus, account_id: str, keepalive: float) -> AsyncIterator[str]:
+async def sse_frames(bus: Bus, account_id: str, keepalive: float) -> AsyncIterator[bytes]:
     """``ready`` first, then each event; a comment after ``keepalive`` s of silence."""
     # Subscribe inside the generator, before `ready`: a client that backfills
     # when it sees `ready` cannot miss an arrival, and a client that leaves
     # before the body starts leaves no subscription behind.
-    queue = bus.subscribe(account_id)
+    queue = bus.subscribe(account_id, keepalive)
     try:
-        yield f"event: ready\ndata: {json.dumps({'account_id': account_id})}\n\n"
+        yield f"event: ready\ndata: {json.dumps({'account_id': account_id})}\n\n".encode()
         while True:
-            try:
-                event = await asyncio.wait_for(queue.get(), timeout=keepalive)
-            except asyncio.TimeoutError:
-                yield ": keepalive\n\n"
-                continue
-            if event is CLOSED:
+            item = await queue.get()  # frames and keepalives, already encoded
+            if isinstance(item, Closed):
                 return
-            yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+            yield item
     finally:
         bus.unsubscribe(account_id, queue)
 
