@@ -38,6 +38,8 @@ WINNER_SHOWN_SECONDS = 1.0
 #: Up to this many arrivals waiting for details are fetched one by one; more
 #: than that (a burst) are filled by a single queue refetch.
 DETAILS_ONE_BY_ONE = 3
+#: Seconds between refreshes of the 7-day metric while nothing else asks for one.
+METRICS_EVERY = 300.0
 #: Quiet seconds after a burst before the trailing refetch (see ``_tick``).
 BURST_SETTLE = 1.0
 
@@ -77,6 +79,7 @@ class RfApp(App[None]):
         self._retry_at = 0.0
         self._last_backfill = 0.0
         self._frozen = False
+        self._metrics_at = float("-inf")
         self._burst_ended_at: float | None = None  # monotonic; None: no burst to settle
         self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
         self._signed_out_told = False
@@ -85,7 +88,9 @@ class RfApp(App[None]):
         self._flush_pending = False
         self._details_busy = False
         self.title_badge = TerminalTitle(self)
-        self.link = Link(client, self.post_message, on_backfill=self.refetch, stream=stream)
+        self.link = Link(
+            client, self.post_message, on_backfill=lambda: self.refetch(metrics=True), stream=stream
+        )
         #: Always there; it draws only while mounted, from the state above.
         self.queue_screen = QueueScreen()
         if settings.reduced_motion:
@@ -114,11 +119,21 @@ class RfApp(App[None]):
             if isinstance(screen, HandoffScreen) and handoff_id in (None, screen.handoff.id):
                 yield screen
 
-    def refetch(self) -> None:
-        """Refetch the queue; a newer request replaces one still in flight."""
-        self._last_backfill = time.monotonic()
-        self.run_worker(self.link.backfill(self.queue.generation), group="backfill",
-                        exclusive=True, exit_on_error=False)  # fmt: skip
+    def refetch(self, *, metrics: bool = False) -> None:
+        """Refetch the queue; a newer request replaces one still in flight.
+
+        The 7-day metric moves slowly: it comes along on (re)connect and every
+        few minutes, not with every 30 s reconcile (idle cost at 1k rows).
+        """
+        now = time.monotonic()
+        self._last_backfill = now
+        stale = (
+            self.metrics is None or self.metrics_problem or now - self._metrics_at >= METRICS_EVERY
+        )
+        if metrics or stale:
+            self._metrics_at, metrics = now, True
+        self.run_worker(self.link.backfill(self.queue.generation, metrics=metrics),
+                        group="backfill", exclusive=True, exit_on_error=False)  # fmt: skip
 
     def _tick(self) -> None:
         if not self.queue_screen.ready:
@@ -251,7 +266,7 @@ class RfApp(App[None]):
                 batch = list(self._want_details.values())
                 self._want_details.clear()
                 if len(batch) > DETAILS_ONE_BY_ONE:
-                    await self.link.backfill(self.queue.generation)
+                    await self.link.backfill(self.queue.generation, metrics=False)
                     self._burst_ended_at = time.monotonic()
                 else:
                     for event in batch:

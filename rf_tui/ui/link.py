@@ -65,7 +65,7 @@ class Link:
                 self.post(m.ConnectionChanged(item))
             # Ready and UnknownEvent need nothing from the UI.
 
-    async def backfill(self, since: int) -> None:
+    async def backfill(self, since: int, *, metrics: bool = True) -> None:
         """Who am I (once), the whole queue, and the metric."""
         try:
             if self.me is None:
@@ -82,7 +82,8 @@ class Link:
             self.post(m.QueueFailed(exc.message))  # the next backfill retries
             return
         self.post(m.QueueFetched(entries, since))
-        await self.metrics()
+        if metrics:
+            await self.metrics()
 
     async def metrics(self) -> None:
         try:

@@ -311,3 +311,29 @@ async def test_a_burst_is_followed_by_one_refetch_once_it_is_quiet(
         await asyncio.gather(*(sam.hand_off(s.id) for s in sessions))
         await until(pilot, lambda: app.queue_screen.table.row_count == 11, "the burst")
         await until(pilot, lambda: len(refetches) == 1, "a refetch after the burst")
+
+
+async def test_the_reconcile_does_not_refetch_the_slow_metric_but_a_claim_does(
+    make: AppFactory,
+) -> None:
+    app = make(reconcile_every=0.2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        calls = {"metrics": 0, "refetch": 0}
+        metrics, refetch = app.link.metrics, app.refetch
+
+        async def counted_metrics() -> None:
+            calls["metrics"] += 1
+            await metrics()
+
+        def counted_refetch(**kw: bool) -> None:
+            calls["refetch"] += 1
+            refetch(**kw)
+
+        app.link.metrics = counted_metrics  # type: ignore[method-assign]
+        app.refetch = counted_refetch  # type: ignore[method-assign]
+        await until(pilot, lambda: calls["refetch"] >= 3, "three reconciles")
+        assert calls["metrics"] == 0  # a 7-day figure: not every 30 s
+        await pilot.press("c")  # a claim moves its counts (link.claim refreshes it)
+        await until(pilot, lambda: bool(app.claimed_here), "the claim")
+        await until(pilot, lambda: calls["metrics"] == 1, "the metric after a claim")
