@@ -33,6 +33,14 @@ class Settings:
     reconcile_every: float = 30.0
     #: Where unread markers are kept; None keeps them in memory only.
     state_dir: Path | None = None
+    #: A Textual theme name from the profile (a pick in the app is remembered over it).
+    theme: str | None = None
+    #: Desktop notification (OSC 777 and OSC 9) per arrival while the terminal is unfocused.
+    notify: bool = False
+    #: The bell per arrival while the terminal is unfocused.
+    bell: bool = False
+    #: The config.toml profile these came from, if any.
+    profile: str | None = None
 
     def __repr__(self) -> str:
         # Never the token: reprs end up in logs and tracebacks.

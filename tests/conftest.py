@@ -14,7 +14,7 @@ def _hide_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read or write the developer's own config or state."""
     for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    for var in ("RF_TUI_SERVER", "RF_TUI_TOKEN"):
+    for var in ("RF_TUI_SERVER", "RF_TUI_TOKEN", "RF_TUI_PROFILE"):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -1,0 +1,236 @@
+"""The ``rf-tui`` command line: the TUI by default, plus commands for scripts and setup.
+
+Connection settings come from flags, then the environment (``RF_TUI_SERVER``,
+``RF_TUI_TOKEN``, ``RF_TUI_PROFILE``), then the profile in config.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from rf_tui import __version__
+from rf_tui.cli import completion, config_cmd, run, script
+from rf_tui.cli.resolve import Usage, target
+
+DESCRIPTION = "A terminal client for ResolutionFlow's Escalation Mode: a live queue for seniors."
+
+
+def _connection(parser: argparse.ArgumentParser, *, inherit: bool) -> None:
+    """Flags that say which backend; on subcommands they may also follow the command."""
+    default = argparse.SUPPRESS if inherit else None
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default,
+        help="a [profiles.NAME] of config.toml (or RF_TUI_PROFILE)",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        default=default,
+        help="ResolutionFlow server URL (or RF_TUI_SERVER)",
+    )
+    parser.add_argument(
+        "--token",
+        default=default,
+        help="access token (or RF_TUI_TOKEN; default: saved by `rf-tui login`)",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="PATH",
+        default=default,
+        help="trust this CA bundle (PEM); TLS is always verified",
+    )
+
+
+def _ui_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--web-url", metavar="URL", help="ResolutionFlow web address, for links to sessions"
+    )
+    parser.add_argument(
+        "--reduced-motion",
+        action="store_true",
+        help="no highlights or motion (also TEXTUAL_ANIMATIONS=none)",
+    )
+    parser.add_argument(
+        "--notify", action="store_true", help="desktop notification per arrival while unfocused"
+    )
+    parser.add_argument(
+        "--bell", action="store_true", help="ring the bell per arrival while unfocused"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="rf-tui",
+        description=DESCRIPTION,
+        epilog="Run `rf-tui demo` to try it with no backend. " + script.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main.add_argument("--version", action="version", version=f"rf-tui {__version__}")
+    _connection(main, inherit=False)
+    _ui_flags(main)
+    commands = main.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help,
+            description=description or help,
+            epilog=script.EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    queue = command("queue", "print the escalations waiting, newest first")
+    queue.add_argument("--json", action="store_true", help="a JSON array instead of lines")
+    _connection(queue, inherit=True)
+
+    watch = command(
+        "watch",
+        "print one line per live event until Ctrl-C",
+        "Print one line per stream event until interrupted. It reconnects like the app; "
+        "after a reconnect it refetches the queue and prints what the gap hid "
+        "(missed_created, missed_gone).",
+    )
+    watch.add_argument("--json", action="store_true", help="JSON lines instead of text")
+    _connection(watch, inherit=True)
+
+    claim = command(
+        "claim",
+        "claim an escalation; exit 0 if yours, 3 if someone else was first",
+    )
+    claim.add_argument("handoff_id", metavar="HANDOFF_ID")
+    claim.add_argument(
+        "--session", metavar="SESSION_ID", help="its session (default: looked up in the queue)"
+    )
+    _connection(claim, inherit=True)
+
+    login = command("login", "sign in and save the token for a server")
+    _connection(login, inherit=True)
+    login.add_argument("--email", help="who signs in (default: the profile's email)")
+
+    logout = command("logout", "forget the saved token for a server")
+    _connection(logout, inherit=True)
+
+    config = command("config", "where config.toml is, and what it says")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")
+    config_commands.add_parser("path", help="print the path of config.toml")
+    show = config_commands.add_parser("show", help="print the profiles (never a token)")
+    show.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
+    config_commands.add_parser("names", help="print the profile names, one per line")
+
+    complete = command(
+        "completion",
+        "print a shell completion script",
+        "Print a completion script: source <(rf-tui completion bash)",
+    )
+    complete.add_argument("shell", choices=completion.SHELLS)
+
+    demo = command(
+        "demo",
+        "the whole story with no backend: a local server, a junior and a rival",
+        "Start the reference server on loopback with the demo seed, sign in as dana, and "
+        "play sam (a junior who escalates) and alex (a rival senior who sometimes claims "
+        "first). The same seed tells the same story.",
+    )
+    demo.add_argument("--seed", type=int, default=7, help="story seed (default 7)")
+    demo.add_argument(
+        "--pace", type=float, default=8.0, metavar="S", help="seconds between escalations (8)"
+    )
+    demo.add_argument("--no-rival", action="store_true", help="alex never claims first")
+    demo.add_argument(
+        "--reduced-motion",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no highlights or transitions",
+    )
+
+    serve = command(
+        "serve",
+        "run the reference server (contract.md over HTTP, SQLite and SSE)",
+        "Run the bundled reference server. It binds loopback unless told otherwise.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    serve.add_argument(
+        "--db", default=":memory:", metavar="PATH", help="SQLite file, or :memory: (default)"
+    )
+    serve.add_argument(
+        "--demo-seed", action="store_true", help="create the demo accounts and a queue"
+    )
+    serve.add_argument(
+        "--assessment-delay",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds until the AI assessment lands (default 1)",
+    )
+    serve.add_argument(
+        "--assessment-timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="the assessment is dropped (stays null) past this (default 5); "
+        "a delay above it shows the timed-out path",
+    )
+    serve.add_argument(
+        "--keepalive",
+        type=float,
+        default=25.0,
+        metavar="S",
+        help="seconds of silence before a keepalive (default 25)",
+    )
+    serve.add_argument(
+        "--no-claim-events",
+        action="store_true",
+        help="do not announce claims (as a real backend may not)",
+    )
+    serve.add_argument(
+        "--secret", default=None, help="token signing key (default: a new random one each run)"
+    )
+    return main
+
+
+def _scripted(args: argparse.Namespace) -> int:
+    client = target(args).client()
+    if args.command == "queue":
+        return script.run(script.show_queue(client, args.json, sys.stdout))
+    if args.command == "watch":
+        return script.run(script.watch(client, args.json, sys.stdout))
+    return script.run(script.claim(client, args.handoff_id, args.session, sys.stdout))
+
+
+def _config(args: argparse.Namespace) -> int:
+    if args.config_command == "path":
+        return config_cmd.path(args)
+    if args.config_command == "names":
+        from rf_tui.profiles import load
+
+        print("\n".join(load().profiles))
+        return 0
+    return config_cmd.show(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    the_parser = parser()
+    args = the_parser.parse_args(argv)
+    handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
+        "queue": _scripted,
+        "watch": _scripted,
+        "claim": _scripted,
+        "login": run.login,
+        "logout": run.logout,
+        "config": _config,
+        "demo": run.demo,
+        "serve": run.serve,
+        None: run.tui,
+    }
+    if args.command == "completion":
+        sys.stdout.write(completion.script(args.shell, the_parser))
+        return 0
+    try:
+        return handlers[args.command](args)
+    except Usage as problem:
+        return run.say(str(problem))

@@ -1,0 +1,151 @@
+"""The commands that run something: the TUI, the demo, the reference server, sign-in."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from rf_tui.api.client import Client
+from rf_tui.api.errors import ApiError
+from rf_tui.cli.resolve import Usage, profile_of, server_of, target
+from rf_tui.config import Settings, forget_token, save_token
+
+
+def say(message: str) -> int:
+    print(f"rf-tui: {message}", file=sys.stderr)
+    return 2
+
+
+def run_app(settings: Settings, client: Client, story: object | None = None) -> None:
+    """Run the TUI with a client whose lifetime the CLI owns."""
+    from rf_tui.ui.app import make_app
+
+    async def main() -> None:
+        actors: asyncio.Task[None] | None = None
+        try:
+            if story is not None:
+                actors = asyncio.create_task(story.run())  # type: ignore[attr-defined]
+            await make_app(settings, client).run_async()
+        finally:
+            if actors is not None:
+                actors.cancel()
+                await asyncio.gather(actors, return_exceptions=True)
+            await client.aclose()
+
+    asyncio.run(main())
+
+
+def tui(args: argparse.Namespace) -> int:
+    found = target(args)
+    run_app(found.settings, found.client())
+    return 0
+
+
+def login(args: argparse.Namespace) -> int:
+    _, profile = profile_of(args)
+    server = server_of(args, profile)
+    email = args.email or (profile.email if profile else None)
+    if not server or not email:
+        raise Usage("login needs --server URL and --email ADDRESS (or a profile that has them)")
+    ca_bundle = args.ca_bundle or (profile.ca_bundle if profile else None)
+    password = getpass.getpass(f"Password for {email} at {server}: ")
+
+    async def sign_in() -> str:
+        async with Client(server, verify=ca_bundle or True) as client:
+            return (await client.login(email, password)).access_token
+
+    try:
+        token = asyncio.run(sign_in())
+    except ApiError as exc:
+        return say(exc.message)
+    path = save_token(server, token, email)
+    print(f"Signed in to {server} as {email}. Token saved in {path} (readable only by you).")
+    return 0
+
+
+def logout(args: argparse.Namespace) -> int:
+    _, profile = profile_of(args)
+    server = server_of(args, profile)
+    if not server:
+        raise Usage("logout needs --server URL (or a profile that has one)")
+    if forget_token(server):
+        print(f"Signed out of {server}: the saved token is deleted.")
+    else:
+        print(f"No saved token for {server}.")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from rf_tui.server.config import ServerConfig
+    from rf_tui.server.run import ThreadedServer
+    from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
+    from rf_tui.server.simulate import Story
+
+    if args.pace <= 0:
+        return say("--pace must be more than 0 seconds")
+    # Claims are not announced, as a real backend may not announce them: the
+    # rival's wins surface as a 409 when you reach for the same row, or at the
+    # next reconcile.
+    config = ServerConfig(assessment_delay=3.0, announce_claims=False)
+    server = ThreadedServer(config)
+    seed_demo(server.backend.store, now=config.clock(), password_cost=config.password_cost)
+    server.start()
+    try:
+
+        async def sign_in() -> str:
+            async with Client(server.url) as client:
+                return (await client.login("dana@northwind.example", DEMO_PASSWORD)).access_token
+
+        token = asyncio.run(sign_in())
+        settings = Settings(
+            server=server.url,
+            token=token,
+            web_url="https://app.resolutionflow.example",
+            reduced_motion=bool(args.reduced_motion)
+            or os.environ.get("TEXTUAL_ANIMATIONS") == "none",
+            reconcile_every=10.0,
+            state_dir=None,  # a demo starts fresh every take
+        )
+        story = Story(server.url, seed=args.seed, pace=args.pace, rival=not args.no_rival)
+        run_app(settings, Client(server.url, token), story)
+    finally:
+        server.stop()
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    # Imported here so `rf-tui --help` does not pay for FastAPI.
+    from rf_tui.server.config import ServerConfig
+    from rf_tui.server.run import serve as serve_forever
+    from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
+    from rf_tui.server.service import Backend
+
+    if args.port < 0 or args.port > 65535:
+        return say("--port must be between 0 and 65535")
+    config = ServerConfig(
+        db_path=args.db,
+        keepalive_seconds=args.keepalive,
+        assessment_delay=args.assessment_delay,
+        assessment_timeout=args.assessment_timeout,
+        announce_claims=not args.no_claim_events,
+    )
+    if args.secret:
+        config.secret = args.secret
+    backend = Backend(config)
+    if args.demo_seed:
+        if backend.store.user_by_email("dana@northwind.example") is None:
+            seed_demo(backend.store, now=config.clock(), password_cost=config.password_cost)
+        print(
+            "Demo seed: dana@northwind.example (admin), alex@ (engineer), sam@ (engineer), "
+            f"vic@ (viewer), eve@contoso.example (owner); password {DEMO_PASSWORD!r}",
+            flush=True,
+        )
+
+    def ready(url: str) -> None:
+        print(f"rf-tui server listening on {url}", flush=True)
+
+    serve_forever(config, host=args.host, port=args.port, backend=backend, on_ready=ready)
+    return 0

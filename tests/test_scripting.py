@@ -1,0 +1,163 @@
+"""`rf-tui queue`, `watch` and `claim` against the real reference server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from rf_tui import cli
+from rf_tui.api.client import Client
+from rf_tui.api.stream import EscalationStream
+from rf_tui.cli import script
+from tests.faults.proxy import Proxy
+from tests.helpers import ALEX, DANA, SAM, VIC, Running, wait_for
+
+
+def token(running: Running, email: str = DANA) -> str:
+    answer = httpx.post(
+        f"{running.url}/api/v1/auth/login", json={"email": email, "password": "demo-password"}
+    )
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
+def as_user(running: Running, email: str = DANA) -> list[str]:
+    return ["--server", running.url, "--token", token(running, email)]
+
+
+def test_queue_prints_one_line_per_escalation_newest_first(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["queue", *as_user(running)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert "VPN drops" in lines[0] and "high" in lines[0] and "Sam Okafor" in lines[0]
+    assert "Warehouse" in lines[2]
+
+
+def test_queue_json_is_the_contract_fields(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["queue", "--json", *as_user(running)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["priority"] for r in rows] == ["high", "urgent", "normal"]
+    assert {"id", "session_id", "summary", "requester", "created_at"} <= set(rows[0])
+
+
+def test_claim_wins_then_loses_with_the_winners_name(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["queue", "--json", *as_user(running)]) == 0
+    first = json.loads(capsys.readouterr().out)[0]
+    assert cli.main(["claim", first["id"], *as_user(running, ALEX)]) == script.OK
+    assert "Claimed" in capsys.readouterr().out
+    # Dana asks for it by id and session: the server's 409 names Alex.
+    code = cli.main(["claim", first["id"], "--session", first["session_id"], *as_user(running)])
+    assert code == script.LOST_RACE
+    assert "Already claimed by Alex Moreno" in capsys.readouterr().out
+    # Without --session it is looked up in the queue, where it no longer is.
+    assert cli.main(["claim", first["id"], *as_user(running)]) == script.NOT_FOUND
+    assert "not found" in capsys.readouterr().err
+
+
+def test_claim_refused_to_a_viewer_and_to_a_bad_token(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["queue", "--json", *as_user(running)]) == 0
+    first = json.loads(capsys.readouterr().out)[0]
+    assert cli.main(["claim", first["id"], *as_user(running, VIC)]) == script.DENIED
+    assert "Not allowed" in capsys.readouterr().err
+    bad = ["--server", running.url, "--token", "not-a-token"]
+    assert cli.main(["queue", *bad]) == script.DENIED
+    assert "not signed in" in capsys.readouterr().err
+
+
+def test_unreachable_is_exit_1_and_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["queue", "--server", "http://127.0.0.1:9", "--token", "t"]) == script.FAILED
+    err = capsys.readouterr().err
+    assert "Cannot reach the server" in err and "Traceback" not in err
+
+
+def test_hostile_text_never_reaches_the_terminal_raw(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def escalate() -> None:
+        async with Client(running.url) as sam:
+            await sam.login(SAM, "demo-password")
+            session = await sam.create_session("\x1b]2;PWNED\x07 printer \x1b[2J on fire")
+            await sam.hand_off(session.id, engineer_notes="\x9b31m red")
+
+    asyncio.run(escalate())
+    assert cli.main(["queue", *as_user(running)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out and "printer" in out
+    assert cli.main(["queue", "--json", *as_user(running)]) == 0
+    rows = json.loads(capsys.readouterr().out)  # escaped by JSON, intact when decoded
+    assert any("PWNED" in r["summary"] for r in rows)
+
+
+def test_scripting_never_imports_textual(running: Running) -> None:
+    probe = (
+        "import sys; from rf_tui import cli; code = cli.main(sys.argv[1:]); "
+        "assert 'textual' not in sys.modules, 'textual imported'; raise SystemExit(code)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "queue", *as_user(running)],
+        capture_output=True, text=True, env=env, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "VPN drops" in done.stdout
+
+
+async def test_watch_prints_events_and_what_a_gap_hid(running: Running) -> None:
+    port = int(running.url.rsplit(":", 1)[1])
+    out = io.StringIO()
+    async with Proxy(port) as proxy, Client(running.url) as sam, Client(running.url) as alex:
+        await sam.login(SAM, "demo-password")
+        await alex.login(ALEX, "demo-password")
+        client = Client(proxy.url, token(running))
+
+        def quick(c: Client) -> EscalationStream:
+            return EscalationStream(c, backoff_base=0.05, backoff_cap=0.2)
+
+        watching = asyncio.create_task(script.watch(client, True, out, quick))
+        lines = lambda: [json.loads(x) for x in out.getvalue().splitlines()]  # noqa: E731
+        await wait_for(
+            lambda: {"type": "state", "state": "live"} in lines(), timeout=5, what="live"
+        )
+        live = await sam.hand_off((await sam.create_session("Scanner offline")).id)
+        await wait_for(
+            lambda: any(x.get("handoff_id") == live.id for x in lines()),
+            timeout=5,
+            what="the live event",
+        )
+        # The link drops; while it is down one escalation arrives and one is claimed.
+        proxy.refuse = True
+        await proxy.cut()
+        await wait_for(
+            lambda: any(x.get("state") == "reconnecting" for x in lines()), timeout=5, what="gap"
+        )
+        missed = await sam.hand_off((await sam.create_session("Printer jam")).id)
+        waiting = await alex.queue()
+        taken = next(e for e in waiting if e.id != missed.id and e.id != live.id)
+        await alex.claim(taken.session_id, taken.id)
+        proxy.refuse = False
+        await wait_for(
+            lambda: {x["type"] for x in lines()} >= {"missed_created", "missed_gone"},
+            timeout=10,
+            what="the backfill after the gap",
+        )
+        watching.cancel()
+        await asyncio.gather(watching, return_exceptions=True)
+    kinds = {(x["type"], x.get("handoff_id")) for x in lines()}
+    assert ("missed_created", missed.id) in kinds
+    assert ("missed_gone", taken.id) in kinds
+    assert ("handoff_created", live.id) in kinds
