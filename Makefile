@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test lint pytest bench soak clean
+.PHONY: demo serve test lint pytest bench soak cast wheel clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ serve: $(STAMP)
 	$(BIN)/rf-tui serve --demo-seed
 
 lint: $(STAMP)
-	$(BIN)/ruff check rf_tui tests benchmarks
-	$(BIN)/ruff format --check rf_tui tests benchmarks
+	$(BIN)/ruff check rf_tui tests benchmarks docs
+	$(BIN)/ruff format --check rf_tui tests benchmarks docs
 	$(BIN)/mypy rf_tui
 
 pytest: $(STAMP)
@@ -35,6 +35,14 @@ soak: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# docs/demo.cast: `rf-tui demo --seed 1` recorded headless in a pty (asciicast v2).
+cast: $(STAMP)
+	$(BIN)/python docs/record_cast.py docs/demo.cast
+
+# A wheel in dist/, and proof that it installs and runs in a clean virtualenv.
+wheel: $(STAMP)
+	bash .ci/package-check
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

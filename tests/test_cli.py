@@ -145,3 +145,18 @@ def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
         [sys.executable, "-m", "rf_tui", "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == f"rf-tui {__version__}"
+
+
+def test_the_committed_demo_cast_is_asciicast_v2_of_the_demo() -> None:
+    import json
+    from pathlib import Path
+
+    lines = (Path(__file__).parent.parent / "docs" / "demo.cast").read_text().splitlines()
+    header = json.loads(lines[0])
+    assert (header["version"], header["width"], header["height"]) == (2, 80, 24)
+    events = [json.loads(line) for line in lines[1:]]
+    assert all(kind == "o" for _, kind, _ in events)
+    times = [t for t, _, _ in events]
+    assert times == sorted(times)
+    shown = "".join(text for _, _, text in events)
+    assert "awaiting pickup" in shown and "Claimed" in shown and "AI assessment" in shown

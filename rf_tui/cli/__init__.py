@@ -121,6 +121,16 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
     config_commands.add_parser("names", help="print the profile names, one per line")
 
+    web = command(
+        "web",
+        "serve the app to a browser tab on this machine (textual-serve)",
+        "Serve rf-tui to a browser on loopback. Each tab runs its own rf-tui with your "
+        "token: whoever can open the page acts as you.",
+    )
+    web.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    _connection(web, inherit=True)
+
     complete = command(
         "completion",
         "print a shell completion script",
@@ -202,6 +212,12 @@ def _scripted(args: argparse.Namespace) -> int:
     return script.run(script.claim(client, args.handoff_id, args.session, sys.stdout))
 
 
+def _web(args: argparse.Namespace) -> int:
+    from rf_tui.cli.web import web  # textual-serve and aiohttp only when asked for
+
+    return web(args)
+
+
 def _config(args: argparse.Namespace) -> int:
     if args.config_command == "path":
         return config_cmd.path(args)
@@ -224,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "logout": run.logout,
         "config": _config,
         "demo": run.demo,
+        "web": _web,
         "serve": run.serve,
         None: run.tui,
     }

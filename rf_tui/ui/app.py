@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
-import webbrowser
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import events, on
-from textual.app import App, SystemCommand
+from textual import events
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -18,23 +18,22 @@ from rf_tui.api.client import Client
 from rf_tui.api.models import EscalationMetrics, Handoff, HandoffCreated, Me, QueueEntry
 from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnecting, SignedOut
 from rf_tui.config import Settings, seen_path
-from rf_tui.state.clock import Clock, age, ago, system_clock
+from rf_tui.state.clock import Clock, age, system_clock
 from rf_tui.state.queue import Change, QueueState, Sort
 from rf_tui.state.unread import SeenSet
 from rf_tui.text import one_line
 from rf_tui.ui import messages as m
 from rf_tui.ui import render
 from rf_tui.ui.commands import commands_for
+from rf_tui.ui.flows import HandoffFlows
 from rf_tui.ui.link import Link
-from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
-from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.prefs import load_theme, save_theme
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
-from rf_tui.ui.terminal import TerminalTitle
+from rf_tui.ui.terminal import Notifier, TerminalTitle
 
 HIGHLIGHT_SECONDS = 1.5
 NEW_MARKER_SECONDS = 60.0
-WINNER_SHOWN_SECONDS = 1.0
 #: Up to this many arrivals waiting for details are fetched one by one; more
 #: than that (a burst) are filled by a single queue refetch.
 DETAILS_ONE_BY_ONE = 3
@@ -44,7 +43,7 @@ METRICS_EVERY = 300.0
 BURST_SETTLE = 1.0
 
 
-class RfApp(App[None]):
+class RfApp(HandoffFlows):
     CSS_PATH = "app.tcss"
     TITLE = "rf-tui"
     BINDINGS = [
@@ -85,9 +84,25 @@ class RfApp(App[None]):
         self._signed_out_told = False
         self._want_details: dict[str, HandoffCreated] = {}
         self._touched: set[str] = set()
+        self._theme_problem: str | None = None
+        pick = load_theme(settings.state_dir, settings.profile) or settings.theme
+        if pick and pick in self.available_themes:
+            self.theme = pick
+        elif pick:
+            self._theme_problem = (
+                f"No theme called {one_line(pick, 40)!r}; using {self.theme}. "
+                "Pick one with ctrl+p → theme."
+            )
+        self._theme_saving = True  # from here on a change is the senior's pick
         self._flush_pending = False
         self._details_busy = False
         self.title_badge = TerminalTitle(self)
+        self.notifier = Notifier(
+            self.title_badge,
+            notify=settings.notify,
+            bell=settings.bell,
+            under_tmux="TMUX" in os.environ,
+        )
         self.link = Link(
             client, self.post_message, on_backfill=lambda: self.refetch(metrics=True), stream=stream
         )
@@ -106,18 +121,21 @@ class RfApp(App[None]):
         self.run_worker(self.link.follow(), name="stream", group="stream", exclusive=True,
                         exit_on_error=False)  # fmt: skip
         self.set_interval(1.0, self._tick)
+        if self._theme_problem:
+            self.notify(self._theme_problem, title="Theme", severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         self.title_badge.stop()
 
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "_theme_saving", False):
+            problem = save_theme(self.settings.state_dir, self.settings.profile, theme)
+            if problem:
+                self.notify(problem, title="Theme", severity="warning", markup=False)
+
     @property
     def reduced_motion(self) -> bool:
         return self.animation_level == "none"
-
-    def _handoff_screens(self, handoff_id: str | None = None) -> Iterable[HandoffScreen]:
-        for screen in self.screen_stack:
-            if isinstance(screen, HandoffScreen) and handoff_id in (None, screen.handoff.id):
-                yield screen
 
     def refetch(self, *, metrics: bool = False) -> None:
         """Refetch the queue; a newer request replaces one still in flight.
@@ -146,6 +164,7 @@ class RfApp(App[None]):
             if age_s >= NEW_MARKER_SECONDS:
                 del self._fresh[handoff_id]
         self.queue_screen.table.tick_ages()  # the rows in sight, nothing more
+        self.notifier.flush(now)
         if isinstance(self.state, Reconnecting):
             self.queue_screen.refresh_header()
         settle = self._burst_ended_at
@@ -251,6 +270,9 @@ class RfApp(App[None]):
             self._burst_ended_at = self._fresh[message.event.handoff_id]
         self._apply(change)
         self.title_badge.arrival()
+        event = message.event
+        notes = f" — {event.engineer_notes}" if event.engineer_notes else ""
+        self.notifier.arrival(f"{event.priority}{notes}", time.monotonic())
         self._want_details[message.event.handoff_id] = message.event
         if not self._details_busy:
             self._details_busy = True
@@ -312,139 +334,6 @@ class RfApp(App[None]):
         self._flush_pending = False
         touched, self._touched = self._touched, set()
         self.queue_screen.apply(touched)
-
-    # ── Claim, open, chat ────────────────────────────────────────────────────
-
-    @on(m.ClaimRequested)
-    def _claim_requested(self, message: m.ClaimRequested) -> None:
-        self.claim(message.handoff_id)
-
-    @on(m.OpenRequested)
-    def _open_requested(self, message: m.OpenRequested) -> None:
-        self.open(message.handoff_id)
-
-    def _entry(self, handoff_id: str) -> Handoff | None:
-        entry = self.queue.get(handoff_id)
-        if entry is not None:
-            return entry
-        return next((s.handoff for s in self._handoff_screens(handoff_id)), None)
-
-    def claim(self, handoff_id: str) -> None:
-        entry = self._entry(handoff_id)
-        if entry is None:
-            self.notify("That escalation is no longer in the queue.", markup=False)
-            return
-        self.mark_seen(handoff_id)
-        self.run_worker(self.link.claim(entry), group="claim", exit_on_error=False)
-
-    def open(self, handoff_id: str) -> None:
-        entry = self.claimed_here.get(handoff_id) or self._entry(handoff_id)
-        if entry is None:
-            self.notify("That escalation is no longer in the queue.", markup=False)
-            return
-        self.mark_seen(handoff_id)
-        self.push_screen(HandoffScreen(entry, claimed=handoff_id in self.claimed_here))
-        self.run_worker(self.link.context(entry), group="context", exit_on_error=False)
-
-    def on_claim_won(self, message: m.ClaimWon) -> None:
-        handoff = message.handoff
-        self.claimed_here[handoff.id] = handoff
-        self._apply(self.queue.gone(handoff.id))
-        screens = list(self._handoff_screens(handoff.id))
-        for screen in screens:
-            screen.became_claimed(handoff)
-        if not screens:
-            self.push_screen(HandoffScreen(handoff, claimed=True))
-            self.run_worker(self.link.context(handoff), group="context", exit_on_error=False)
-        self.notify(f"Claimed: {one_line(handoff.summary, 60)}", markup=False, timeout=3)
-
-    def on_claim_lost(self, message: m.ClaimLost) -> None:
-        when = ago(message.claimed_at, self.clock())
-        self.notify(
-            f"Already claimed by {one_line(message.winner, 40)}{' ' + when if when else ''}.",
-            title="Too late",
-            severity="warning",
-            markup=False,
-        )
-        self.queue_screen.show_winner(message.handoff_id, one_line(message.winner, 40))
-
-        def leave() -> None:
-            self._apply(self.queue.gone(message.handoff_id))
-
-        self.set_timer(WINNER_SHOWN_SECONDS, leave)
-
-    def on_claim_failed(self, message: m.ClaimFailed) -> None:
-        self.notify(message.reason, title="Cannot claim", severity="error", markup=False)
-
-    def send_chat(self, session_id: str, text: str) -> None:
-        self.run_worker(self.link.chat(session_id, text), group="chat", exit_on_error=False)
-
-    def on_chat_answered(self, message: m.ChatAnswered) -> None:
-        self.drafts.pop(message.session_id, None)
-        for screen in self._handoff_screens():
-            if screen.handoff.session_id == message.session_id:
-                screen.chat_answered(message.sent, message.reply.content)
-
-    def on_chat_failed(self, message: m.ChatFailed) -> None:
-        for screen in self._handoff_screens():
-            if screen.handoff.session_id == message.session_id:
-                screen.chat_failed(message.reason)
-
-    # ── Links ────────────────────────────────────────────────────────────────
-
-    def web_link(self, handoff: Handoff) -> str | None:
-        base = self.settings.web_url
-        return f"{base.rstrip('/')}/pilot/{handoff.session_id}?pickup=true" if base else None
-
-    def copy_link(self, handoff: Handoff) -> None:
-        link = self.web_link(handoff)
-        if link is None:
-            self.copy_to_clipboard(handoff.session_id)
-            self.notify(
-                "No web address set (--web-url), so the session id was copied instead.",
-                markup=False,
-            )
-            return
-        self.copy_to_clipboard(link)
-        self.notify(f"Copied {link}", markup=False, timeout=3)
-
-    def open_in_browser(self, handoff: Handoff) -> None:
-        link = self.web_link(handoff)
-        if link is None:
-            self.notify("No web address set: start rf-tui with --web-url.", markup=False)
-            return
-        webbrowser.open(link)
-        self.notify(f"Opened {link}", markup=False, timeout=3)
-
-    # ── Actions and commands ─────────────────────────────────────────────────
-
-    def offer_choice(self, handoff_id: str) -> None:
-        entry = self.queue.get(handoff_id)
-        if entry is None:
-            return
-        can_claim = self.me.can_claim if self.me else True
-
-        def chosen(what: str | None) -> None:
-            if what == "open":
-                self.open(handoff_id)
-            elif what == "claim":
-                self.claim(handoff_id)
-
-        self.push_screen(ChoiceScreen(entry.summary or "(fetching details…)", can_claim), chosen)
-
-    def action_reopen(self) -> None:
-        if not self.claimed_here:
-            self.notify("Nothing claimed yet in this run.", markup=False)
-            return
-        if len(self.claimed_here) == 1:
-            self.open(next(iter(self.claimed_here)))
-            return
-
-        def chosen(handoff_id: str | None) -> None:
-            if handoff_id:
-                self.open(handoff_id)
-
-        self.push_screen(ReopenScreen(list(self.claimed_here.values())), chosen)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

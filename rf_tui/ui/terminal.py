@@ -24,7 +24,7 @@ class TerminalTitle:
         self.count = 0
         self.written: list[str] = []  # what was set, for tests and the curious
 
-    def _write(self, sequence: str) -> None:
+    def write(self, sequence: str) -> None:
         driver = self.app._driver
         if driver is not None and not self.app.is_headless:
             driver.write(sequence)
@@ -32,13 +32,13 @@ class TerminalTitle:
     def _set(self, title: str) -> None:
         title = one_line(title, 80)  # never a control character inside OSC
         self.written.append(title)
-        self._write(f"\x1b]2;{title}\x07")
+        self.write(f"\x1b]2;{title}\x07")
 
     def start(self) -> None:
-        self._write("\x1b[22;0t")  # push the user's title
+        self.write("\x1b[22;0t")  # push the user's title
 
     def stop(self) -> None:
-        self._write("\x1b[23;0t")  # and give it back
+        self.write("\x1b[23;0t")  # and give it back
 
     def blurred(self) -> None:
         self.unfocused = True
@@ -53,3 +53,57 @@ class TerminalTitle:
         if self.unfocused:
             self.count += 1
             self._set(f"({self.count}) {BASE_TITLE}")
+
+
+#: Seconds between desktop notifications: a burst of 500 is one "500 new", not 500 pop-ups.
+NOTIFY_EVERY = 5.0
+
+
+def passthrough(sequence: str, under_tmux: bool) -> str:
+    """Inside tmux, wrap a sequence so it reaches the outer terminal (DCS passthrough;
+    tmux needs ``set -g allow-passthrough on``)."""
+    if not under_tmux:
+        return sequence
+    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
+def notification(title: str, body: str, under_tmux: bool) -> str:
+    """OSC 777 (foot, kitty, WezTerm, Ghostty, urxvt…) and OSC 9 (iTerm2, Windows Terminal)."""
+    # No control character inside the OSC, and no ";" that would split 777's fields.
+    title = one_line(title, 60).replace(";", ",")
+    body = one_line(body, 200).replace(";", ",")
+    return passthrough(f"\x1b]777;notify;{title};{body}\x07", under_tmux) + passthrough(
+        f"\x1b]9;{title}: {body}\x07", under_tmux
+    )
+
+
+class Notifier:
+    """Opt-in desktop notifications and bell for arrivals while the terminal is unfocused."""
+
+    def __init__(self, title: TerminalTitle, *, notify: bool, bell: bool, under_tmux: bool) -> None:
+        self.title, self.notify, self.bell, self.under_tmux = title, notify, bell, under_tmux
+        self.last_sent = float("-inf")
+        self.held = 0  # arrivals since the last notification, told at the next flush
+
+    def arrival(self, text: str, now: float) -> None:
+        if not self.title.unfocused or not (self.notify or self.bell):
+            return
+        if now - self.last_sent < NOTIFY_EVERY:
+            self.held += 1
+            return
+        self._send(f"New escalation: {text}", now)
+
+    def flush(self, now: float) -> None:
+        """Tell what was held back, once the quiet interval has passed (from the 1 Hz tick)."""
+        if self.held and now - self.last_sent >= NOTIFY_EVERY and self.title.unfocused:
+            count, self.held = self.held, 0
+            self._send(f"{count} more new escalation{'s' if count > 1 else ''}", now)
+        elif not self.title.unfocused:
+            self.held = 0
+
+    def _send(self, body: str, now: float) -> None:
+        self.last_sent = now
+        if self.notify:
+            self.title.write(notification(BASE_TITLE, body, self.under_tmux))
+        if self.bell:
+            self.title.write("\x07")

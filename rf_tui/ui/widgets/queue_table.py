@@ -263,7 +263,7 @@ class QueueTable(ScrollView, can_focus=True):
         if cached is not None and cached[0] == key:
             return cached[1]
         text = assemble(row_cells(row, self.widths, str(key[0])), self.widths, style)
-        strip = Strip(text.render(self.app.console)).crop_extend(0, width, style)
+        strip = self._strip(text, width, style)
         self._cache[handoff_id] = (key, strip)
         return strip
 
@@ -275,7 +275,14 @@ class QueueTable(ScrollView, can_focus=True):
         style = self.rich_style + self.get_component_rich_style("queue--header")
         labels = [Text(label) for label in LABELS]
         text = assemble(labels, self.widths, style)
-        return Strip(text.render(self.app.console)).crop_extend(0, width, style)
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        # Rich drops a Text's own style when it has no spans (a header, a plain
+        # row): put it under every segment, or the header is not bold and
+        # NO_COLOR's filter meets a segment with no style at all.
+        strip = Strip(text.render(self.app.console)).apply_style(style)
+        return strip.crop_extend(0, width, style)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._ids) + 1)
