@@ -35,7 +35,7 @@ class SeenSet:
         return len(self._ids)
 
     def unread(self, ids: set[str]) -> set[str]:
-        return {i for i in ids if i not in self._ids}
+        return ids - self._ids.keys()  # a set difference in C: 10k ids in microseconds
 
     def mark(self, handoff_id: str) -> bool:
         """Mark as seen; True if that changed anything (and it was saved)."""

@@ -41,6 +41,8 @@ DETAILS_ONE_BY_ONE = 3
 METRICS_EVERY = 300.0
 #: Quiet seconds after a burst before the trailing refetch (see ``_tick``).
 BURST_SETTLE = 1.0
+#: A burst that does not stop still has its details filled this often.
+BURST_REFETCH_EVERY = 5.0
 
 
 class RfApp(HandoffFlows):
@@ -160,7 +162,7 @@ class RfApp(HandoffFlows):
         for handoff_id, arrived in list(self._fresh.items()):
             age_s = now - arrived
             if HIGHLIGHT_SECONDS <= age_s < HIGHLIGHT_SECONDS + 1.0 and not self.reduced_motion:
-                self.queue_screen.restyle(handoff_id)
+                self.queue_screen.restyle(handoff_id, header=False)  # counts unchanged
             if age_s >= NEW_MARKER_SECONDS:
                 del self._fresh[handoff_id]
         self.queue_screen.table.tick_ages()  # the rows in sight, nothing more
@@ -282,14 +284,22 @@ class RfApp(HandoffFlows):
             )
 
     async def _fill_details(self) -> None:
-        """Fetch what arrivals lack; a burst costs one queue refetch, not one call each."""
+        """Fetch what arrivals lack; a burst costs one queue refetch, not one call each.
+
+        During a burst the refetch waits until it is quiet (``_tick``): parsing the
+        whole queue again and again while arrivals pour in is what made keys lag.
+        A burst that goes on still gets one every ``BURST_REFETCH_EVERY`` seconds.
+        """
         try:
             while self._want_details:
                 batch = list(self._want_details.values())
                 self._want_details.clear()
                 if len(batch) > DETAILS_ONE_BY_ONE:
-                    await self.link.backfill(self.queue.generation, metrics=False)
-                    self._burst_ended_at = time.monotonic()
+                    now = time.monotonic()
+                    self._burst_ended_at = now
+                    if now - self._last_backfill >= BURST_REFETCH_EVERY:
+                        self._last_backfill = now
+                        await self.link.backfill(self.queue.generation, metrics=False)
                 else:
                     for event in batch:
                         await self.link.details(event)

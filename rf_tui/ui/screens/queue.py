@@ -93,7 +93,10 @@ class QueueScreen(Screen[None]):
         everything from the app's state on mount) and after its widgets are
         gone at exit, when a last timer tick or message can still arrive.
         """
-        return self._mounted and bool(self.query(QueueTable))
+        table = self._table
+        return self._mounted and table is not None and table.is_attached
+
+    _table: QueueTable | None = None
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = False
@@ -104,7 +107,9 @@ class QueueScreen(Screen[None]):
 
     @property
     def table(self) -> QueueTable:
-        return self.query_one(QueueTable)
+        if self._table is None:
+            self._table = self.query_one(QueueTable)
+        return self._table
 
     # ── Rendering from the app's state ──────────────────────────────────────
 
@@ -160,17 +165,19 @@ class QueueScreen(Screen[None]):
         entries = self.rf.visible_entries()
         table.clear()
         for entry in entries:
-            table.put(self._row(entry))
+            table.put(self._row(entry), redraw=False)  # order() redraws once
         table.order([e.id for e in entries])
         self.refresh_header()
 
-    def restyle(self, handoff_id: str) -> None:
+    def restyle(self, handoff_id: str, *, header: bool = True) -> None:
+        """Redraw one row (read now, or its highlight over); the header if counts moved."""
         if not self.ready:
             return
         entry = self.rf.queue.get(handoff_id)
         if entry is not None and handoff_id in self.table:
             self.table.put(self._row(entry))
-        self.refresh_header()
+        if header:
+            self.refresh_header()
 
     def show_winner(self, handoff_id: str, winner: str) -> None:
         """The lost race: the row names who won, for a moment, before it leaves."""

@@ -139,14 +139,14 @@ class QueueTable(ScrollView, can_focus=True):
 
     # ── What the screen tells it ────────────────────────────────────────────
 
-    def put(self, row: RowView) -> None:
+    def put(self, row: RowView, *, redraw: bool = True) -> None:
         """Add the row or change it; redraws that one line if it is in sight."""
         handoff_id = row.entry.id
         if self._rows.get(handoff_id) == row:
             return
         self._rows[handoff_id] = row
         self._cache.pop(handoff_id, None)
-        if (index := self._index.get(handoff_id)) is not None:
+        if redraw and (index := self._index.get(handoff_id)) is not None:
             self._refresh_index(index)
 
     def drop(self, handoff_id: str) -> None:
@@ -232,8 +232,9 @@ class QueueTable(ScrollView, can_focus=True):
 
     @property
     def _page(self) -> int:
-        """How many rows fit under the header."""
-        return max(1, self.scrollable_content_region.height - 1)
+        """How many rows fit under the header (``size`` is cheap; the content
+        region is not, and this is asked per row changed)."""
+        return max(1, self.size.height - 1)
 
     def _visible_indexes(self) -> range:
         top = int(self.scroll_y)
