@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import re
 import sys
@@ -96,3 +97,20 @@ def test_nothing_without_opting_in(running: Running, tmp_path: Path) -> None:
         term.wait_for(b"(1) rf-tui", 5)  # the title badge still counts it
         out = stop(term)
     assert b"]777;" not in out and b"]9;" not in out
+
+
+@pytest.mark.parametrize("tmux", [False, True], ids=["plain", "tmux"])
+def test_the_ticket_note_reaches_the_clipboard_through_tmux(
+    running: Running, tmp_path: Path, tmux: bool
+) -> None:
+    with app_in_pty(running, tmp_path, tmux=tmux) as term:
+        term.send(b"o")  # open the newest read-only
+        term.wait_for(b"AI assessment", 10)
+        term.send(b"t")
+        term.wait_for(b"Copied the handoff as Markdown", 10)
+        out = stop(term)
+    start = b"\x1bPtmux;\x1b\x1b]52;c;" if tmux else b"\x1b]52;c;"
+    assert start in out
+    payload = out.split(start, 1)[1].split(b"\x07", 1)[0]
+    note = base64.b64decode(payload).decode()
+    assert note.startswith("## Escalation: VPN drops every few minutes")

@@ -18,6 +18,7 @@ from rf_tui.api.client import Client
 from rf_tui.api.models import EscalationMetrics, Handoff, HandoffCreated, Me, QueueEntry
 from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnecting, SignedOut
 from rf_tui.config import Settings, seen_path
+from rf_tui.state.away import AwayTracker
 from rf_tui.state.clock import Clock, age, system_clock
 from rf_tui.state.queue import Change, QueueState, Sort
 from rf_tui.state.unread import SeenSet
@@ -86,6 +87,8 @@ class RfApp(HandoffFlows):
         self._signed_out_told = False
         self._want_details: dict[str, HandoffCreated] = {}
         self._touched: set[str] = set()
+        self.away = AwayTracker()
+        self._claim_names: dict[str, str] = {}  # who took rows, from claim events in a gap
         self._theme_problem: str | None = None
         pick = load_theme(settings.state_dir, settings.profile) or settings.theme
         if pick and pick in self.available_themes:
@@ -226,6 +229,7 @@ class RfApp(HandoffFlows):
         self.state = message.state
         if isinstance(message.state, Reconnecting):
             self._retry_at = time.monotonic() + message.state.next_try_in
+            self.away.begin(self.queue.entries(), "reconnect")
         if isinstance(message.state, SignedOut) and not self._signed_out_told:
             self._signed_out_told = True
             self.notify(
@@ -251,6 +255,8 @@ class RfApp(HandoffFlows):
         self.refresh_problem = None
         self._apply(self.queue.reconcile(message.entries, message.since))
         self.queue_screen.refresh_header()
+        if self.away.reason == "reconnect" and isinstance(self.state, Live):
+            self._sum_up_gap()
         if not self._frozen:
             # What exists once the first queue is on screen (Textual, styles,
             # widgets, the backlog) lives all shift: take it out of the cyclic
@@ -310,6 +316,8 @@ class RfApp(HandoffFlows):
         self._apply(self.queue.detailed(message.entry))
 
     def on_claimed_elsewhere(self, message: m.ClaimedElsewhere) -> None:
+        if self.away.reason is not None and message.event.claimed_by_name:
+            self._claim_names[message.event.handoff_id] = message.event.claimed_by_name
         self._apply(self.queue.gone(message.event.handoff_id))
 
     def on_assessment_landed(self, message: m.AssessmentLanded) -> None:
@@ -356,9 +364,25 @@ class RfApp(HandoffFlows):
 
     def on_app_blur(self, _: events.AppBlur) -> None:
         self.title_badge.blurred()
+        self.away.blurred(self.queue.entries(), time.monotonic())
 
     def on_app_focus(self, _: events.AppFocus) -> None:
         self.title_badge.focused()
+        if self.away.focused(time.monotonic()):
+            self._sum_up_gap()
+
+    # ── While you were away ──────────────────────────────────────────────────
+
+    def _sum_up_gap(self) -> None:
+        arrived, gone = self.away.close(self.queue.ids())
+        known, self._claim_names = self._claim_names, {}
+        if arrived or gone:
+            self.run_worker(self.link.who_took(arrived, gone, known), group="away",
+                            exit_on_error=False)  # fmt: skip
+
+    def on_away_summarised(self, message: m.AwaySummarised) -> None:
+        if message.summary:
+            self.queue_screen.show_away(message.summary.text())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker failure ends here, told in words; the stream is restarted."""

@@ -6,14 +6,16 @@ state these flows use is the app's, declared here for the type checker.
 
 from __future__ import annotations
 
+import os
 import webbrowser
 from collections.abc import Iterable
 
 from textual import on
 from textual.app import App
 
-from rf_tui.api.models import Handoff, Me
+from rf_tui.api.models import Handoff, Me, Session
 from rf_tui.config import Settings
+from rf_tui.export import CUT, handoff_markdown
 from rf_tui.state.clock import Clock, ago
 from rf_tui.state.queue import Change, QueueState
 from rf_tui.text import one_line
@@ -22,6 +24,7 @@ from rf_tui.ui.link import Link
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
+from rf_tui.ui.terminal import TerminalTitle, clipboard
 
 WINNER_SHOWN_SECONDS = 1.0
 
@@ -35,6 +38,7 @@ class HandoffFlows(App[None]):
     claimed_here: dict[str, Handoff]
     drafts: dict[str, str]
     queue_screen: QueueScreen
+    title_badge: TerminalTitle
 
     def _apply(self, change: Change) -> None:
         raise NotImplementedError  # RfApp draws queue changes
@@ -130,17 +134,39 @@ class HandoffFlows(App[None]):
         base = self.settings.web_url
         return f"{base.rstrip('/')}/pilot/{handoff.session_id}?pickup=true" if base else None
 
+    def copy_text(self, text: str) -> None:
+        """OSC 52 to the system clipboard; inside tmux, through its passthrough."""
+        if "TMUX" in os.environ and not self.is_headless:
+            self._clipboard = text
+            self.title_badge.write(clipboard(text, under_tmux=True))
+        else:
+            self.copy_to_clipboard(text)
+
     def copy_link(self, handoff: Handoff) -> None:
         link = self.web_link(handoff)
         if link is None:
-            self.copy_to_clipboard(handoff.session_id)
+            self.copy_text(handoff.session_id)
             self.notify(
                 "No web address set (--web-url), so the session id was copied instead.",
                 markup=False,
             )
             return
-        self.copy_to_clipboard(link)
+        self.copy_text(link)
         self.notify(f"Copied {link}", markup=False, timeout=3)
+
+    def copy_ticket_note(self, handoff: Handoff, session: Session | None) -> None:
+        """The four panels as Markdown, for a PSA ticket note."""
+        note = handoff_markdown(handoff, session, link=self.web_link(handoff), now=self.clock())
+        self.copy_text(note)
+        lines, size = note.count("\n"), len(note.encode("utf-8"))
+        cut = " It was cut to fit the clipboard." if note.endswith(CUT) else ""
+        self.notify(
+            f"Copied the handoff as Markdown ({lines} lines, {size / 1024:.1f} KB): paste it "
+            f"into the ticket note.{cut}",
+            title="Ticket note",
+            markup=False,
+            timeout=4,
+        )
 
     def open_in_browser(self, handoff: Handoff) -> None:
         link = self.web_link(handoff)

@@ -30,8 +30,11 @@ from rf_tui.api.stream import (
     Reconnecting,
     SignedOut,
 )
+from rf_tui.state.away import summarise
 from rf_tui.ui import messages as m
 
+#: Rows that left during a gap looked up one by one to name who took them.
+AWAY_LOOKUPS = 20
 CLAIM_FORBIDDEN = "Only engineers or admins can claim escalations; your role is read-only."
 
 
@@ -90,6 +93,30 @@ class Link:
             self.post(m.MetricsFetched(await self.client.metrics("7d")))
         except ApiError as exc:
             self.post(m.MetricsFailed(exc.message))
+
+    async def who_took(
+        self, arrived: set[str], gone: dict[str, str], known: dict[str, str]
+    ) -> None:
+        """How each row that left during a gap left: claimed (by whom) or withdrawn.
+
+        Names come from claim events seen (``known``); the others are looked up,
+        a few at most. Another senior's claimed session answers 404 (it is
+        theirs now), so those count as "left the queue", not as withdrawn.
+        """
+        outcome: dict[str, str | None] = {i: known[i] for i in gone if i in known}
+        for handoff_id, session_id in [(i, s) for i, s in gone.items() if i not in known][
+            :AWAY_LOOKUPS
+        ]:
+            try:
+                handoffs = await self.client.handoffs(session_id)
+            except ApiError:
+                continue  # hidden (404) or the link is struggling: counted as unknown
+            found = next((h for h in handoffs if h.id == handoff_id), None)
+            if found is not None:
+                taken = found.claimed_by or found.claimed_by_name
+                outcome[handoff_id] = (found.claimed_by_name or "someone") if taken else None
+        unknown = len(gone) - len(outcome)
+        self.post(m.AwaySummarised(summarise(arrived, outcome, unknown)))
 
     async def details(self, event: HandoffCreated) -> None:
         """The full row for an arrival (the event carries no summary)."""

@@ -23,6 +23,7 @@ from rf_tui.api.models import (
     Session,
 )
 from rf_tui.api.stream import ConnectionState
+from rf_tui.state.away import AwaySummary
 
 # ── From the network ─────────────────────────────────────────────────────────
 
@@ -63,6 +64,13 @@ class Arrived(Message):
 @dataclass
 class Detailed(Message):
     entry: QueueEntry
+
+
+@dataclass
+class AwaySummarised(Message):
+    """What a gap hid, once the departed rows were looked up."""
+
+    summary: AwaySummary
 
 
 @dataclass

@@ -8,6 +8,7 @@ badge never outlives the app. Nothing is written when running headless.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from textual.app import App
@@ -107,3 +108,10 @@ class Notifier:
             self.title.write(notification(BASE_TITLE, body, self.under_tmux))
         if self.bell:
             self.title.write("\x07")
+
+
+def clipboard(text: str, under_tmux: bool) -> str:
+    """OSC 52: put ``text`` on the system clipboard (tmux needs allow-passthrough, or
+    ``set-clipboard on`` for the unwrapped form outside tmux's passthrough)."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return passthrough(f"\x1b]52;c;{payload}\x07", under_tmux)

@@ -211,3 +211,32 @@ async def test_copy_link_and_commands(make: AppFactory) -> None:
         assert app.clipboard == f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
         handoff_commands = {c.title for c in app.get_system_commands(screen)}
         assert {"Copy link", "Open in browser", "Back"} <= handoff_commands
+
+
+async def test_t_copies_the_four_panels_as_a_ticket_note(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        await pilot.press("t")
+        note = app.clipboard
+        assert note.startswith("## Escalation: VPN drops every few minutes")
+        for heading in ("### What's been tried", "### AI assessment", "### Start here"):
+            assert heading in note
+        assert f"Session: https://rf.example/pilot/{screen.handoff.session_id}" in note
+        assert any("Copied the handoff as Markdown" in n.message for n in app._notifications)
+
+
+async def test_a_sanitised_badge_on_panels_whose_text_lost_characters(
+    make: AppFactory, rf: Running
+) -> None:
+    sam = await rf.client(SAM)
+    session = await sam.create_session("Printer \x1b[2J on \u202efire")
+    await sam.hand_off(session.id, engineer_notes="plain notes")
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, rows=4)
+        screen = await open_claimed(pilot, app, "Printer")
+        assert screen.query_one("#problem").border_subtitle == "⚠ sanitised"
+        assert screen.query_one("#tried").border_subtitle == ""
+        assert "\x1b" not in panel_text(screen, "problem")

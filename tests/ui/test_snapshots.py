@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from rf_tui.server.config import ServerConfig
 from rf_tui.ui.screens.handoff import HandoffScreen
-from tests.helpers import ALEX, FakeClock, Running
+from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
 from tests.ui.pilot import ready, row_ids, until
 
@@ -66,3 +67,45 @@ class TestRaceToast:
             await running.aclose()
 
         assert snap_compare(make(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_handoff_with_sanitised_text(
+    snap_compare: Snap, make: AppFactory, running: Running
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        sam = await running.client(SAM)
+        session = await sam.create_session("Printer \x1b]2;PWNED\x07 on \u202efire since Monday")
+        await sam.hand_off(session.id, engineer_notes="Jammed \x9b31m twice")
+        app = await ready(pilot, rows=4)
+        await pilot.press("g", "c")  # to the newest, the printer, and claim it
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
+        await until(pilot, lambda: not app._notifications, "the claim toast to go", 6)
+
+    assert snap_compare(make(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_away_line(snap_compare: Snap, make: AppFactory, running: Running) -> None:
+    app = make(reduced_motion=True)  # a static "new" marker: no highlight racing the shot
+    app.away.away_after = 0.0
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot, rows=3)
+        sam, alex = await running.client(SAM), await running.client(ALEX)
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        await sam.hand_off((await sam.create_session("Scanner emails bounce")).id)
+        taken = next(e for e in await alex.queue() if "CFO" in e.summary)
+        await alex.claim(taken.session_id, taken.id)
+        entries = app.queue.entries
+        await until(
+            pilot,
+            lambda: (
+                all(e.summary and "CFO" not in e.summary for e in entries()) and len(entries()) == 3
+            ),
+            "the arrival's details and the claim, live",
+        )
+        app.post_message(events.AppFocus())
+        await until(pilot, lambda: app.queue_screen.query_one("#away").display, "the line")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.api.models import AIAssessment, EscalationPackage, Handoff, Session
 from rf_tui.state.clock import ago
-from rf_tui.text import one_line
+from rf_tui.text import one_line, was_sanitized
 from rf_tui.ui import render
 
 if TYPE_CHECKING:
@@ -151,11 +151,35 @@ def start_body(handoff: Handoff, session: Session | None, claimed: bool) -> Rend
     return Group(*parts) if parts else Text("")
 
 
+SANITISED = "⚠ sanitised"
+
+
+def sanitised_panels(handoff: Handoff, session: Session | None) -> set[str]:
+    """The panels showing text from which control or bidi characters were removed,
+    so a senior knows what they read is not byte for byte what was typed."""
+    package = _package(handoff, session)
+    ai = handoff.ai_assessment_data
+    steps = list(ai.suggested_steps) if ai else []
+    latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
+    texts: dict[str, list[str | None]] = {
+        "problem": [handoff.summary, handoff.requester, handoff.engineer_notes],
+        "tried": [
+            *(t for s in package.steps_attempted for t in (s.description, s.result)),
+            *(t for s in package.dead_ends_flagged for t in (s.description, s.reason)),
+            *((f"{s.step_type}: {s.content}") for s in (session.steps[-5:] if session else ())),
+        ],
+        "assessment": [ai.likely_cause, ai.confidence_label, *steps] if ai else [],
+        "start": [latest if isinstance(latest, str) else None, *steps],
+    }
+    return {panel for panel, values in texts.items() if any(map(was_sanitized, values))}
+
+
 class HandoffScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back to queue"),
         Binding("c", "claim", "Claim"),
         Binding("y", "copy_link", "Copy link"),
+        Binding("t", "copy_note", "Ticket note"),
         Binding("b", "open_browser", "Open in browser"),
         Binding("m", "focus_message", "Message"),
         *(Binding(str(n), f"suggest({n})", show=False) for n in range(1, 10)),
@@ -227,6 +251,9 @@ class HandoffScreen(Screen[None]):
             if self.claimed
             else "Claim first (c) to send messages"
         )
+        flagged = sanitised_panels(self.handoff, self.session)
+        for panel in ("problem", "tried", "assessment", "start"):
+            self.query_one(f"#{panel}").border_subtitle = SANITISED if panel in flagged else ""
         if self.problem:
             self.say(f"Could not load the session: {self.problem}", error=True)
 
@@ -300,6 +327,9 @@ class HandoffScreen(Screen[None]):
 
     def action_copy_link(self) -> None:
         self.rf.copy_link(self.handoff)
+
+    def action_copy_note(self) -> None:
+        self.rf.copy_ticket_note(self.handoff, self.session)
 
     def action_open_browser(self) -> None:
         self.rf.open_in_browser(self.handoff)

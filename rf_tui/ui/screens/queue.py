@@ -63,6 +63,7 @@ class QueueScreen(Screen[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reopen", "Reopen"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("x", "dismiss_away", "Dismiss", show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
@@ -75,6 +76,7 @@ class QueueScreen(Screen[None]):
             yield Static(id="counts")
             yield Static(id="link")
         yield Static(metric_text(None), id="metric")
+        yield Static(id="away")
         yield Input(placeholder="filter: words, or p:urgent / p:high …", id="filter")
         yield QueueTable(self.rf.age_text, id="queue")
         yield Static(
@@ -183,6 +185,19 @@ class QueueScreen(Screen[None]):
         """The lost race: the row names who won, for a moment, before it leaves."""
         if self.ready:
             self.table.show_winner(handoff_id, winner)
+
+    def show_away(self, text: str) -> None:
+        """One line over the queue until dismissed (x) or replaced by the next gap's."""
+        if not self.ready:
+            return
+        line = Text(text, style="bold")
+        line.append("   x dismisses", style="dim")
+        away = self.query_one("#away", Static)
+        away.update(line)
+        away.display = True
+
+    def action_dismiss_away(self) -> None:
+        self.query_one("#away", Static).display = False
 
     def on_resize(self, event: events.Resize) -> None:
         self.refresh_metric(self.rf.metrics)
