@@ -160,3 +160,21 @@ def test_the_committed_demo_cast_is_asciicast_v2_of_the_demo() -> None:
     assert times == sorted(times)
     shown = "".join(text for _, _, text in events)
     assert "awaiting pickup" in shown and "Claimed" in shown and "AI assessment" in shown
+
+
+def test_web_passes_options_to_each_tab_and_the_token_only_by_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rf_tui.cli.web import child_command
+
+    monkeypatch.delenv("RF_TUI_TOKEN", raising=False)
+    args = cli.parser().parse_args(
+        ["web", "--server", "http://127.0.0.1:9", "--token", "tok-SECRET", "--web-url",
+         "https://app.example", "--reduced-motion"]
+    )  # fmt: skip
+    command = child_command(args)
+    assert "--web-url https://app.example" in command and "--reduced-motion" in command
+    assert "tok-SECRET" not in command  # ps and textual-serve's banner show the command
+    import os
+
+    assert os.environ["RF_TUI_TOKEN"] == "tok-SECRET"

@@ -45,21 +45,24 @@ def _connection(parser: argparse.ArgumentParser, *, inherit: bool) -> None:
     )
 
 
-def _ui_flags(parser: argparse.ArgumentParser) -> None:
+def _ui_flags(parser: argparse.ArgumentParser, *, inherit: bool = False) -> None:
+    """How the TUI looks and tells; on `web` they may also follow the command."""
+    flag: dict[str, object] = {"default": argparse.SUPPRESS} if inherit else {}
     parser.add_argument(
-        "--web-url", metavar="URL", help="ResolutionFlow web address, for links to sessions"
-    )
+        "--web-url", metavar="URL", help="ResolutionFlow web address, for links to sessions",
+        **flag,  # type: ignore[arg-type]
+    )  # fmt: skip
     parser.add_argument(
-        "--reduced-motion",
-        action="store_true",
-        help="no highlights or motion (also TEXTUAL_ANIMATIONS=none)",
-    )
-    parser.add_argument(
-        "--notify", action="store_true", help="desktop notification per arrival while unfocused"
-    )
-    parser.add_argument(
-        "--bell", action="store_true", help="ring the bell per arrival while unfocused"
-    )
+        "--reduced-motion", action="store_true",
+        help="no highlights or motion (also TEXTUAL_ANIMATIONS=none)", **flag,  # type: ignore[arg-type]
+    )  # fmt: skip
+    if not inherit:
+        parser.add_argument(
+            "--notify", action="store_true", help="desktop notification per arrival while unfocused"
+        )
+        parser.add_argument(
+            "--bell", action="store_true", help="ring the bell per arrival while unfocused"
+        )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -130,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     _connection(web, inherit=True)
+    _ui_flags(web, inherit=True)
 
     complete = command(
         "completion",
