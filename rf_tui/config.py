@@ -39,6 +39,9 @@ class Settings:
     notify: bool = False
     #: The bell per arrival while the terminal is unfocused.
     bell: bool = False
+    #: Lite mode from the start (no animation, fewer repaints, ages per minute);
+    #: without it the app switches by itself on a slow link.
+    lite: bool = False
     #: The config.toml profile these came from, if any.
     profile: str | None = None
 

@@ -43,10 +43,12 @@ class Profile:
     notify: bool = False
     #: The terminal bell for arrivals while the terminal is unfocused.
     bell: bool = False
+    #: Lite mode always (no animation, fewer repaints), for links known to be slow.
+    lite: bool = False
 
 
 TEXT_KEYS = ("server", "email", "web_url", "ca_bundle", "theme")
-FLAG_KEYS = ("reduced_motion", "notify", "bell")
+FLAG_KEYS = ("reduced_motion", "notify", "bell", "lite")
 KEYS = TEXT_KEYS + FLAG_KEYS
 assert set(KEYS) == {f.name for f in fields(Profile)} - {"name"}
 

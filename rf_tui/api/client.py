@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json as json_module
 import ssl
+import time
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -167,6 +168,12 @@ class Client:
 
     async def me(self) -> Me:
         return _parse(Me, await self._request("GET", "/users/me"))
+
+    async def ping(self) -> float:
+        """Seconds for one small request and its answer: the link's round trip."""
+        started = time.monotonic()
+        await self._request("GET", "/users/me")
+        return time.monotonic() - started
 
     async def queue(self) -> list[QueueEntry]:
         """Unclaimed escalations of this account, newest first."""

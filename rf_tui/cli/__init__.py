@@ -56,6 +56,11 @@ def _ui_flags(parser: argparse.ArgumentParser, *, inherit: bool = False) -> None
         "--reduced-motion", action="store_true",
         help="no highlights or motion (also TEXTUAL_ANIMATIONS=none)", **flag,  # type: ignore[arg-type]
     )  # fmt: skip
+    parser.add_argument(
+        "--lite", action="store_true",
+        help="lite mode from the start: no animation, fewer repaints (automatic on slow links)",
+        **flag,  # type: ignore[arg-type]
+    )  # fmt: skip
     if not inherit:
         parser.add_argument(
             "--notify", action="store_true", help="desktop notification per arrival while unfocused"

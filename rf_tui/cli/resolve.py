@@ -84,6 +84,7 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
         theme=profile.theme if profile else None,
         notify=bool(getattr(args, "notify", False)) or bool(profile and profile.notify),
         bell=bool(getattr(args, "bell", False)) or bool(profile and profile.bell),
+        lite=bool(getattr(args, "lite", False)) or bool(profile and profile.lite),
         profile=profile.name if profile else None,
     )
     return Target(settings, profile)

@@ -32,6 +32,8 @@ def child_command(args: argparse.Namespace) -> str:
             argv += [flag, value]
     if settings.reduced_motion:
         argv.append("--reduced-motion")
+    if settings.lite:
+        argv.append("--lite")
     if settings.profile:
         argv += ["--profile", settings.profile]
     assert settings.token is not None  # target() insists on one

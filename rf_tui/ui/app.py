@@ -6,9 +6,9 @@ import gc
 import os
 import time
 from collections.abc import Iterable
+from datetime import datetime
 
 from rich.text import Text
-from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,13 +20,14 @@ from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnect
 from rf_tui.config import Settings, seen_path
 from rf_tui.state.away import AwayTracker
 from rf_tui.state.clock import Clock, age, system_clock
+from rf_tui.state.health import LinkHealth
 from rf_tui.state.queue import Change, QueueState, Sort
 from rf_tui.state.unread import SeenSet
 from rf_tui.text import one_line
 from rf_tui.ui import messages as m
 from rf_tui.ui import render
+from rf_tui.ui.awareness import Awareness
 from rf_tui.ui.commands import commands_for
-from rf_tui.ui.flows import HandoffFlows
 from rf_tui.ui.link import Link
 from rf_tui.ui.prefs import load_theme, save_theme
 from rf_tui.ui.screens.help import HelpScreen
@@ -38,6 +39,11 @@ NEW_MARKER_SECONDS = 60.0
 #: Up to this many arrivals waiting for details are fetched one by one; more
 #: than that (a burst) are filled by a single queue refetch.
 DETAILS_ONE_BY_ONE = 3
+#: Terminals at least this wide get the full link status ("last event 40s ago").
+WIDE_STATUS = 110
+#: Lite mode (a slow link): queue changes are drawn at most this often, ages per minute.
+LITE_BATCH = 0.25
+LITE_AGE_EVERY = 60.0
 #: Seconds between refreshes of the 7-day metric while nothing else asks for one.
 METRICS_EVERY = 300.0
 #: Quiet seconds after a burst before the trailing refetch (see ``_tick``).
@@ -46,7 +52,7 @@ BURST_SETTLE = 1.0
 BURST_REFETCH_EVERY = 5.0
 
 
-class RfApp(HandoffFlows):
+class RfApp(Awareness):
     CSS_PATH = "app.tcss"
     TITLE = "rf-tui"
     BINDINGS = [
@@ -88,6 +94,9 @@ class RfApp(HandoffFlows):
         self._want_details: dict[str, HandoffCreated] = {}
         self._touched: set[str] = set()
         self.away = AwayTracker()
+        self.health = LinkHealth(forced_lite=settings.lite)
+        self._last_age_tick = 0.0
+        self._last_event: datetime | None = None  # on the injected clock, for the status line
         self._claim_names: dict[str, str] = {}  # who took rows, from claim events in a gap
         self._theme_problem: str | None = None
         pick = load_theme(settings.state_dir, settings.profile) or settings.theme
@@ -113,8 +122,9 @@ class RfApp(HandoffFlows):
         )
         #: Always there; it draws only while mounted, from the state above.
         self.queue_screen = QueueScreen()
-        if settings.reduced_motion:
+        if settings.reduced_motion or settings.lite:
             self.animation_level = "none"
+        self._motion = "none" if settings.reduced_motion else self.animation_level
 
     # ── Lifecycle ────────────────────────────────────────────────────────────
 
@@ -168,7 +178,10 @@ class RfApp(HandoffFlows):
                 self.queue_screen.restyle(handoff_id, header=False)  # counts unchanged
             if age_s >= NEW_MARKER_SECONDS:
                 del self._fresh[handoff_id]
-        self.queue_screen.table.tick_ages()  # the rows in sight, nothing more
+        if not self.health.lite or now - self._last_age_tick >= LITE_AGE_EVERY:
+            self._last_age_tick = now
+            self.queue_screen.table.tick_ages()  # the rows in sight, nothing more
+        self.queue_screen.refresh_link()  # repaints only when its words change
         self.notifier.flush(now)
         if isinstance(self.state, Reconnecting):
             self.queue_screen.refresh_header()
@@ -206,9 +219,14 @@ class RfApp(HandoffFlows):
             and time.monotonic() - arrived < HIGHLIGHT_SECONDS
         )
 
-    def link_text(self) -> Text:
-        wait = self._retry_at - time.monotonic() if isinstance(self.state, Reconnecting) else None
+    def link_text(self, width: int = 200) -> Text:
+        now = time.monotonic()
+        wait = self._retry_at - now if isinstance(self.state, Reconnecting) else None
         text = render.link_state(self.state, wait)
+        if isinstance(self.state, Live):
+            last = self._last_event
+            age_s = None if last is None else (self.clock() - last).total_seconds()
+            text.append(self.health.text(age_s, compact=width < WIDE_STATUS), style="dim")
         if self.refresh_problem:
             text.append(f" · refresh failed: {one_line(self.refresh_problem, 100)}", style="red")
         return text
@@ -227,6 +245,8 @@ class RfApp(HandoffFlows):
 
     def on_connection_changed(self, message: m.ConnectionChanged) -> None:
         self.state = message.state
+        if isinstance(message.state, Live):
+            self._last_event = self.clock()  # `ready` is the first frame
         if isinstance(message.state, Reconnecting):
             self._retry_at = time.monotonic() + message.state.next_try_in
             self.away.begin(self.queue.entries(), "reconnect")
@@ -270,6 +290,7 @@ class RfApp(HandoffFlows):
         self.queue_screen.refresh_header()
 
     def on_arrived(self, message: m.Arrived) -> None:
+        self._last_event = self.clock()
         change = self.queue.arrived(message.event, self.clock())
         if not change:
             return
@@ -316,6 +337,7 @@ class RfApp(HandoffFlows):
         self._apply(self.queue.detailed(message.entry))
 
     def on_claimed_elsewhere(self, message: m.ClaimedElsewhere) -> None:
+        self._last_event = self.clock()
         if self.away.reason is not None and message.event.claimed_by_name:
             self._claim_names[message.event.handoff_id] = message.event.claimed_by_name
         self._apply(self.queue.gone(message.event.handoff_id))
@@ -346,7 +368,10 @@ class RfApp(HandoffFlows):
             self._flush_pending = True
             # Runs after the messages already queued: a burst of 1,000 arrivals is
             # one re-order and one repaint, not a thousand.
-            self.call_later(self._draw_changes)
+            if self.health.lite:  # a slow link: fewer, bigger repaints
+                self.set_timer(LITE_BATCH, self._draw_changes)
+            else:
+                self.call_later(self._draw_changes)
 
     def _draw_changes(self) -> None:
         self._flush_pending = False
@@ -361,28 +386,6 @@ class RfApp(HandoffFlows):
         yield from commands_for(self, screen)
 
     # ── Focus and failures ───────────────────────────────────────────────────
-
-    def on_app_blur(self, _: events.AppBlur) -> None:
-        self.title_badge.blurred()
-        self.away.blurred(self.queue.entries(), time.monotonic())
-
-    def on_app_focus(self, _: events.AppFocus) -> None:
-        self.title_badge.focused()
-        if self.away.focused(time.monotonic()):
-            self._sum_up_gap()
-
-    # ── While you were away ──────────────────────────────────────────────────
-
-    def _sum_up_gap(self) -> None:
-        arrived, gone = self.away.close(self.queue.ids())
-        known, self._claim_names = self._claim_names, {}
-        if arrived or gone:
-            self.run_worker(self.link.who_took(arrived, gone, known), group="away",
-                            exit_on_error=False)  # fmt: skip
-
-    def on_away_summarised(self, message: m.AwaySummarised) -> None:
-        if message.summary:
-            self.queue_screen.show_away(message.summary.text())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker failure ends here, told in words; the stream is restarted."""

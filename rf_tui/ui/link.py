@@ -74,6 +74,8 @@ class Link:
             if self.me is None:
                 self.me = await self.client.me()
                 self.post(m.SignedIn(self.me))
+            else:  # a small request, timed: the status line's round trip
+                self.post(m.LinkMeasured(await self.client.ping()))
             entries = await self.client.queue()
         except NotSignedIn as exc:
             self.post(m.ConnectionChanged(SignedOut(exc.message)))

@@ -67,6 +67,13 @@ class Detailed(Message):
 
 
 @dataclass
+class LinkMeasured(Message):
+    """One round trip to the server, in seconds."""
+
+    rtt: float
+
+
+@dataclass
 class AwaySummarised(Message):
     """What a gap hid, once the departed rows were looked up."""
 

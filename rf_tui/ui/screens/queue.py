@@ -127,7 +127,7 @@ class QueueScreen(Screen[None]):
             counts.append(f" · filter: {rf.filter_text}", style="italic")
         counts.append(f" · {rf.sort.value}", style="dim")
         self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
-        self._show("#link", rf.link_text())
+        self._show("#link", rf.link_text(self.size.width))
         self.query_one("#empty", Static).display = total == 0
 
     def _show(self, widget_id: str, text: Text, *, layout: bool = True) -> None:
@@ -135,6 +135,10 @@ class QueueScreen(Screen[None]):
         widget = self.query_one(widget_id, Static)
         if widget.content != text:
             widget.update(text, layout=layout)
+
+    def refresh_link(self) -> None:
+        if self.ready:
+            self._show("#link", self.rf.link_text(self.size.width))
 
     def refresh_metric(self, metrics: EscalationMetrics | None) -> None:
         if not self.ready:
