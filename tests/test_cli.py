@@ -178,3 +178,9 @@ def test_web_passes_options_to_each_tab_and_the_token_only_by_environment(
     import os
 
     assert os.environ["RF_TUI_TOKEN"] == "tok-SECRET"
+
+
+def test_display_flags_may_follow_the_demo_command() -> None:
+    args = cli.parser().parse_args(["demo", "--lite", "--reduced-motion"])
+    assert args.lite and args.reduced_motion
+    assert not cli.parser().parse_args(["demo"]).lite

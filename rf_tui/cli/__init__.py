@@ -165,6 +165,9 @@ def parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="no highlights or transitions",
     )
+    demo.add_argument(
+        "--lite", action="store_true", default=argparse.SUPPRESS, help="lite mode from the start"
+    )
 
     serve = command(
         "serve",

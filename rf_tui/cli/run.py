@@ -107,6 +107,7 @@ def demo(args: argparse.Namespace) -> int:
             reduced_motion=bool(args.reduced_motion)
             or os.environ.get("TEXTUAL_ANIMATIONS") == "none",
             reconcile_every=10.0,
+            lite=bool(getattr(args, "lite", False)),
             state_dir=None,  # a demo starts fresh every take
         )
         story = Story(server.url, seed=args.seed, pace=args.pace, rival=not args.no_rival)
