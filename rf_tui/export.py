@@ -36,7 +36,12 @@ def _package(handoff: Handoff, session: Session | None) -> EscalationPackage:
 
 
 def handoff_markdown(
-    handoff: Handoff, session: Session | None, *, link: str | None, now: datetime
+    handoff: Handoff,
+    session: Session | None,
+    *,
+    link: str | None,
+    now: datetime,
+    signed: bool = True,
 ) -> str:
     """The four panels of the handoff screen as one Markdown note."""
     out: list[str] = [f"## Escalation: {_line(handoff.summary or '(no summary given)')}", ""]
@@ -77,8 +82,9 @@ def handoff_markdown(
         out += ["**Last from the AI:** " + _text(latest), ""]
     if link:
         out += [f"Session: {_line(link, 300)}", ""]
-    stamp = now.astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    out.append(f"_Copied from rf-tui at {stamp}._")
+    if signed:  # a pasted note says where it came from; a screen reader needs no footer
+        stamp = now.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        out.append(f"_Copied from rf-tui at {stamp}._")
     note = "\n".join(out) + "\n"
     if len(note) > MAX_CHARS:
         note = note[: MAX_CHARS - len(CUT)] + CUT

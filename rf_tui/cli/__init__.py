@@ -80,6 +80,10 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"rf-tui {__version__}")
     _connection(main, inherit=False)
     _ui_flags(main)
+    main.add_argument(
+        "--plain", action="store_true",
+        help="lines of text instead of the full-screen app: for screen readers, phones, logs",
+    )  # fmt: skip
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
@@ -224,6 +228,14 @@ def _scripted(args: argparse.Namespace) -> int:
     return script.run(script.claim(client, args.handoff_id, args.session, sys.stdout))
 
 
+def _tui_or_plain(args: argparse.Namespace) -> int:
+    if args.plain:
+        from rf_tui.cli.plain import run as run_plain  # no Textual on this path
+
+        return script.run(run_plain(target(args).client()))
+    return run.tui(args)
+
+
 def _web(args: argparse.Namespace) -> int:
     from rf_tui.cli.web import web  # textual-serve and aiohttp only when asked for
 
@@ -254,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": run.demo,
         "web": _web,
         "serve": run.serve,
-        None: run.tui,
+        None: _tui_or_plain,
     }
     if args.command == "completion":
         sys.stdout.write(completion.script(args.shell, the_parser))

@@ -1,0 +1,156 @@
+"""`rf-tui --plain`: lines of text and a prompt, driven over pipes like a screen reader would."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+
+from rf_tui.api.client import Client
+from tests.helpers import ALEX, DANA, SAM, Running
+
+
+class PlainSession:
+    """`rf-tui --plain` in a subprocess: what it printed, and a way to type."""
+
+    def __init__(self, running: Running, tmp_path: Path) -> None:
+        token = httpx.post(
+            f"{running.url}/api/v1/auth/login", json={"email": DANA, "password": "demo-password"}
+        ).json()["access_token"]
+        env = {**os.environ, "RF_TUI_TOKEN": token, "PYTHONPATH": os.getcwd(),
+               "XDG_STATE_HOME": str(tmp_path / "s"), "XDG_CONFIG_HOME": str(tmp_path / "c")}  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "rf_tui", "--plain", "--server", running.url],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
+        self.output = ""
+        self._changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            with self._changed:
+                self.output += raw.decode("utf-8", errors="replace")
+                self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 10) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: text in self.output, timeout=timeout):
+                raise AssertionError(f"{text!r} never printed; got:\n{self.output}")
+
+    def type(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def close(self) -> int:
+        if self.proc.poll() is None:
+            self.type("q")
+        try:
+            return self.proc.wait(timeout=10)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def escalate(running: Running, summary: str, notes: str | None = None) -> str:
+    async def go() -> str:
+        async with Client(running.url) as sam:
+            await sam.login(SAM, "demo-password")
+            return (await sam.hand_off((await sam.create_session(summary)).id,
+                                       engineer_notes=notes)).id  # fmt: skip
+
+    return asyncio.run(go())
+
+
+def test_a_numbered_list_live_lines_claim_and_show(running: Running, tmp_path: Path) -> None:
+    plain = PlainSession(running, tmp_path)
+    try:
+        plain.wait_for("3 escalations waiting, newest first:")
+        plain.wait_for("[1] high — VPN drops every few minutes")
+        plain.wait_for("Commands: l list · s N show · c N claim · q quit")
+        escalate(running, "Scanner emails bounce", "tried the relay")
+        plain.wait_for("NEW [4] normal — Scanner emails bounce — Sam Okafor — 'tried the relay'")
+        plain.type("c 1")
+        plain.wait_for("Claimed [1]. Type s 1 to read it.")
+        plain.type("s 1")
+        plain.wait_for("## Escalation: VPN drops every few minutes")
+        plain.wait_for("### What's been tried")
+        plain.type("c 9")
+        plain.wait_for("No escalation [9] is waiting. Type l to list.")
+        plain.type("c 1")
+        plain.wait_for("[1] is already yours.")
+    finally:
+        code = plain.close()
+    assert code == 0
+    assert "\x1b" not in plain.output  # no alternate screen, colours or cursor moves
+
+
+def test_a_lost_race_and_a_claim_seen_live(running: Running, tmp_path: Path) -> None:
+    plain = PlainSession(running, tmp_path)
+    try:
+        plain.wait_for("[2] urgent — CFO stuck")
+
+        async def alex_claims(words: str) -> None:
+            async with Client(running.url) as alex:
+                await alex.login(ALEX, "demo-password")
+                entry = next(e for e in await alex.queue() if words in e.summary)
+                await alex.claim(entry.session_id, entry.id)
+
+        asyncio.run(alex_claims("CFO"))
+        plain.wait_for("CLAIMED [2] by Alex Moreno")
+        # Announced claims leave the list; an unannounced one surfaces as a 409.
+        plain.type("c 2")
+        plain.wait_for("No escalation [2] is waiting.")
+    finally:
+        assert plain.close() == 0
+
+
+def test_hostile_text_arrives_inert(running: Running, tmp_path: Path) -> None:
+    plain = PlainSession(running, tmp_path)
+    try:
+        plain.wait_for("Commands:")
+        escalate(running, "Printer \x1b]2;PWNED\x07 on \u202efire", "\x9b31m red")
+        plain.wait_for("NEW [4] normal — Printer ␛]2;PWNED")  # shown, made inert
+    finally:
+        plain.close()
+    assert "\x1b" not in plain.output and "\x9b" not in plain.output
+    assert "\u202e" not in plain.output
+
+
+def test_plain_never_imports_textual_and_follows_without_input(running: Running) -> None:
+    """As a log (`rf-tui --plain > shift.log`): no input, it follows until interrupted."""
+    token = httpx.post(
+        f"{running.url}/api/v1/auth/login", json={"email": DANA, "password": "demo-password"}
+    ).json()["access_token"]
+    probe = (
+        "import sys; from rf_tui import cli; code = cli.main(sys.argv[1:]); "
+        "assert 'textual' not in sys.modules, 'textual imported'; raise SystemExit(code)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", probe, "--plain", "--server", running.url, "--token", token],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        seen = ""
+        for raw in proc.stdout:  # bounded by the escalation below arriving, or the timeout
+            seen += raw.decode()
+            if "Commands:" in seen:
+                escalate(running, "Arrives while nobody types")
+            if "NEW [4]" in seen:
+                break
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Arrives while nobody types" in seen
