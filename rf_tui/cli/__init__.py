@@ -164,6 +164,11 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-rival", action="store_true", help="alex never claims first")
     demo.add_argument(
+        "--present",
+        action="store_true",
+        help="for recording: stable fake names, the keys pressed on screen, p pauses the story",
+    )
+    demo.add_argument(
         "--reduced-motion",
         action="store_true",
         default=argparse.SUPPRESS,

@@ -19,16 +19,21 @@ def say(message: str) -> int:
     return 2
 
 
-def run_app(settings: Settings, client: Client, story: object | None = None) -> None:
+def run_app(
+    settings: Settings, client: Client, story: object | None = None, *, present: bool = False
+) -> None:
     """Run the TUI with a client whose lifetime the CLI owns."""
     from rf_tui.ui.app import make_app
+    from rf_tui.ui.presenter import Presenter
+
+    presenter = Presenter(story.toggle) if present and story is not None else None  # type: ignore[attr-defined]
 
     async def main() -> None:
         actors: asyncio.Task[None] | None = None
         try:
             if story is not None:
                 actors = asyncio.create_task(story.run())  # type: ignore[attr-defined]
-            await make_app(settings, client).run_async()
+            await make_app(settings, client, presenter=presenter).run_async()
         finally:
             if actors is not None:
                 actors.cancel()
@@ -111,7 +116,7 @@ def demo(args: argparse.Namespace) -> int:
             state_dir=None,  # a demo starts fresh every take
         )
         story = Story(server.url, seed=args.seed, pace=args.pace, rival=not args.no_rival)
-        run_app(settings, Client(server.url, token), story)
+        run_app(settings, Client(server.url, token), story, present=bool(args.present))
     finally:
         server.stop()
     return 0

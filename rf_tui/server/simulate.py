@@ -33,6 +33,19 @@ class Story:
     rival_delay: tuple[float, float] = (3.0, 6.0)
     escalated: list[str] = field(default_factory=list)
     rival_claims: list[str] = field(default_factory=list)
+    #: Set while the story plays; cleared, the junior and the rival hold their next move.
+    playing: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.playing.set()
+
+    def toggle(self) -> bool:
+        """Pause or resume (presenter mode's p); True if it now plays."""
+        if self.playing.is_set():
+            self.playing.clear()
+        else:
+            self.playing.set()
+        return self.playing.is_set()
 
     def plan(self, count: int) -> list[tuple[int, str, float, bool, float]]:
         """The first ``count`` beats: (scenario, site, wait before, rival claims?, rival delay)."""
@@ -55,6 +68,7 @@ class Story:
             grabs: set[asyncio.Task[None]] = set()
             for index, site, wait, grab, delay in self.plan(count):
                 await asyncio.sleep(wait)
+                await self.playing.wait()
                 try:
                     sid, hid = await self._escalate(junior, index, site)
                 except ApiError:
@@ -80,6 +94,7 @@ class Story:
 
     async def _grab(self, rival: Client, session_id: str, handoff_id: str, delay: float) -> None:
         await asyncio.sleep(delay)
+        await self.playing.wait()
         try:
             await rival.claim(session_id, handoff_id)
         except ApiError:

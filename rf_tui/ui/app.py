@@ -7,8 +7,10 @@ import os
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,9 +32,12 @@ from rf_tui.ui.awareness import Awareness
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.link import Link
 from rf_tui.ui.prefs import load_theme, save_theme
+from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import Notifier, TerminalTitle
+
+H = TypeVar("H", bound=Handoff)
 
 HIGHLIGHT_SECONDS = 1.5
 NEW_MARKER_SECONDS = 60.0
@@ -58,6 +63,7 @@ class RfApp(Awareness):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("p", "toggle_story", "Pause story"),  # presenter mode only (check_action)
     ]
 
     def __init__(
@@ -67,6 +73,7 @@ class RfApp(Awareness):
         *,
         clock: Clock = system_clock,
         stream: EscalationStream | None = None,
+        presenter: Presenter | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -93,6 +100,7 @@ class RfApp(Awareness):
         self._signed_out_told = False
         self._want_details: dict[str, HandoffCreated] = {}
         self._touched: set[str] = set()
+        self.presenter = presenter
         self.away = AwayTracker()
         self.health = LinkHealth(forced_lite=settings.lite)
         self._last_age_tick = 0.0
@@ -357,7 +365,39 @@ class RfApp(Awareness):
 
     def on_context_loaded(self, message: m.ContextLoaded) -> None:
         for screen in self._handoff_screens(message.handoff.id):
-            screen.show_context(message.handoff, message.session, message.problem)
+            screen.show_context(self.disguise(message.handoff), message.session, message.problem)
+
+    # ── Presenter mode ───────────────────────────────────────────────────────
+
+    def disguise(self, handoff: H) -> H:
+        """In presenter mode, the same handoff with stable fake names for people."""
+        if self.presenter is None:
+            return handoff
+        fake = self.presenter.fake
+        return handoff.model_copy(update={
+            "handed_off_by_name": fake(handoff.handed_off_by_name),
+            "claimed_by_name": fake(handoff.claimed_by_name),
+        })  # fmt: skip
+
+    def person(self, name: str) -> str:
+        return (self.presenter.fake(name) or name) if self.presenter else name
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_story":
+            return self.presenter is not None
+        return True
+
+    def action_toggle_story(self) -> None:
+        if self.presenter is not None:
+            playing = self.presenter.toggle_story()
+            self.notify("Story playing." if playing else "Story paused: p resumes.",
+                        markup=False, timeout=2)  # fmt: skip
+
+    def on_key(self, event: events.Key) -> None:
+        if self.presenter is not None:
+            text = self.presenter.pressed(event.key)
+            for overlay in self.screen.query("#keys"):
+                overlay.update(text)  # type: ignore[attr-defined]
 
     def _apply(self, change: Change) -> None:
         """Show a change of the queue; changes made in one burst of messages are drawn once."""
@@ -409,6 +449,7 @@ def make_app(
     *,
     clock: Clock = system_clock,
     stream: EscalationStream | None = None,
+    presenter: Presenter | None = None,
 ) -> RfApp:
     """The one factory: the CLI and the tests build the app the same way."""
-    return RfApp(settings, client, clock=clock, stream=stream)
+    return RfApp(settings, client, clock=clock, stream=stream, presenter=presenter)

@@ -11,6 +11,7 @@ import pytest
 from rf_tui.api.client import Client
 from rf_tui.config import Settings
 from rf_tui.ui.app import RfApp, make_app
+from rf_tui.ui.presenter import Presenter
 from tests.helpers import DANA, Running
 
 
@@ -41,7 +42,9 @@ class AppFactory:
         self.running = running
         self.state_dir = state_dir
 
-    def __call__(self, email: str = DANA, **settings: object) -> RfApp:
+    def __call__(
+        self, email: str = DANA, *, presenter: Presenter | None = None, **settings: object
+    ) -> RfApp:
         token = token_for(self.running, email)
         config = Settings(
             server=self.running.url,
@@ -52,7 +55,7 @@ class AppFactory:
         )
         clock = self.running.clock
         assert clock is not None
-        return make_app(config, Client(self.running.url, token), clock=clock)
+        return make_app(config, Client(self.running.url, token), clock=clock, presenter=presenter)
 
 
 @pytest.fixture

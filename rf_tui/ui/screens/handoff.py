@@ -208,6 +208,8 @@ class HandoffScreen(Screen[None]):
                 yield Static(id="start-body")
                 yield Input(id="message")
                 yield Static(id="reply")
+        if self.rf.presenter is not None:
+            yield Static(id="keys")  # presenter mode: the keys just pressed
         yield Footer()
 
     def on_mount(self) -> None:

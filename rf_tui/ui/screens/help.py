@@ -68,7 +68,13 @@ class HelpScreen(ModalScreen[None]):
                     ],
                 )
             )
-            yield Static(bindings_table("Everywhere", RfApp.BINDINGS, []))
+            app = self.app
+            presenting = isinstance(app, RfApp) and app.presenter is not None
+            everywhere = [
+                b for b in RfApp.BINDINGS
+                if presenting or not (isinstance(b, Binding) and b.action == "toggle_story")
+            ]  # fmt: skip
+            yield Static(bindings_table("Everywhere", everywhere, []))
             yield Static(
                 Text(
                     "Unread markers (●) clear when you open, claim or mark an escalation "
