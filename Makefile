@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test lint pytest bench soak cast wheel clean
+.PHONY: demo serve test lint pytest browser bench soak cast wheel clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check rf_tui tests benchmarks docs
 	$(BIN)/mypy rf_tui
 
-pytest: $(STAMP)
+# tests/test_web.py drives Debian's Chromium: installed here when root can apt-get.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "tests/test_web.py needs Chromium: sudo apt-get install chromium"
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint pytest
