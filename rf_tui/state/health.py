@@ -1,7 +1,7 @@
 """The link's health as the status line shows it, and when to drop to lite mode.
 
 Plain Python: the app feeds it round-trip times and the stream's last frame;
-it says "38 ms · last event 40s ago" and whether the link is slow enough that
+it says "38 ms · last event 2m ago" and whether the link is slow enough that
 the app should stop animating and repaint less (lite mode).
 """
 
@@ -45,7 +45,7 @@ class LinkHealth:
         return None
 
     def text(self, last_frame_age: float | None, *, compact: bool = False) -> str:
-        """The known parts, e.g. " · 38 ms · last event 40s ago · lite".
+        """The known parts, e.g. " · 38 ms · last event 2m ago · lite".
 
         Compact (narrow terminals, where the queue's counts come first): the
         round trip, and the last event only once a minute of quiet makes it news.
@@ -54,7 +54,9 @@ class LinkHealth:
         if self.rtt is not None:
             parts.append(f"{self.rtt * 1000:.0f} ms")
         if last_frame_age is not None and not (compact and last_frame_age < QUIET):
-            when = age(last_frame_age)
+            # By the minute: the status line has a width of its own, so each new
+            # text is a relayout of the screen; once a minute costs nothing.
+            when = "now" if last_frame_age < QUIET else age(last_frame_age)
             if compact:
                 parts.append(f"quiet {when}")
             else:

@@ -44,7 +44,7 @@ NEW_MARKER_SECONDS = 60.0
 #: Up to this many arrivals waiting for details are fetched one by one; more
 #: than that (a burst) are filled by a single queue refetch.
 DETAILS_ONE_BY_ONE = 3
-#: Terminals at least this wide get the full link status ("last event 40s ago").
+#: Terminals at least this wide get the full link status ("last event 2m ago").
 WIDE_STATUS = 110
 #: Lite mode (a slow link): queue changes are drawn at most this often, ages per minute.
 LITE_BATCH = 0.25

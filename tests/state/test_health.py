@@ -10,7 +10,7 @@ def test_the_status_words() -> None:
     assert health.text(None) == ""
     health.measured(0.038)
     assert health.text(4.0) == " · 38 ms · last event just now"
-    assert health.text(45.0) == " · 38 ms · last event 40s ago"
+    assert health.text(45.0) == " · 38 ms · last event just now"  # by the minute
     assert health.text(130.0) == " · 38 ms · last event 2m ago"
 
 
