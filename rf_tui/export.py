@@ -27,7 +27,8 @@ def _line(value: str | None, width: int = 200) -> str:
     return one_line(value or "", width)
 
 
-def _package(handoff: Handoff, session: Session | None) -> EscalationPackage:
+def escalation_package(handoff: Handoff, session: Session | None) -> EscalationPackage:
+    """What was tried: the session's own record when it has one, else the handoff's snapshot."""
     if session is not None and (
         session.escalation_package.steps_attempted or session.escalation_package.dead_ends_flagged
     ):
@@ -55,7 +56,7 @@ def handoff_markdown(
         out += ["**Notes:** " + _text(handoff.engineer_notes), ""]
 
     out += ["### What's been tried", ""]
-    package = _package(handoff, session)
+    package = escalation_package(handoff, session)
     tried = [f"- ✓ {_line(s.description)}" + (f" → {_line(s.result)}" if s.result else "")
              for s in package.steps_attempted]  # fmt: skip
     dead = [f"- ✗ {_line(s.description)}" + (f" → {_line(s.reason)}" if s.reason else "")

@@ -15,7 +15,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from rf_tui.api.models import AIAssessment, EscalationPackage, Handoff, Session
+from rf_tui.api.models import AIAssessment, Handoff, Session
+from rf_tui.export import escalation_package
 from rf_tui.state.clock import ago
 from rf_tui.text import one_line, was_sanitized
 from rf_tui.ui import render
@@ -48,14 +49,6 @@ def problem_body(handoff: Handoff, now: datetime) -> RenderableType:
     return Group(*parts)
 
 
-def _package(handoff: Handoff, session: Session | None) -> EscalationPackage:
-    if session is not None and (
-        session.escalation_package.steps_attempted or session.escalation_package.dead_ends_flagged
-    ):
-        return session.escalation_package
-    return EscalationPackage.model_validate(handoff.snapshot)
-
-
 def _tried_list(
     text: Text, title: str, mark: Text, items: Iterable[tuple[str, str | None]]
 ) -> None:
@@ -75,7 +68,7 @@ def _tried_list(
 
 
 def tried_body(handoff: Handoff, session: Session | None) -> RenderableType:
-    package = _package(handoff, session)
+    package = escalation_package(handoff, session)
     text = Text()
     _tried_list(
         text,
@@ -157,7 +150,7 @@ SANITISED = "⚠ sanitised"
 def sanitised_panels(handoff: Handoff, session: Session | None) -> set[str]:
     """The panels showing text from which control or bidi characters were removed,
     so a senior knows what they read is not byte for byte what was typed."""
-    package = _package(handoff, session)
+    package = escalation_package(handoff, session)
     ai = handoff.ai_assessment_data
     steps = list(ai.suggested_steps) if ai else []
     latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
