@@ -255,7 +255,7 @@ class QueueTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         handoff_id = self._ids[index]
         row = self._rows[handoff_id]
-        cursor = index == self.cursor_row and self.show_cursor
+        cursor = index == self.cursor_row
         style = base + self.get_component_rich_style("queue--cursor") if cursor else base
         if row.highlight:
             style += Style(reverse=True)
@@ -267,10 +267,6 @@ class QueueTable(ScrollView, can_focus=True):
         strip = self._strip(text, width, style)
         self._cache[handoff_id] = (key, strip)
         return strip
-
-    @property
-    def show_cursor(self) -> bool:
-        return bool(self._ids)
 
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("queue--header")
