@@ -25,6 +25,17 @@ class Scenario:
         return [{"role": role, "content": text} for role, text in self.conversation]
 
 
+#: The MSP's clients the demo's escalations come from: (client, town). Presenter
+#: mode (``rf-tui demo --present``) swaps both for stand-ins.
+CLIENTS: tuple[tuple[str, str], ...] = (
+    ("Kestrel Logistics", "Leeds"),
+    ("Harbourside Dental", "Bristol"),
+    ("Pennine Building Society", "Halifax"),
+    ("Calder Shaw Solicitors", "York"),
+    ("Wolds Veterinary Group", "Beverley"),
+    ("Aire Valley Schools Trust", "Keighley"),
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         summary="VPN drops every few minutes on three laptops since KB5034441 went out",
@@ -113,7 +124,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         conversation=(("user", "Spooler keeps crashing on PRINT01"),),
     ),
     Scenario(
-        summary="Teams calls drop after 60 seconds for the whole Leeds office",
+        summary="Teams calls drop after 60 seconds for everyone in the main office",
         priority="high",
         notes="Started after the ISP swapped the router. Chat works fine.",
         tried=(("Tested on a hotspot", "Calls stay up on the hotspot"),),

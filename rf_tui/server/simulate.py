@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 
 from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError
-from rf_tui.server.scenarios import SCENARIOS
+from rf_tui.server.scenarios import CLIENTS, SCENARIOS
 from rf_tui.server.seed import DEMO_PASSWORD
 
 JUNIOR = "sam@northwind.example"
 RIVAL = "alex@northwind.example"
-SITES = ("Leeds office", "head office", "the warehouse", "remote staff", "the clinic", "finance")
 
 
 @dataclass
@@ -47,8 +46,9 @@ class Story:
             self.playing.set()
         return self.playing.is_set()
 
-    def plan(self, count: int) -> list[tuple[int, str, float, bool, float]]:
-        """The first ``count`` beats: (scenario, site, wait before, rival claims?, rival delay)."""
+    def plan(self, count: int) -> list[tuple[int, tuple[str, str], float, bool, float]]:
+        """The first ``count`` beats: (scenario, (client, town), wait before, rival claims?,
+        rival delay)."""
         rng = random.Random(self.seed)  # noqa: S311 - a repeatable story, not a secret
         order = list(range(len(SCENARIOS)))
         beats = []
@@ -58,7 +58,7 @@ class Story:
             wait = self.pace * rng.uniform(0.75, 1.25)
             grab = self.rival and rng.random() < self.rival_share
             delay = rng.uniform(*self.rival_delay)
-            beats.append((order[i % len(order)], rng.choice(SITES), wait, grab, delay))
+            beats.append((order[i % len(order)], rng.choice(CLIENTS), wait, grab, delay))
         return beats
 
     async def run(self, count: int = 10_000) -> None:
@@ -66,11 +66,11 @@ class Story:
             await junior.login(JUNIOR, DEMO_PASSWORD)
             await rival.login(RIVAL, DEMO_PASSWORD)
             grabs: set[asyncio.Task[None]] = set()
-            for index, site, wait, grab, delay in self.plan(count):
+            for index, client, wait, grab, delay in self.plan(count):
                 await asyncio.sleep(wait)
                 await self.playing.wait()
                 try:
-                    sid, hid = await self._escalate(junior, index, site)
+                    sid, hid = await self._escalate(junior, index, client)
                 except ApiError:
                     continue  # the demo carries on; the next beat tries again
                 if grab:
@@ -79,10 +79,12 @@ class Story:
                     task.add_done_callback(grabs.discard)
             await asyncio.gather(*grabs)
 
-    async def _escalate(self, junior: Client, index: int, site: str) -> tuple[str, str]:
+    async def _escalate(
+        self, junior: Client, index: int, client: tuple[str, str]
+    ) -> tuple[str, str]:
         scenario = SCENARIOS[index]
         session = await junior.create_session(
-            f"{scenario.summary} ({site})",
+            f"{scenario.summary} ({client[0]}, {client[1]})",
             escalation_package=scenario.package(),
             conversation_messages=scenario.messages(),
         )
