@@ -7,11 +7,16 @@ import asyncio
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError
 from rf_tui.cli.resolve import Usage, profile_of, server_of, target
 from rf_tui.config import Settings, forget_token, save_token
+from rf_tui.state.clock import system_clock
+
+if TYPE_CHECKING:
+    from rf_tui.ui.presenter import Presenter
 
 
 def say(message: str) -> int:
@@ -20,20 +25,22 @@ def say(message: str) -> int:
 
 
 def run_app(
-    settings: Settings, client: Client, story: object | None = None, *, present: bool = False
+    settings: Settings,
+    client: Client,
+    story: object | None = None,
+    *,
+    presenter: Presenter | None = None,
 ) -> None:
     """Run the TUI with a client whose lifetime the CLI owns."""
     from rf_tui.ui.app import make_app
-    from rf_tui.ui.presenter import Presenter
-
-    presenter = Presenter(story.toggle) if present and story is not None else None  # type: ignore[attr-defined]
 
     async def main() -> None:
         actors: asyncio.Task[None] | None = None
         try:
             if story is not None:
                 actors = asyncio.create_task(story.run())  # type: ignore[attr-defined]
-            await make_app(settings, client, presenter=presenter).run_async()
+            clock = presenter.clock if presenter else system_clock
+            await make_app(settings, client, clock=clock, presenter=presenter).run_async()
         finally:
             if actors is not None:
                 actors.cancel()
@@ -86,8 +93,9 @@ def logout(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     from rf_tui.server.config import ServerConfig
     from rf_tui.server.run import ThreadedServer
-    from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
+    from rf_tui.server.seed import DEMO_PASSWORD, demo_disguise, seed_demo
     from rf_tui.server.simulate import Story
+    from rf_tui.ui.presenter import Presenter
 
     if args.pace <= 0:
         return say("--pace must be more than 0 seconds")
@@ -96,7 +104,8 @@ def demo(args: argparse.Namespace) -> int:
     # next reconcile.
     config = ServerConfig(assessment_delay=3.0, announce_claims=False)
     server = ThreadedServer(config)
-    seed_demo(server.backend.store, now=config.clock(), password_cost=config.password_cost)
+    started = config.clock()
+    seed_demo(server.backend.store, now=started, password_cost=config.password_cost)
     server.start()
     try:
 
@@ -116,7 +125,10 @@ def demo(args: argparse.Namespace) -> int:
             state_dir=None,  # a demo starts fresh every take
         )
         story = Story(server.url, seed=args.seed, pace=args.pace, rival=not args.no_rival)
-        run_app(settings, Client(server.url, token), story, present=bool(args.present))
+        presenter = None
+        if args.present:
+            presenter = Presenter(story.toggle, demo_disguise(), started)
+        run_app(settings, Client(server.url, token), story, presenter=presenter)
     finally:
         server.stop()
     return 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rf_tui.disguise import Disguise
 from rf_tui.server import assess
 from rf_tui.server.auth import hash_password
 from rf_tui.server.db import Store
-from rf_tui.server.scenarios import SCENARIOS, Scenario
+from rf_tui.server.scenarios import CLIENTS, SCENARIOS, Scenario
 from rf_tui.server.service import build_snapshot
 
 DEMO_PASSWORD = "demo-password"  # published demo credentials
@@ -21,6 +22,19 @@ DEMO_USERS = (
     ("northwind", "vic@northwind.example", "Vic Lindqvist", "viewer"),
     ("contoso", "eve@contoso.example", "Eve Tanaka", "owner"),
 )
+
+
+def demo_disguise() -> Disguise:
+    """Stand-ins for the demo's people, clients and towns (``demo --present``).
+
+    Named up front in a fixed order, so every take gives everyone the same
+    stand-in whichever of them turns up first.
+    """
+    return Disguise(
+        people=[name for _, _, name, _ in DEMO_USERS],
+        clients=[client for client, _ in CLIENTS],
+        places=[town for _, town in CLIENTS],
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,11 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def time_of_day(when: datetime) -> str:
+    """ "14:05" in the machine's time zone."""
+    return when.astimezone().strftime("%H:%M")
+
+
 def age(seconds: float) -> str:
     """ "now", "40s", "2m", "1h", "3d": short enough for a narrow column.
 

@@ -44,14 +44,20 @@ class LinkHealth:
             return self.lite
         return None
 
-    def text(self, last_frame_age: float | None, *, compact: bool = False) -> str:
+    def text(
+        self, last_frame_age: float | None, *, compact: bool = False, figures: bool = True
+    ) -> str:
         """The known parts, e.g. " · 38 ms · last event 2m ago · lite".
 
         Compact (narrow terminals, where the queue's counts come first): the
         round trip, and the last event only once a minute of quiet makes it news.
+        Without figures (presenter mode), neither: numbers that change from take
+        to take are noise in a recording.
         """
         parts = []
-        if self.rtt is not None:
+        if not figures:
+            last_frame_age = None
+        elif self.rtt is not None:
             parts.append(f"{self.rtt * 1000:.0f} ms")
         if last_frame_age is not None and not (compact and last_frame_age < QUIET):
             # By the minute: the status line has a width of its own, so each new

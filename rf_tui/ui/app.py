@@ -7,7 +7,6 @@ import os
 import time
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TypeVar
 
 from rich.text import Text
 from textual import events
@@ -21,7 +20,7 @@ from rf_tui.api.models import EscalationMetrics, Handoff, HandoffCreated, Me, Qu
 from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnecting, SignedOut
 from rf_tui.config import Settings, seen_path
 from rf_tui.state.away import AwayTracker
-from rf_tui.state.clock import Clock, age, system_clock
+from rf_tui.state.clock import Clock, age, system_clock, time_of_day
 from rf_tui.state.health import LinkHealth
 from rf_tui.state.queue import Change, QueueState, Sort
 from rf_tui.state.unread import SeenSet
@@ -36,8 +35,6 @@ from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import Notifier, TerminalTitle
-
-H = TypeVar("H", bound=Handoff)
 
 HIGHLIGHT_SECONDS = 1.5
 NEW_MARKER_SECONDS = 60.0
@@ -126,7 +123,11 @@ class RfApp(Awareness):
             under_tmux="TMUX" in os.environ,
         )
         self.link = Link(
-            client, self.post_message, on_backfill=lambda: self.refetch(metrics=True), stream=stream
+            client,
+            self.post_message,
+            on_backfill=lambda: self.refetch(metrics=True),
+            stream=stream,
+            disguise=presenter.disguise if presenter else None,
         )
         #: Always there; it draws only while mounted, from the state above.
         self.queue_screen = QueueScreen()
@@ -234,7 +235,10 @@ class RfApp(Awareness):
         if isinstance(self.state, Live):
             last = self._last_event
             age_s = None if last is None else (self.clock() - last).total_seconds()
-            text.append(self.health.text(age_s, compact=width < WIDE_STATUS), style="dim")
+            health = self.health.text(
+                age_s, compact=width < WIDE_STATUS, figures=self.presenter is None
+            )
+            text.append(health, style="dim")
         if self.refresh_problem:
             text.append(f" · refresh failed: {one_line(self.refresh_problem, 100)}", style="red")
         return text
@@ -365,22 +369,17 @@ class RfApp(Awareness):
 
     def on_context_loaded(self, message: m.ContextLoaded) -> None:
         for screen in self._handoff_screens(message.handoff.id):
-            screen.show_context(self.disguise(message.handoff), message.session, message.problem)
+            screen.show_context(message.handoff, message.session, message.problem)
 
     # ── Presenter mode ───────────────────────────────────────────────────────
 
-    def disguise(self, handoff: H) -> H:
-        """In presenter mode, the same handoff with stable fake names for people."""
-        if self.presenter is None:
-            return handoff
-        fake = self.presenter.fake
-        return handoff.model_copy(update={
-            "handed_off_by_name": fake(handoff.handed_off_by_name),
-            "claimed_by_name": fake(handoff.claimed_by_name),
-        })  # fmt: skip
+    @property
+    def presenting(self) -> bool:
+        return self.presenter is not None
 
-    def person(self, name: str) -> str:
-        return (self.presenter.fake(name) or name) if self.presenter else name
+    def time_of_day(self, when: datetime) -> str:
+        """A step's time as the handoff shows it; on the take's face in presenter mode."""
+        return self.presenter.time_of_day(when) if self.presenter else time_of_day(when)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_story":
@@ -395,9 +394,14 @@ class RfApp(Awareness):
 
     def on_key(self, event: events.Key) -> None:
         if self.presenter is not None:
-            text = self.presenter.pressed(event.key)
+            self.presenter.pressed(event.key)
+            # After the key's own action: it may have opened another screen.
+            self.call_after_refresh(self._show_keys)
+
+    def _show_keys(self) -> None:
+        if self.presenter is not None:
             for overlay in self.screen.query("#keys"):
-                overlay.update(text)  # type: ignore[attr-defined]
+                overlay.update(self.presenter.overlay())  # type: ignore[attr-defined]
 
     def _apply(self, change: Change) -> None:
         """Show a change of the queue; changes made in one burst of messages are drawn once."""

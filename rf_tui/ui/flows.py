@@ -43,11 +43,9 @@ class HandoffFlows(App[None]):
     def _apply(self, change: Change) -> None:
         raise NotImplementedError  # RfApp draws queue changes
 
-    def disguise(self, handoff: Handoff) -> Handoff:
-        return handoff  # RfApp swaps names in presenter mode
-
-    def person(self, name: str) -> str:
-        return name
+    @property
+    def presenting(self) -> bool:
+        return False  # RfApp: presenter mode
 
     def mark_seen(self, handoff_id: str) -> None:
         raise NotImplementedError  # RfApp keeps the unread set
@@ -87,9 +85,7 @@ class HandoffFlows(App[None]):
             self.notify("That escalation is no longer in the queue.", markup=False)
             return
         self.mark_seen(handoff_id)
-        self.push_screen(
-            HandoffScreen(self.disguise(entry), claimed=handoff_id in self.claimed_here)
-        )
+        self.push_screen(HandoffScreen(entry, claimed=handoff_id in self.claimed_here))
         self.run_worker(self.link.context(entry), group="context", exit_on_error=False)
 
     def on_claim_won(self, message: m.ClaimWon) -> None:
@@ -100,20 +96,20 @@ class HandoffFlows(App[None]):
         for screen in screens:
             screen.became_claimed(handoff)
         if not screens:
-            self.push_screen(HandoffScreen(self.disguise(handoff), claimed=True))
+            self.push_screen(HandoffScreen(handoff, claimed=True))
             self.run_worker(self.link.context(handoff), group="context", exit_on_error=False)
         self.notify(f"Claimed: {one_line(handoff.summary, 60)}", markup=False, timeout=3)
 
     def on_claim_lost(self, message: m.ClaimLost) -> None:
         when = ago(message.claimed_at, self.clock())
-        winner = one_line(self.person(message.winner), 40)
+        winner = one_line(message.winner, 40)
         self.notify(
             f"Already claimed by {winner}{' ' + when if when else ''}.",
             title="Too late",
             severity="warning",
             markup=False,
         )
-        self.queue_screen.show_winner(message.handoff_id, one_line(self.person(message.winner), 40))
+        self.queue_screen.show_winner(message.handoff_id, one_line(message.winner, 40))
 
         def leave() -> None:
             self._apply(self.queue.gone(message.handoff_id))
@@ -161,7 +157,9 @@ class HandoffFlows(App[None]):
             )
             return
         self.copy_text(link)
-        self.notify(f"Copied {link}", markup=False, timeout=3)
+        # A take shows no ids: the link is in the clipboard, not on screen.
+        shown = "the link to this escalation" if self.presenting else link
+        self.notify(f"Copied {shown}", markup=False, timeout=3)
 
     def copy_ticket_note(self, handoff: Handoff, session: Session | None) -> None:
         """The four panels as Markdown, for a PSA ticket note."""
@@ -183,7 +181,8 @@ class HandoffFlows(App[None]):
             self.notify("No web address set: start rf-tui with --web-url.", markup=False)
             return
         webbrowser.open(link)
-        self.notify(f"Opened {link}", markup=False, timeout=3)
+        shown = "this escalation in the browser" if self.presenting else link
+        self.notify(f"Opened {shown}", markup=False, timeout=3)
 
     # ── Actions and commands ─────────────────────────────────────────────────
 

@@ -8,6 +8,7 @@ they post intents, the app starts the worker.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual.message import Message
 
@@ -30,8 +31,11 @@ from rf_tui.api.stream import (
     Reconnecting,
     SignedOut,
 )
+from rf_tui.disguise import Disguise
 from rf_tui.state.away import summarise
 from rf_tui.ui import messages as m
+
+H = TypeVar("H", bound=Handoff)
 
 #: Rows that left during a gap looked up one by one to name who took them.
 AWAY_LOOKUPS = 20
@@ -46,8 +50,12 @@ class Link:
         *,
         on_backfill: Callable[[], None],
         stream: EscalationStream | None = None,
+        disguise: Disguise | None = None,
     ) -> None:
         self.client = client
+        #: Presenter mode: every name and text is swapped here, where it comes in,
+        #: so no screen, toast or copied note can show the real one.
+        self.disguise = disguise
         self.post = post
         self.on_backfill = on_backfill
         self.stream = stream or EscalationStream(client)
@@ -61,6 +69,9 @@ class Link:
             elif isinstance(item, HandoffCreated):
                 self.post(m.Arrived(item))
             elif isinstance(item, HandoffClaimed):
+                if self.disguise is not None:
+                    name = self.disguise.person(item.claimed_by_name)
+                    item = item.model_copy(update={"claimed_by_name": name})
                 self.post(m.ClaimedElsewhere(item))
             elif isinstance(item, AssessmentReady):
                 self.post(m.AssessmentLanded(item))
@@ -73,7 +84,7 @@ class Link:
         try:
             if self.me is None:
                 self.me = await self.client.me()
-                self.post(m.SignedIn(self.me))
+                self.post(m.SignedIn(self._me(self.me)))
             else:  # a small request, timed: the status line's round trip
                 self.post(m.LinkMeasured(await self.client.ping()))
             entries = await self.client.queue()
@@ -86,6 +97,8 @@ class Link:
         except ApiError as exc:
             self.post(m.QueueFailed(exc.message))  # the next backfill retries
             return
+        if self.disguise is not None:
+            entries = [self.disguise.handoff(e) for e in entries]
         self.post(m.QueueFetched(entries, since))
         if metrics:
             await self.metrics()
@@ -116,7 +129,8 @@ class Link:
             found = next((h for h in handoffs if h.id == handoff_id), None)
             if found is not None:
                 taken = found.claimed_by or found.claimed_by_name
-                outcome[handoff_id] = (found.claimed_by_name or "someone") if taken else None
+                name = self._person(found.claimed_by_name)
+                outcome[handoff_id] = (name or "someone") if taken else None
         unknown = len(gone) - len(outcome)
         self.post(m.AwaySummarised(summarise(arrived, outcome, unknown)))
 
@@ -128,13 +142,15 @@ class Link:
             return  # the next reconcile fills it in
         for handoff in handoffs:
             if handoff.id == event.handoff_id:
-                self.post(m.Detailed(QueueEntry.model_validate(handoff.model_dump())))
+                entry = QueueEntry.model_validate(handoff.model_dump())
+                self.post(m.Detailed(self._handoff(entry)))
 
     async def claim(self, entry: Handoff) -> None:
         try:
             handoff = await self.client.claim(entry.session_id, entry.id)
         except AlreadyClaimed as exc:
-            self.post(m.ClaimLost(entry.id, exc.claimed_by_name or "someone else", exc.claimed_at))
+            winner = self._person(exc.claimed_by_name) or "someone else"
+            self.post(m.ClaimLost(entry.id, winner, exc.claimed_at))
             return
         except Forbidden as exc:
             reason = CLAIM_FORBIDDEN if "engineer" in exc.detail.lower() else exc.message
@@ -143,7 +159,7 @@ class Link:
         except ApiError as exc:
             self.post(m.ClaimFailed(entry.id, f"Could not claim: {exc.message}"))
             return
-        self.post(m.ClaimWon(handoff))
+        self.post(m.ClaimWon(self._handoff(handoff)))
         await self.metrics()
 
     async def context(self, handoff: Handoff) -> None:
@@ -155,9 +171,11 @@ class Link:
                     fresh = candidate
             session = await self.client.session(handoff.session_id)
         except ApiError as exc:
-            self.post(m.ContextLoaded(fresh, None, exc.message))
+            self.post(m.ContextLoaded(self._handoff(fresh), None, exc.message))
             return
-        self.post(m.ContextLoaded(fresh, session, None))
+        if self.disguise is not None:
+            session = self.disguise.session(session)
+        self.post(m.ContextLoaded(self._handoff(fresh), session, None))
 
     async def chat(self, session_id: str, text: str) -> None:
         try:
@@ -165,5 +183,18 @@ class Link:
         except ApiError as exc:
             self.post(m.ChatFailed(session_id, text, exc.message))
             return
+        if self.disguise is not None:
+            reply = self.disguise.reply(reply)
         self.post(m.ChatAnswered(session_id, text, reply))
         await self.metrics()
+
+    # ── Presenter mode ───────────────────────────────────────────────────────
+
+    def _person(self, name: str | None) -> str | None:
+        return name if self.disguise is None else self.disguise.person(name)
+
+    def _handoff(self, handoff: H) -> H:
+        return handoff if self.disguise is None else self.disguise.handoff(handoff)
+
+    def _me(self, me: Me) -> Me:
+        return me if self.disguise is None else self.disguise.me(me)

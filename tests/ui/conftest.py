@@ -55,7 +55,10 @@ class AppFactory:
         )
         clock = self.running.clock
         assert clock is not None
-        return make_app(config, Client(self.running.url, token), clock=clock, presenter=presenter)
+        if presenter is not None:  # as `rf-tui demo --present` does: the take's still clock
+            return make_app(config, Client(self.running.url, token), clock=presenter.clock,
+                            presenter=presenter)  # fmt: skip
+        return make_app(config, Client(self.running.url, token), clock=clock)
 
 
 @pytest.fixture

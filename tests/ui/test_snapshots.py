@@ -12,10 +12,13 @@ from textual import events
 from textual.pilot import Pilot
 
 from rf_tui.server.config import ServerConfig
+from rf_tui.server.seed import demo_disguise
+from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import ready, row_ids, until
+from tests.ui.pilot import cell_text, ready, row_ids, until
+from tests.ui.test_presenter import escalate_with_real_names
 
 SIZES = [(80, 24), (60, 20), (160, 48)]
 Snap = Callable[..., bool]
@@ -107,5 +110,21 @@ def test_away_line(snap_compare: Snap, make: AppFactory, running: Running) -> No
         )
         app.post_message(events.AppFocus())
         await until(pilot, lambda: app.queue_screen.query_one("#away").display, "the line")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_presenter_take(snap_compare: Snap, make: AppFactory, running: Running) -> None:
+    """`demo --present`: stand-ins for the client, town, host and people; a still clock."""
+    assert running.clock is not None
+    app = make(presenter=Presenter(lambda: True, demo_disguise(), started=running.clock()))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot, rows=3)
+        handoff_id = await escalate_with_real_names(running)
+        await until(pilot, lambda: bool(cell_text(app, handoff_id, "summary")), "the arrival")
+        await pilot.press("g", "enter", "o")  # the arrival, read only
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

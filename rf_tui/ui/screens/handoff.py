@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.api.models import AIAssessment, Handoff, Session
 from rf_tui.export import escalation_package
-from rf_tui.state.clock import ago
+from rf_tui.state.clock import ago, time_of_day
 from rf_tui.text import one_line, was_sanitized
 from rf_tui.ui import render
 
@@ -67,7 +67,11 @@ def _tried_list(
         text.append("\n")
 
 
-def tried_body(handoff: Handoff, session: Session | None) -> RenderableType:
+def tried_body(
+    handoff: Handoff,
+    session: Session | None,
+    time_of_day: Callable[[datetime], str] = time_of_day,
+) -> RenderableType:
     package = escalation_package(handoff, session)
     text = Text()
     _tried_list(
@@ -86,7 +90,7 @@ def tried_body(handoff: Handoff, session: Session | None) -> RenderableType:
     if steps:
         text.append("Recent steps\n", style="bold")
         for item in steps:
-            when = item.created_at.astimezone().strftime("%H:%M") if item.created_at else "--:--"
+            when = time_of_day(item.created_at) if item.created_at else "--:--"
             text.append(f"  {when} ", style="dim")
             text.append_text(render.literal(f"{item.step_type}: {item.content}"))
             text.append("\n")
@@ -202,7 +206,7 @@ class HandoffScreen(Screen[None]):
                 yield Input(id="message")
                 yield Static(id="reply")
         if self.rf.presenter is not None:
-            yield Static(id="keys")  # presenter mode: the keys just pressed
+            yield Static(self.rf.presenter.overlay(), id="keys")  # the keys just pressed
         yield Footer()
 
     def on_mount(self) -> None:
@@ -234,7 +238,8 @@ class HandoffScreen(Screen[None]):
     def render_panels(self) -> None:
         now = self.rf.clock()
         self.query_one("#problem-body", Static).update(problem_body(self.handoff, now))
-        self.query_one("#tried-body", Static).update(tried_body(self.handoff, self.session))
+        tried = tried_body(self.handoff, self.session, self.rf.time_of_day)
+        self.query_one("#tried-body", Static).update(tried)
         self.query_one("#assessment-body", Static).update(assessment_body(self.handoff, now))
         self.query_one("#start-body", Static).update(
             start_body(self.handoff, self.session, self.claimed)

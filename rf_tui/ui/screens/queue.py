@@ -84,7 +84,7 @@ class QueueScreen(Screen[None]):
             id="empty",
         )
         if self.rf.presenter is not None:
-            yield Static(id="keys")  # presenter mode: the keys just pressed
+            yield Static(self.rf.presenter.overlay(), id="keys")  # the keys just pressed
         yield Footer()
 
     _mounted = False
@@ -149,7 +149,7 @@ class QueueScreen(Screen[None]):
 
     def _row(self, entry: QueueEntry) -> RowView:
         rf = self.rf
-        return RowView(rf.disguise(entry), entry.id not in rf.seen, rf.is_highlighted(entry.id))
+        return RowView(entry, entry.id not in rf.seen, rf.is_highlighted(entry.id))
 
     def apply(self, touched: set[str]) -> None:
         """Redraw the rows whose escalations changed (added, updated or gone), only those."""
