@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.seed import demo_disguise
+from rf_tui.ui.messages import LinkMeasured
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
@@ -128,3 +129,25 @@ def test_presenter_take(snap_compare: Snap, make: AppFactory, running: Running) 
         await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_slow_link_goes_lite(snap_compare: Snap, make: AppFactory, running: Running) -> None:
+    """The status line's figures and the switch to lite mode, as a wide terminal shows them.
+
+    The round trips are given as the link reports them (a proxy drives the same
+    switch over a real slow link in test_link_status.py); a measured one would
+    change the picture from run to run.
+    """
+    assert running.clock is not None
+    clock = running.clock
+    app = make()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot, rows=3)
+        clock.advance(minutes=2)  # two quiet minutes since the last event
+        app.queue_screen.table.tick_ages()
+        for _ in range(2):  # lite after two slow round trips in a row
+            app.post_message(LinkMeasured(0.612))
+        await until(pilot, lambda: app.health.lite, "lite mode")
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
