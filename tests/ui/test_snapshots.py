@@ -151,3 +151,18 @@ def test_slow_link_goes_lite(snap_compare: Snap, make: AppFactory, running: Runn
         await until(pilot, lambda: app.health.lite, "lite mode")
 
     assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
+def test_ticket_note_copied(snap_compare: Snap, make: AppFactory) -> None:
+    """`t` on the handoff: the toast says what went to the clipboard."""
+    app = make()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot, rows=3)
+        await pilot.press("enter", "o")  # the newest, read only
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
+        await pilot.press("t")
+        await until(pilot, lambda: bool(app._notifications), "the toast")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
