@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from rich.text import Text
-from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,18 +19,18 @@ from rf_tui.api.models import EscalationMetrics, Handoff, HandoffCreated, Me, Qu
 from rf_tui.api.stream import ConnectionState, EscalationStream, Live, Reconnecting, SignedOut
 from rf_tui.config import Settings, seen_path
 from rf_tui.state.away import AwayTracker
-from rf_tui.state.clock import Clock, age, system_clock, time_of_day
+from rf_tui.state.clock import Clock, age, system_clock
 from rf_tui.state.health import LinkHealth
 from rf_tui.state.queue import Change, QueueState, Sort
 from rf_tui.state.unread import SeenSet
 from rf_tui.text import one_line
 from rf_tui.ui import messages as m
 from rf_tui.ui import render
-from rf_tui.ui.awareness import Awareness
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.link import Link
 from rf_tui.ui.prefs import load_theme, save_theme
 from rf_tui.ui.presenter import Presenter
+from rf_tui.ui.presenting import PresenterMode
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import Notifier, TerminalTitle
@@ -54,7 +53,7 @@ BURST_SETTLE = 1.0
 BURST_REFETCH_EVERY = 5.0
 
 
-class RfApp(Awareness):
+class RfApp(PresenterMode):
     CSS_PATH = "app.tcss"
     TITLE = "rf-tui"
     BINDINGS = [
@@ -370,38 +369,6 @@ class RfApp(Awareness):
     def on_context_loaded(self, message: m.ContextLoaded) -> None:
         for screen in self._handoff_screens(message.handoff.id):
             screen.show_context(message.handoff, message.session, message.problem)
-
-    # ── Presenter mode ───────────────────────────────────────────────────────
-
-    @property
-    def presenting(self) -> bool:
-        return self.presenter is not None
-
-    def time_of_day(self, when: datetime) -> str:
-        """A step's time as the handoff shows it; on the take's face in presenter mode."""
-        return self.presenter.time_of_day(when) if self.presenter else time_of_day(when)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_story":
-            return self.presenter is not None
-        return True
-
-    def action_toggle_story(self) -> None:
-        if self.presenter is not None:
-            playing = self.presenter.toggle_story()
-            self.notify("Story playing." if playing else "Story paused: p resumes.",
-                        markup=False, timeout=2)  # fmt: skip
-
-    def on_key(self, event: events.Key) -> None:
-        if self.presenter is not None:
-            self.presenter.pressed(event.key)
-            # After the key's own action: it may have opened another screen.
-            self.call_after_refresh(self._show_keys)
-
-    def _show_keys(self) -> None:
-        if self.presenter is not None:
-            for overlay in self.screen.query("#keys"):
-                overlay.update(self.presenter.overlay())  # type: ignore[attr-defined]
 
     def _apply(self, change: Change) -> None:
         """Show a change of the queue; changes made in one burst of messages are drawn once."""
