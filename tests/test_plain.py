@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
 import subprocess
@@ -13,7 +14,10 @@ from pathlib import Path
 import httpx
 
 from rf_tui.api.client import Client
-from tests.helpers import ALEX, DANA, SAM, Running
+from rf_tui.api.stream import EscalationStream
+from rf_tui.cli.plain import Plain
+from tests.faults.proxy import Proxy
+from tests.helpers import ALEX, DANA, SAM, Running, wait_for
 
 
 class PlainSession:
@@ -154,3 +158,36 @@ def test_plain_never_imports_textual_and_follows_without_input(running: Running)
         if proc.poll() is None:
             proc.kill()
     assert "Arrives while nobody types" in seen
+
+
+async def test_a_gap_is_told_in_lines_after_the_reconnect(running: Running) -> None:
+    """The link drops; meanwhile one arrives and one is claimed; both are told on return."""
+    port = int(running.url.rsplit(":", 1)[1])
+    out = io.StringIO()
+    async with Proxy(port) as proxy, Client(running.url) as sam, Client(running.url) as alex:
+        await sam.login(SAM, "demo-password")
+        await alex.login(ALEX, "demo-password")
+        dana = Client(proxy.url)
+        await dana.login(DANA, "demo-password")
+        plain = Plain(dana, out, EscalationStream(dana, backoff_base=0.05, backoff_cap=0.2))
+        following = asyncio.create_task(plain.follow())
+        try:
+            await wait_for(lambda: "waiting, newest first" in out.getvalue(), what="the list")
+            proxy.refuse = True
+            await proxy.cut()
+            await wait_for(lambda: "Connection lost" in out.getvalue(), what="the gap")
+            missed = await sam.hand_off((await sam.create_session("Printer jam at reception")).id)
+            taken = next(e for e in await alex.queue() if e.id != missed.id)
+            await alex.claim(taken.session_id, taken.id)
+            proxy.refuse = False
+            await wait_for(
+                lambda: "GONE while disconnected" in out.getvalue(), timeout=10, what="the return"
+            )
+        finally:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
+            await dana.aclose()
+    text = out.getvalue()
+    assert f"NEW while disconnected [{plain.numbers[missed.id]}] normal — Printer jam" in text
+    assert f"GONE while disconnected [{plain.numbers[taken.id]}]" in text
+    assert "\x1b" not in text
