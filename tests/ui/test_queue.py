@@ -337,3 +337,20 @@ async def test_the_reconcile_does_not_refetch_the_slow_metric_but_a_claim_does(
         await pilot.press("c")  # a claim moves its counts (link.claim refreshes it)
         await until(pilot, lambda: bool(app.claimed_here), "the claim")
         await until(pilot, lambda: calls["metrics"] == 1, "the metric after a claim")
+
+
+async def test_the_cursor_row_reads_in_the_cursor_colour(make: AppFactory) -> None:
+    """A red "urgent" or dim notes on the blue cursor bar were barely legible."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, rows=3)
+        table = app.queue_screen.table
+        urgent = next(i for i in row_ids(app) if cell_text(app, i, "priority").endswith("urgent"))
+        await pilot.press(*["j"] * row_ids(app).index(urgent))
+        assert table.current_id() == urgent
+        cursor = table.get_component_rich_style("queue--cursor")
+        line = table.render_line(table.cursor_row + 1)  # below the header
+        styles = [seg.style for seg in line if seg.text.strip() and seg.style]
+        assert {s.color for s in styles} == {cursor.color} and not any(s.dim for s in styles)
+        other = table.render_line(1 if table.cursor_row else 2)  # a row off the cursor
+        assert len({seg.style.color for seg in other if seg.text.strip() and seg.style}) > 1

@@ -264,6 +264,10 @@ class QueueTable(ScrollView, can_focus=True):
         if cached is not None and cached[0] == key:
             return cached[1]
         text = assemble(row_cells(row, self.widths, str(key[0])), self.widths, style)
+        if cursor and style.color is not None and not row.highlight:
+            # The cursor's own colour over the cells' (a red "urgent" on the blue
+            # bar was barely legible); glyphs and words still carry the priority.
+            text.stylize(Style(color=style.color, dim=False))
         strip = self._strip(text, width, style)
         self._cache[handoff_id] = (key, strip)
         return strip
