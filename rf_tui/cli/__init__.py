@@ -166,7 +166,8 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--present",
         action="store_true",
-        help="for recording: stable fake names, the keys pressed on screen, p pauses the story",
+        help="for recording: stand-ins for people, clients, hosts and addresses (the same "
+        "every take), a still clock, the keys pressed on screen; p pauses the story",
     )
     demo.add_argument(
         "--reduced-motion",
