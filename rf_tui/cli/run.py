@@ -30,30 +30,31 @@ def run_app(
     story: object | None = None,
     *,
     presenter: Presenter | None = None,
-) -> None:
-    """Run the TUI with a client whose lifetime the CLI owns."""
+) -> int:
+    """Run the TUI with a client whose lifetime the CLI owns; its exit status."""
     from rf_tui.ui.app import make_app
 
-    async def main() -> None:
+    async def main() -> int:
         actors: asyncio.Task[None] | None = None
         try:
             if story is not None:
                 actors = asyncio.create_task(story.run())  # type: ignore[attr-defined]
             clock = presenter.clock if presenter else system_clock
-            await make_app(settings, client, clock=clock, presenter=presenter).run_async()
+            app = make_app(settings, client, clock=clock, presenter=presenter)
+            await app.run_async()
+            return app.return_code or 0
         finally:
             if actors is not None:
                 actors.cancel()
                 await asyncio.gather(actors, return_exceptions=True)
             await client.aclose()
 
-    asyncio.run(main())
+    return asyncio.run(main())
 
 
 def tui(args: argparse.Namespace) -> int:
     found = target(args)
-    run_app(found.settings, found.client())
-    return 0
+    return run_app(found.settings, found.client())
 
 
 def login(args: argparse.Namespace) -> int:
@@ -128,10 +129,9 @@ def demo(args: argparse.Namespace) -> int:
         presenter = None
         if args.present:
             presenter = Presenter(story.toggle, demo_disguise(), started)
-        run_app(settings, Client(server.url, token), story, presenter=presenter)
+        return run_app(settings, Client(server.url, token), story, presenter=presenter)
     finally:
         server.stop()
-    return 0
 
 
 def serve(args: argparse.Namespace) -> int:

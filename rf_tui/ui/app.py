@@ -33,9 +33,11 @@ from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.presenting import PresenterMode
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
-from rf_tui.ui.terminal import Notifier, TerminalTitle
+from rf_tui.ui.terminal import Notifier, TerminalTitle, hung_up
 
 HIGHLIGHT_SECONDS = 1.5
+#: The exit status when the terminal went away: 128 + SIGHUP, as if one had come.
+HUNG_UP = 129
 NEW_MARKER_SECONDS = 60.0
 #: Up to this many arrivals waiting for details are fetched one by one; more
 #: than that (a burst) are filled by a single queue refetch.
@@ -177,6 +179,9 @@ class RfApp(PresenterMode):
                         group="backfill", exclusive=True, exit_on_error=False)  # fmt: skip
 
     def _tick(self) -> None:
+        if not self.is_headless and hung_up():
+            self.exit(return_code=HUNG_UP)  # as a SIGHUP would have ended it
+            return
         if not self.queue_screen.ready:
             return
         now = time.monotonic()

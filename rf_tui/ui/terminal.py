@@ -9,6 +9,9 @@ badge never outlives the app. Nothing is written when running headless.
 from __future__ import annotations
 
 import base64
+import errno
+import os
+import sys
 from typing import Any
 
 from textual.app import App
@@ -16,6 +19,20 @@ from textual.app import App
 from rf_tui.text import one_line
 
 BASE_TITLE = "rf-tui"
+
+
+def hung_up() -> bool:
+    """True once the terminal is gone but no SIGHUP came (its far end simply closed).
+
+    The kernel then answers reads with end-of-file, on which Textual's input
+    thread spins a whole core, and ioctls with EIO: that is how to tell. Not a
+    terminal at all (the browser, a pipe) is not a hang-up.
+    """
+    try:
+        os.get_terminal_size(sys.__stdin__.fileno() if sys.__stdin__ else 0)
+    except (OSError, ValueError) as exc:
+        return isinstance(exc, OSError) and exc.errno == errno.EIO
+    return False
 
 
 class TerminalTitle:
