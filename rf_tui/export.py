@@ -90,3 +90,46 @@ def handoff_markdown(
     if len(note) > MAX_CHARS:
         note = note[: MAX_CHARS - len(CUT)] + CUT
     return note
+
+
+def handoff_text(handoff: Handoff, session: Session | None) -> str:
+    """The four panels as plain lines for ``--plain``: no markup for a screen reader to read."""
+    out: list[str] = [f"Escalation: {_line(handoff.summary or '(no summary given)')}"]
+    when = handoff.created_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    meta = [f"priority {_line(handoff.priority, 12)}"]
+    if handoff.requester:
+        meta.append(f"from {_line(handoff.requester, 80)}")
+    meta.append(f"escalated {when}")
+    out.append(", ".join(meta) + ".")
+    if handoff.engineer_notes:
+        out.append("Notes: " + _text(handoff.engineer_notes))
+
+    out += ["", "What's been tried:"]
+    package = escalation_package(handoff, session)
+    for step in package.steps_attempted:
+        result = f". Result: {_line(step.result)}" if step.result else ""
+        out.append(f"  Tried: {_line(step.description)}{result}")
+    if not package.steps_attempted:
+        out.append("  Nothing recorded.")
+    for dead in package.dead_ends_flagged:
+        why = f". Why: {_line(dead.reason)}" if dead.reason else ""
+        out.append(f"  Dead end: {_line(dead.description)}{why}")
+
+    ai = handoff.ai_assessment_data
+    out += ["", "AI assessment:"]
+    if ai is None:
+        out.append("  None yet.")
+    else:
+        out.append(f"  Confidence: {_line(ai.confidence_label, 40)}.")
+        out.append("  Likely cause: " + (_text(ai.likely_cause) or "not given"))
+        if ai.suggested_steps:
+            out.append("  Suggested steps:")
+            out += [f"  {i}. {_line(step)}" for i, step in enumerate(ai.suggested_steps[:9], 1)]
+
+    out += ["", "Start here:"]
+    latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
+    if isinstance(latest, str) and latest.strip():
+        out.append("  Last from the AI: " + _text(latest))
+    else:
+        out.append("  Nothing from the AI yet.")
+    return "\n".join(out) + "\n"

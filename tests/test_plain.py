@@ -79,14 +79,19 @@ def test_a_numbered_list_live_lines_claim_and_show(running: Running, tmp_path: P
     try:
         plain.wait_for("3 escalations waiting, newest first:")
         plain.wait_for("[1] high — VPN drops every few minutes")
-        plain.wait_for("Commands: l list · s N show · c N claim · q quit")
+        plain.wait_for("Commands: l list · s N show · c N claim · m N text: first action · q quit")
         escalate(running, "Scanner emails bounce", "tried the relay")
         plain.wait_for("NEW [4] normal — Scanner emails bounce — Sam Okafor — 'tried the relay'")
         plain.type("c 1")
-        plain.wait_for("Claimed [1]. Type s 1 to read it.")
+        plain.wait_for("Claimed [1]. Type s 1 to read it")
         plain.type("s 1")
-        plain.wait_for("## Escalation: VPN drops every few minutes")
-        plain.wait_for("### What's been tried")
+        plain.wait_for("Escalation: VPN drops every few minutes")
+        plain.wait_for("What's been tried:")
+        plain.wait_for("Start here:")
+        plain.type("m 2 checked the relay")
+        plain.wait_for("Claim [2] first: c 2.")
+        plain.type("m 1 checked the VPN client logs")
+        plain.wait_for("Sent to [1]. The AI answers:")
         plain.type("c 9")
         plain.wait_for("No escalation [9] is waiting. Type l to list.")
         plain.type("c 1")
@@ -95,6 +100,8 @@ def test_a_numbered_list_live_lines_claim_and_show(running: Running, tmp_path: P
         code = plain.close()
     assert code == 0
     assert "\x1b" not in plain.output  # no alternate screen, colours or cursor moves
+    # A screen reader reads markup out loud: the panels are plain text.
+    assert "##" not in plain.output and "**" not in plain.output
 
 
 def test_a_lost_race_and_a_claim_seen_live(running: Running, tmp_path: Path) -> None:
@@ -191,3 +198,53 @@ async def test_a_gap_is_told_in_lines_after_the_reconnect(running: Running) -> N
     assert f"NEW while disconnected [{plain.numbers[missed.id]}] normal — Printer jam" in text
     assert f"GONE while disconnected [{plain.numbers[taken.id]}]" in text
     assert "\x1b" not in text
+
+
+async def test_the_queue_is_listed_while_a_proxy_refuses_the_stream() -> None:
+    """A 502 on the stream alone: the list is the server's, never "0 escalations"."""
+    from tests.canned import response
+    from tests.hostile.server import API, Hostile
+
+    out = io.StringIO()
+    async with Hostile() as hostile:
+        hostile.routes[("GET", f"{API}/ai-sessions/escalations/stream")] = response(502, "")
+        async with Client(hostile.url, "token") as client:
+            plain = Plain(client, out, EscalationStream(client, backoff_base=0.05, backoff_cap=0.2))
+            following = asyncio.create_task(plain.follow())
+            try:
+                await wait_for(lambda: "waiting, newest first" in out.getvalue(), what="the list")
+                await wait_for(lambda: "Connection lost" in out.getvalue(), what="the retry")
+            finally:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+    assert "3 escalations waiting, newest first:" in out.getvalue()
+    assert "0 escalations" not in out.getvalue()
+
+
+async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: Running) -> None:
+    out = io.StringIO()
+    lookups: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        if request.url.path.endswith("/handoffs"):
+            lookups.append(request.url.path)
+
+    async with Client(running.url) as sam, Client(running.url) as dana:
+        await sam.login(SAM, "demo-password")
+        await dana.login(DANA, "demo-password")
+        dana.http.event_hooks["request"].append(count)
+        sessions = [await sam.create_session(f"Burst {i}") for i in range(12)]
+        plain = Plain(dana, out)
+        following = asyncio.create_task(plain.follow())
+        try:
+            await wait_for(lambda: "Connected" in out.getvalue() and "Commands" in out.getvalue())
+            await asyncio.gather(*(sam.hand_off(s.id) for s in sessions))
+            await wait_for(
+                lambda: all(f"— Burst {i} — Sam Okafor" in out.getvalue() for i in range(12)),
+                what="twelve NEW lines with their summaries",
+            )
+        finally:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
+    assert len(lookups) <= 6, lookups  # was one per arrival: 12
+    assert out.getvalue().count(" NEW [") == 12

@@ -2,9 +2,9 @@
 
 No alternate screen, no cursor tricks: one line per event, each escalation
 with a number, and a prompt that takes ``c N`` (claim), ``s N`` (show),
-``l`` (list) and ``q`` (quit). Textual hides the cursor, which braille
-displays need, so this is the accessible way in. Same sanitising and the same
-reconnecting stream as the TUI; no Textual import.
+``m N text`` (send a first action), ``l`` (list) and ``q`` (quit). Textual
+hides the cursor, which braille displays need, so this is the accessible way
+in. A renderer of the same feed as the TUI; no Textual import.
 """
 
 from __future__ import annotations
@@ -12,36 +12,44 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from datetime import datetime, timezone
 from typing import TextIO
 
 from rf_tui.api.client import Client
-from rf_tui.api.errors import AlreadyClaimed, ApiError
-from rf_tui.api.models import Handoff, HandoffClaimed, HandoffCreated, QueueEntry
-from rf_tui.api.stream import Backfill, EscalationStream, Live, Offline, Reconnecting, SignedOut
+from rf_tui.api.models import Handoff, QueueEntry
+from rf_tui.api.stream import EscalationStream, Live, Offline, Reconnecting, SignedOut
 from rf_tui.cli.script import DENIED, FAILED, OK
-from rf_tui.export import handoff_markdown
-from rf_tui.state.clock import age, ago
-from rf_tui.state.queue import QueueState, Sort
-from rf_tui.text import one_line
+from rf_tui.export import handoff_text
+from rf_tui.feed import events as ev
+from rf_tui.feed import outcomes as out
+from rf_tui.feed.feed import Feed
+from rf_tui.state.clock import Clock, age, system_clock
+from rf_tui.state.queue import Sort
+from rf_tui.text import one_line, sanitize
 
-HELP = "Commands: l list · s N show · c N claim · q quit (then Enter)"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+HELP = "Commands: l list · s N show · c N claim · m N text: first action · q quit (then Enter)"
+#: An arrival's line waits this long at most for its details (summary, requester).
+DETAILS_WAIT = 2.0
 
 
 class Plain:
-    def __init__(self, client: Client, out: TextIO, stream: EscalationStream) -> None:
-        self.client, self.out, self.stream = client, out, stream
-        self.queue = QueueState()
+    def __init__(
+        self,
+        client: Client,
+        out: TextIO,
+        stream: EscalationStream | None = None,
+        *,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.out, self.clock = out, clock
+        self.feed = Feed(client, self.on_event, stream=stream, clock=clock)
         self.numbers: dict[str, int] = {}  # handoff id → its number, for good
         self.by_number: dict[int, str] = {}
         self.claimed_here: dict[str, Handoff] = {}
+        self._pending: set[str] = set()  # arrivals whose line waits for their details
+        self._last_problem: str | None = None
 
     def say(self, text: str) -> None:
-        stamp = _now().astimezone().strftime("%H:%M")
+        stamp = self.clock().astimezone().strftime("%H:%M")
         self.out.write(f"{stamp} {text}\n")
         self.out.flush()
 
@@ -59,78 +67,101 @@ class Plain:
             parts.append(one_line(entry.requester, 40))
         if entry.engineer_notes:
             parts.append(repr(one_line(entry.engineer_notes, 80)))
-        when = age((_now() - entry.created_at).total_seconds())
+        when = age((self.clock() - entry.created_at).total_seconds())
         return " — ".join(parts) + f" ({when})"
 
     def list(self) -> None:
-        entries = self.queue.ordered(Sort.NEWEST)
+        if not self.feed.loaded:
+            reason = self.feed.load_problem or "still fetching it."
+            self.say(f"Queue not loaded yet: {reason}")
+            return
+        entries = self.feed.queue.ordered(Sort.NEWEST)
         noun = "escalation" if len(entries) == 1 else "escalations"
         self.say(f"{len(entries)} {noun} waiting, newest first:")
         for entry in entries:
             self.out.write(f"  {self.line(entry)}\n")
         self.out.flush()
 
-    # ── The stream ───────────────────────────────────────────────────────────
+    # ── What the feed says ───────────────────────────────────────────────────
 
-    async def follow(self) -> int:
-        async for item in self.stream.items():
-            if isinstance(item, Backfill):
-                await self.backfill(item.reconnect)
-            elif isinstance(item, HandoffCreated):
-                await self.arrived(item)
-            elif isinstance(item, HandoffClaimed):
-                self.claimed(item)
-            elif isinstance(item, Live):
-                self.say("Connected: new escalations appear here as they come.")
-            elif isinstance(item, Reconnecting):
-                self.say(f"Connection lost ({item.reason}). Trying again in "
-                         f"{item.next_try_in:.0f}s.")  # fmt: skip
-            elif isinstance(item, Offline | SignedOut):
-                self.say(item.reason)
-                return DENIED if isinstance(item, SignedOut) else FAILED
-        return OK
+    def on_event(self, event: ev.FeedEvent) -> None:
+        if isinstance(event, ev.QueueChanged):
+            self.changed(event)
+        elif isinstance(event, ev.ConnectionChanged):
+            self.connection(event)
+        elif isinstance(event, ev.QueueLoadFailed):
+            if event.reason != self._last_problem:  # once per reason, not per retry
+                self._last_problem = event.reason
+                self.say(event.text())
+        elif isinstance(event, ev.GapClosed):
+            if event.summary.claimed_by:  # who took what: worth a line of its own
+                self.say(event.summary.text())
+        elif isinstance(event, ev.Trouble):
+            self.say(f"Something went wrong: {event.what}. Trying again in {event.retry_in:.0f}s.")
 
-    async def backfill(self, reconnect: bool) -> None:
-        since = self.queue.generation
-        try:
-            entries = await self.client.queue()
-        except ApiError as exc:
-            self.say(f"Could not fetch the queue: {exc.message}")
-            return
-        change = self.queue.reconcile(entries, since)
-        if not reconnect:
+    def changed(self, change: ev.QueueChanged) -> None:
+        if change.cause == "first":
+            self._last_problem = None
             self.list()
             self.out.write(HELP + "\n")
             self.out.flush()
             return
-        for handoff_id in change.added:
-            if (entry := self.queue.get(handoff_id)) is not None:
-                self.say(f"NEW while disconnected {self.line(entry)}")
-        for handoff_id in change.removed:
-            self.say(f"GONE while disconnected [{self.number(handoff_id)}]")
-
-    async def arrived(self, event: HandoffCreated) -> None:
-        if not self.queue.arrived(event, _now()):
+        if change.cause == "arrival":
+            for entry in change.added:
+                self._pending.add(entry.id)
+            asyncio.get_running_loop().call_later(DETAILS_WAIT, self._announce_pending)
             return
-        try:  # the event has no summary: one small request for the whole line
-            for handoff in await self.client.handoffs(event.session_id):
-                if handoff.id == event.handoff_id:
-                    self.queue.detailed(QueueEntry.model_validate(handoff.model_dump()))
-        except ApiError:
-            pass  # the line says "(details coming)"; `l` shows them after a refetch
-        if (entry := self.queue.get(event.handoff_id)) is not None:
-            self.say(f"NEW {self.line(entry)}")
+        if change.cause == "gap":
+            for entry in change.added:
+                self._pending.discard(entry.id)
+                self.say(f"NEW while disconnected {self.line(entry)}")
+            for gone in change.removed:
+                self._pending.discard(gone.handoff_id)
+                self.say(f"GONE while disconnected [{self.number(gone.handoff_id)}]")
+            return
+        for entry in (*change.added, *change.updated):
+            if entry.id in self._pending:  # its details are here: now the line is whole
+                self._pending.discard(entry.id)
+                self.say(f"NEW {self.line(entry)}")
+        for gone in change.removed:
+            if gone.handoff_id in self._pending:
+                self._pending.discard(gone.handoff_id)
+                continue  # it came and went before anyone read it
+            if gone.by_me:
+                continue  # the claim already said so
+            who = one_line(gone.claimed_by or "someone", 40)
+            self.say(f"CLAIMED [{self.number(gone.handoff_id)}] by {who}")
 
-    def claimed(self, event: HandoffClaimed) -> None:
-        if self.queue.gone(event.handoff_id):
-            who = one_line(event.claimed_by_name or "someone", 40)
-            self.say(f"CLAIMED [{self.number(event.handoff_id)}] by {who}")
+    def _announce_pending(self) -> None:
+        """Details that did not come in time: the line goes out with what there is."""
+        for handoff_id in sorted(self._pending):
+            if (entry := self.feed.queue.get(handoff_id)) is not None:
+                self.say(f"NEW {self.line(entry)}")
+        self._pending.clear()
+
+    def connection(self, event: ev.ConnectionChanged) -> None:
+        state = event.state
+        if isinstance(state, Live):
+            self.say("Connected: new escalations appear here as they come.")
+        elif isinstance(state, Reconnecting):
+            self.say(f"Connection lost ({state.reason}). Trying again in "
+                     f"{state.next_try_in:.0f}s.")  # fmt: skip
+        elif isinstance(state, Offline):
+            every = f"{self.feed.reconcile_every:.0f}s"
+            self.say(f"{state.reason} Live updates are off; the queue is refreshed every {every}.")
+        elif isinstance(state, SignedOut):
+            self.say(state.reason)
+
+    async def follow(self) -> int:
+        """Run the feed until signed out (or cancelled)."""
+        final = await self.feed.run(stop_on=(SignedOut,))
+        return DENIED if isinstance(final, SignedOut) else OK
 
     # ── The prompt ───────────────────────────────────────────────────────────
 
     async def command(self, text: str) -> bool:
         """Run one typed command; False to stop."""
-        words = text.strip().split()
+        words = text.strip().split(maxsplit=2)
         if not words:
             return True
         verb, arg = words[0].lower(), words[1] if len(words) > 1 else ""
@@ -138,10 +169,16 @@ class Plain:
             return False
         if verb in ("l", "list"):
             self.list()
-        elif verb in ("c", "claim", "s", "show"):
+        elif verb in ("c", "claim", "s", "show", "m", "message"):
             entry = self.pick(arg)
-            if entry is not None:
-                await (self.claim(entry) if verb.startswith("c") else self.show(entry))
+            if entry is None:
+                pass
+            elif verb.startswith("c"):
+                await self.claim(entry)
+            elif verb.startswith("s"):
+                await self.show(entry)
+            else:
+                await self.message(entry, words[2] if len(words) > 2 else "")
         else:
             self.out.write(HELP + "\n")
             self.out.flush()
@@ -149,40 +186,53 @@ class Plain:
 
     def pick(self, arg: str) -> Handoff | None:
         handoff_id = self.by_number.get(int(arg)) if arg.isdigit() else None
-        entry = None
+        entry: Handoff | None = None
         if handoff_id is not None:
-            entry = self.queue.get(handoff_id) or self.claimed_here.get(handoff_id)
+            entry = self.feed.queue.get(handoff_id) or self.claimed_here.get(handoff_id)
         if entry is None:
             self.say(f"No escalation [{one_line(arg, 10) or '?'}] is waiting. Type l to list.")
         return entry
 
     async def claim(self, entry: Handoff) -> None:
+        number = self.number(entry.id)
         if entry.id in self.claimed_here:
-            number = self.number(entry.id)
             self.say(f"[{number}] is already yours. Type s {number} to read it.")
             return
-        try:
-            handoff = await self.client.claim(entry.session_id, entry.id)
-        except AlreadyClaimed as exc:
-            when = ago(exc.claimed_at, _now())
-            who = one_line(exc.claimed_by_name or "someone else", 40)
-            self.say(f"Too late: already claimed by {who}{' ' + when if when else ''}.")
-            self.queue.gone(entry.id)
-            return
-        except ApiError as exc:
-            self.say(f"Could not claim: {exc.message}")
-            return
-        self.queue.gone(entry.id)
-        self.say(f"Claimed [{self.number(entry.id)}]. Type s {self.number(entry.id)} to read it.")
-        self.claimed_here[entry.id] = handoff
+        outcome = await self.feed.claim(entry)
+        if isinstance(outcome, out.ClaimLost):
+            self.say(f"Too late: {outcome.sentence(self.clock())}")
+            self.feed.let_go(outcome)
+        elif isinstance(outcome, out.ClaimRefused):
+            self.say(outcome.reason)
+        else:
+            self.claimed_here[entry.id] = outcome.handoff
+            self.say(f"Claimed [{number}]. Type s {number} to read it, then "
+                     f"m {number} and your first step to send it.")  # fmt: skip
 
     async def show(self, entry: Handoff) -> None:
-        try:
-            session = await self.client.session(entry.session_id)
-        except ApiError:
-            session = None  # what the queue row carries is still worth reading
-        self.out.write(handoff_markdown(entry, session, link=None, now=_now(), signed=False))
+        context = await self.feed.context(entry)  # without a session, the row is still worth it
+        self.out.write(handoff_text(context.handoff, context.session))
         self.out.flush()
+
+    async def message(self, entry: Handoff, text: str) -> None:
+        number = self.number(entry.id)
+        if entry.id not in self.claimed_here:
+            self.say(f"Claim [{number}] first: c {number}.")
+            return
+        if not text.strip():
+            self.say(f"Type the step after the number: m {number} checked the DNS records")
+            return
+        outcome = await self.feed.chat(entry.session_id, text.strip())
+        if isinstance(outcome, out.ChatRefused):
+            self.say(f"Not sent: {outcome.reason}")
+            return
+        self.say(f"Sent to [{number}]. The AI answers:")
+        self.out.write(handoff_reply(outcome.reply.content) + "\n")
+        self.out.flush()
+
+
+def handoff_reply(content: str) -> str:
+    return "  " + sanitize(content, multiline=True).strip().replace("\n", "\n  ")
 
 
 def _typed_lines(loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[str]) -> None:
@@ -198,27 +248,28 @@ def _typed_lines(loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[str]) -> 
 
 async def run(client: Client, out: TextIO = sys.stdout) -> int:
     async with client:
-        plain = Plain(client, out, EscalationStream(client))
+        plain = Plain(client, out)
         inbox: asyncio.Queue[str] = asyncio.Queue()
         _typed_lines(asyncio.get_running_loop(), inbox)
         following = asyncio.create_task(plain.follow())
-        try:
-            while not following.done():
-                reading = asyncio.create_task(inbox.get())
-                done, _ = await asyncio.wait(
-                    {reading, following}, return_when=asyncio.FIRST_COMPLETED
-                )
-                if following in done:
-                    reading.cancel()
-                    break
-                typed = reading.result()
-                if typed == "":  # no more input (a log, a pipe): keep following
-                    await following
-                    break
-                if not await plain.command(typed):  # q
-                    break
-        finally:
-            following.cancel()
-            result = await asyncio.gather(following, return_exceptions=True)
-        code = result[0]
-        return code if isinstance(code, int) else OK
+        while not following.done():
+            reading = asyncio.create_task(inbox.get())
+            done, _ = await asyncio.wait({reading, following}, return_when=asyncio.FIRST_COMPLETED)
+            if following in done:
+                reading.cancel()
+                break
+            typed = reading.result()
+            if typed == "":  # no more input (a log, a pipe): keep following
+                await asyncio.wait({following})
+                break
+            if not await plain.command(typed):  # q
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+                return OK
+        if following.cancelled():
+            return OK
+        error = following.exception()
+        if error is not None:  # never a silent 0 for a crash: a cron job reads the code
+            plain.say(f"rf-tui stopped: {type(error).__name__}: {one_line(str(error), 200)}")
+            return FAILED
+        return following.result()

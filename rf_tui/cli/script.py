@@ -18,23 +18,19 @@ from typing import Any, TextIO
 
 from rf_tui.api.client import Client
 from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotFound, NotSignedIn
-from rf_tui.api.models import (
-    AssessmentReady,
-    HandoffClaimed,
-    HandoffCreated,
-    QueueEntry,
-    UnknownEvent,
-)
+from rf_tui.api.models import QueueEntry
 from rf_tui.api.stream import (
-    Backfill,
-    Connecting,
+    ConnectionState,
     EscalationStream,
     Live,
     Offline,
     Reconnecting,
     SignedOut,
 )
-from rf_tui.state.clock import age, ago
+from rf_tui.feed import events as ev
+from rf_tui.feed.feed import Feed
+from rf_tui.feed.outcomes import ClaimLost
+from rf_tui.state.clock import age
 from rf_tui.state.queue import QueueState, Sort
 from rf_tui.text import one_line
 
@@ -44,6 +40,9 @@ USAGE = 2  # flags, config or sign-in need fixing first
 LOST_RACE = 3  # claim: someone else was first
 DENIED = 4  # signed out (401) or not allowed (403)
 NOT_FOUND = 5  # no such escalation waiting for you
+
+#: An arrival's line waits this long at most for its details (summary, requester).
+DETAILS_WAIT = 2.0
 
 EXIT_CODES = f"""\
 exit codes:
@@ -126,23 +125,25 @@ async def claim(client: Client, handoff_id: str, session_id: str | None, out: Te
         try:
             handoff = await client.claim(session_id, handoff_id)
         except AlreadyClaimed as exc:
-            when = ago(exc.claimed_at, _now())
-            who = one_line(exc.claimed_by_name or "someone else", 60)
-            out.write(f"Already claimed by {who}{' ' + when if when else ''}.\n")
+            lost = ClaimLost(handoff_id, exc.claimed_by_name or "someone else", exc.claimed_at)
+            out.write(lost.sentence(_now()) + "\n")
             return LOST_RACE
     out.write(f"Claimed {handoff.id}: {one_line(handoff.summary, 100)}\n")
     return OK
 
 
 class Watcher:
-    """Stream events as lines; after a reconnect, what the gap hid, from a refetch."""
+    """Feed events as lines; after a reconnect, what the gap hid."""
 
-    def __init__(self, client: Client, as_json: bool, out: TextIO, stream: EscalationStream):
-        self.client, self.as_json, self.out, self.stream = client, as_json, out, stream
-        self.queue = QueueState()
-        # Arrivals already printed, oldest first, so a reconnect's refetch does
-        # not print them again (capped: a watch may run for weeks).
+    def __init__(
+        self, client: Client, as_json: bool, out: TextIO, stream: EscalationStream | None = None
+    ) -> None:
+        self.as_json, self.out = as_json, out
+        self.feed = Feed(client, self.on_event, stream=stream)
+        # Arrivals already printed, oldest first, so a refetch does not print them
+        # again (capped: a watch may run for weeks).
         self.told: dict[str, None] = {}
+        self._pending: set[str] = set()  # arrivals whose line waits for their details
 
     def tell(self, handoff_id: str) -> bool:
         """True the first time only."""
@@ -162,99 +163,110 @@ class Watcher:
         self.out.flush()
 
     async def run(self) -> int:
-        async for item in self.stream.items():
-            if isinstance(item, Backfill):
-                await self.backfill(item.reconnect)
-            elif isinstance(item, HandoffCreated):
-                self.created(item)
-            elif isinstance(item, HandoffClaimed):
-                self.queue.gone(item.handoff_id)
-                self.emit(
-                    "handoff_claimed",
-                    f"CLAIMED {item.handoff_id}",
-                    handoff_id=item.handoff_id,
-                    session_id=item.session_id,
-                )
-            elif isinstance(item, AssessmentReady):
-                self.emit(
-                    "handoff_assessment_ready",
-                    f"ASSESSED {item.handoff_id}",
-                    handoff_id=item.handoff_id,
-                    session_id=item.session_id,
-                )
-            elif isinstance(item, UnknownEvent):
-                continue
-            elif isinstance(item, Live):
-                self.emit("state", "live", state="live")
-            elif isinstance(item, Reconnecting):
-                self.emit(
-                    "state",
-                    f"reconnecting in {item.next_try_in:.0f}s: {item.reason}",
-                    state="reconnecting",
-                    attempt=item.attempt,
-                    next_try_in=round(item.next_try_in, 1),
-                    reason=item.reason,
-                )
-            elif isinstance(item, Offline | SignedOut):
-                self.emit(
-                    "state", item.reason, state=type(item).__name__.lower(), reason=item.reason
-                )
-                return DENIED if isinstance(item, SignedOut) else FAILED
-            elif isinstance(item, Connecting):
-                continue
-        return OK
+        final = await self.feed.run(stop_on=(Offline, SignedOut))
+        return DENIED if isinstance(final, SignedOut) else FAILED if final else OK
 
-    def created(self, event: HandoffCreated) -> None:
-        # Printed even if the first refetch already held it: it is news either way.
-        self.queue.arrived(event, _now())
-        if not self.tell(event.handoff_id):
-            return
-        notes = f" — {one_line(event.engineer_notes, 80)!r}" if event.engineer_notes else ""
-        self.emit(
-            "handoff_created",
-            f"NEW {one_line(event.priority, 7)} {event.handoff_id}{notes}",
-            handoff_id=event.handoff_id,
-            session_id=event.session_id,
-            priority=event.priority,
-            engineer_notes=event.engineer_notes,
-            created_at=event.created_at.isoformat() if event.created_at else None,
-        )
+    def on_event(self, event: ev.FeedEvent) -> None:
+        if isinstance(event, ev.QueueChanged):
+            self.changed(event)
+        elif isinstance(event, ev.AssessmentLanded):
+            item = event.event
+            self.emit(
+                "handoff_assessment_ready",
+                f"ASSESSED {item.handoff_id}",
+                handoff_id=item.handoff_id,
+                session_id=item.session_id,
+            )
+        elif isinstance(event, ev.ConnectionChanged):
+            self.connection(event.state)
+        elif isinstance(event, ev.QueueLoadFailed):
+            self.emit("state", event.text(), state="refetch_failed", reason=event.reason)
+        elif isinstance(event, ev.Trouble):
+            self.emit("state", event.what, state="trouble", reason=event.what)
 
-    async def backfill(self, reconnect: bool) -> None:
-        """The server keeps no history: a refetch says what a gap hid."""
-        since = self.queue.generation
-        try:
-            entries = await self.client.queue()
-        except ApiError as exc:
+    def connection(self, item: ConnectionState) -> None:
+        if isinstance(item, Live):
+            self.emit("state", "live", state="live")
+        elif isinstance(item, Reconnecting):
             self.emit(
                 "state",
-                f"refetch failed: {exc.message}",
-                state="refetch_failed",
-                reason=exc.message,
+                f"reconnecting in {item.next_try_in:.0f}s: {item.reason}",
+                state="reconnecting",
+                attempt=item.attempt,
+                next_try_in=round(item.next_try_in, 1),
+                reason=item.reason,
             )
+        elif isinstance(item, Offline | SignedOut):
+            self.emit("state", item.reason, state=type(item).__name__.lower(), reason=item.reason)
+
+    def changed(self, change: ev.QueueChanged) -> None:
+        if change.cause == "first":
+            for entry in change.added:  # the queue as it is, not news
+                self.tell(entry.id)
             return
-        change = self.queue.reconcile(entries, since)
-        if not reconnect:
-            for handoff_id in change.added:  # the queue as it is, not news
-                self.tell(handoff_id)
+        if change.cause == "arrival":
+            for entry in change.added:
+                if self.tell(entry.id):
+                    self._pending.add(entry.id)
+            asyncio.get_running_loop().call_later(DETAILS_WAIT, self._created_pending)
             return
-        for handoff_id in change.added:
-            entry = self.queue.get(handoff_id)
-            if entry is None or not self.tell(handoff_id):
-                continue
-            self.emit(
-                "missed_created",
-                f"NEW {one_line(entry.priority, 7)} {entry.id} (while "
-                f"disconnected) {one_line(entry.summary, 80)}",
-                handoff_id=entry.id,
-                **{k: v for k, v in entry_json(entry).items() if k != "id"},
-            )
-        for handoff_id in change.removed:
-            self.emit(
-                "missed_gone",
-                f"GONE {handoff_id} (claimed or withdrawn while disconnected)",
-                handoff_id=handoff_id,
-            )
+        added = {entry.id for entry in change.added}
+        for entry in (*change.added, *change.updated):
+            if entry.id in self._pending:  # its details are here: now the line is whole
+                self._pending.discard(entry.id)
+                self.created(entry)
+            elif entry.id in added and self.tell(entry.id):
+                self.missed(entry, gap=change.cause == "gap")
+        for gone in change.removed:
+            self._pending.discard(gone.handoff_id)
+            if change.cause in ("gap", "refetch"):
+                self.emit(
+                    "missed_gone",
+                    f"GONE {gone.handoff_id} (claimed or withdrawn while disconnected)",
+                    handoff_id=gone.handoff_id,
+                )
+            else:
+                who = gone.claimed_by or "someone"
+                self.emit(
+                    "handoff_claimed",
+                    f"CLAIMED {gone.handoff_id} by {one_line(who, 40)}",
+                    handoff_id=gone.handoff_id,
+                    claimed_by_name=gone.claimed_by,
+                )
+
+    def _created_pending(self) -> None:
+        """Details that did not come in time: the line goes out with what there is."""
+        for handoff_id in sorted(self._pending):
+            if (entry := self.feed.queue.get(handoff_id)) is not None:
+                self.created(entry)
+        self._pending.clear()
+
+    def created(self, entry: QueueEntry) -> None:
+        self.emit(
+            "handoff_created",
+            f"NEW {entry_line(entry)}",
+            handoff_id=entry.id,
+            **{k: v for k, v in entry_json(entry).items() if k != "id"},
+        )
+
+    def missed(self, entry: QueueEntry, *, gap: bool) -> None:
+        self.emit(
+            "missed_created",
+            f"NEW {entry_line(entry)} (missed{' while disconnected' if gap else ''})",
+            handoff_id=entry.id,
+            **{k: v for k, v in entry_json(entry).items() if k != "id"},
+        )
+
+
+def entry_line(entry: QueueEntry) -> str:
+    """urgent ad7c… — VPN drops every few minutes — Sam Okafor — 'tried a reboot'"""
+    parts = [f"{one_line(entry.priority, 7)} {entry.id}"]
+    parts.append(one_line(entry.summary or "(no summary yet)", 80))
+    if entry.requester:
+        parts.append(one_line(entry.requester, 40))
+    if entry.engineer_notes:
+        parts.append(repr(one_line(entry.engineer_notes, 80)))
+    return " — ".join(parts)
 
 
 async def watch(

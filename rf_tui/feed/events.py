@@ -1,0 +1,124 @@
+"""What the feed tells its front ends: small, immutable, typed.
+
+Every front end (the TUI, ``watch``, ``--plain``) is a renderer of these and
+nothing else; none of them reads the stream or fetches the queue itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rf_tui.api.models import AssessmentReady, EscalationMetrics, Me, QueueEntry
+from rf_tui.api.stream import ConnectionState
+from rf_tui.state.away import AwaySummary
+
+#: Why the queue changed:
+#: ``arrival`` a junior escalated just now (the stream said so);
+#: ``details`` what an arrival's event lacked, fetched;
+#: ``claimed`` someone claimed it (the stream said so, or our own claim);
+#: ``first`` the first queue fetched; ``refetch`` a later fetch corrected the rows;
+#: ``gap`` the fetch after a reconnect: what the gap hid.
+Cause = Literal["arrival", "details", "claimed", "first", "refetch", "gap"]
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A row that left the queue, and who took it when that is known."""
+
+    handoff_id: str
+    claimed_by: str | None = None
+    by_me: bool = False
+
+
+@dataclass(frozen=True)
+class QueueChanged:
+    cause: Cause
+    added: tuple[QueueEntry, ...] = ()
+    removed: tuple[Departure, ...] = ()
+    updated: tuple[QueueEntry, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.updated)
+
+    def ids(self) -> set[str]:
+        """Every row this change touched."""
+        return (
+            {e.id for e in self.added}
+            | {d.handoff_id for d in self.removed}
+            | {e.id for e in self.updated}
+        )
+
+
+@dataclass(frozen=True)
+class ConnectionChanged:
+    state: ConnectionState
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    me: Me
+
+
+@dataclass(frozen=True)
+class QueueLoadFailed:
+    """A queue fetch failed; ``loaded`` says whether any fetch has ever worked.
+
+    A front end must never say "no escalations" over a queue it never loaded.
+    """
+
+    reason: str
+    loaded: bool
+
+    def text(self) -> str:
+        if self.loaded:
+            return f"refresh failed: {self.reason}"
+        return f"Queue not loaded yet: {self.reason}"
+
+
+@dataclass(frozen=True)
+class MetricChanged:
+    metrics: EscalationMetrics | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkMeasured:
+    """One round trip to the server, in seconds."""
+
+    rtt: float
+
+
+@dataclass(frozen=True)
+class AssessmentLanded:
+    event: AssessmentReady
+
+
+@dataclass(frozen=True)
+class GapClosed:
+    """What a gap (a reconnect, or a user away) hid, once the departed rows are named."""
+
+    summary: AwaySummary
+    #: handoff id → who claimed it (None: withdrawn); ids missing were not learnt.
+    departures: tuple[Departure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """Something unexpected failed inside the feed; it retries after ``retry_in``."""
+
+    what: str
+    retry_in: float
+
+
+FeedEvent = (
+    QueueChanged
+    | ConnectionChanged
+    | SignedIn
+    | QueueLoadFailed
+    | MetricChanged
+    | LinkMeasured
+    | AssessmentLanded
+    | GapClosed
+    | Trouble
+)

@@ -1,0 +1,470 @@
+"""The one consumer of the stream and of the queue: every front end renders its events.
+
+The feed owns the fetch policy, so no front end can get it wrong:
+
+- the queue is fetched at start and on a timer **whether or not the stream is
+  up** (a proxy that refuses or buffers the stream must not leave a real queue
+  looking empty), and again after every (re)connect, because the server keeps no
+  history and drops events for subscribers that fall behind;
+- a few arrivals get their details one request each; a burst costs one queue
+  refetch now and then, and one more once it is quiet;
+- rows that leave during a gap are named (claim events seen, then a few lookups);
+- a loop that fails in a way nobody foresaw is retried with the stream's capped
+  backoff, never in a hot loop.
+
+It knows nothing of Textual: it calls ``sink`` with immutable events
+(``rf_tui.feed.events``) and answers one-off requests (claim, context, chat)
+with outcomes (``rf_tui.feed.outcomes``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from rf_tui.api.client import Client
+from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotSignedIn
+from rf_tui.api.models import (
+    AssessmentReady,
+    EscalationMetrics,
+    Handoff,
+    HandoffClaimed,
+    HandoffCreated,
+    Me,
+    QueueEntry,
+)
+from rf_tui.api.stream import (
+    Backfill,
+    ConnectionState,
+    EscalationStream,
+    Live,
+    Reconnecting,
+    SignedOut,
+    backoff_delay,
+)
+from rf_tui.disguise import Disguise
+from rf_tui.feed import events as ev
+from rf_tui.feed import outcomes as out
+from rf_tui.state.away import AwayTracker, summarise
+from rf_tui.state.clock import Clock, system_clock
+from rf_tui.state.queue import Change, QueueState
+
+H = TypeVar("H", bound=Handoff)
+
+#: Up to this many arrivals waiting for details are fetched one by one; more
+#: than that (a burst) are filled by a single queue refetch.
+DETAILS_ONE_BY_ONE = 3
+#: Quiet seconds after a burst before the trailing refetch.
+BURST_SETTLE = 1.0
+#: A burst that does not stop still has its details filled this often.
+BURST_REFETCH_EVERY = 5.0
+#: Seconds between refreshes of the 7-day metric while nothing else asks for one.
+METRICS_EVERY = 300.0
+#: Rows that left during a gap looked up one by one to name who took them.
+GAP_LOOKUPS = 20
+#: A loop that ran this long before failing starts its backoff afresh.
+STABLE_AFTER = 10.0
+
+
+class Feed:
+    def __init__(
+        self,
+        client: Client,
+        sink: Callable[[ev.FeedEvent], object],
+        *,
+        stream: EscalationStream | None = None,
+        clock: Clock = system_clock,
+        reconcile_every: float = 30.0,
+        metrics_every: float = METRICS_EVERY,
+        disguise: Disguise | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.sink = sink
+        self.stream = stream or EscalationStream(client)
+        self.clock = clock
+        self.reconcile_every = reconcile_every
+        self.metrics_every = metrics_every
+        #: Presenter mode: names and text are swapped here, where they come in,
+        #: so no front end, toast or copied note can show the real ones.
+        self.disguise = disguise
+        self._mono = monotonic
+        self._sleep = sleep
+
+        self.queue = QueueState()
+        self.me: Me | None = None
+        self.state: ConnectionState | None = None
+        self.metrics: EscalationMetrics | None = None
+        self.metrics_problem: str | None = None
+        #: Whether any queue fetch has worked: until then nobody may say "no escalations".
+        self.loaded = False
+        #: Why the last queue fetch failed, until one works.
+        self.load_problem: str | None = None
+        #: When the stream last said anything (on the injected clock).
+        self.last_event: datetime | None = None
+        self.away = AwayTracker()
+
+        self._due = 0.0  # monotonic time of the next queue fetch: at once
+        self._settle_at: float | None = None  # a burst's trailing refetch
+        self._poll_wake = asyncio.Event()
+        self._details_wake = asyncio.Event()
+        self._want: dict[str, HandoffCreated] = {}
+        self._last_fetch = -math.inf
+        self._failures = 0
+        self._metrics_at = -math.inf
+        self._claim_names: dict[str, str] = {}  # who took rows, from claim events in a gap
+        self._finished: ConnectionState | None = None
+        self._stop_on: tuple[type[Any], ...] = ()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ── Running ──────────────────────────────────────────────────────────────
+
+    async def run(self, *, stop_on: tuple[type[Any], ...] = ()) -> ConnectionState | None:
+        """Follow the stream and keep the queue fresh until signed out or cancelled.
+
+        A state of a type in ``stop_on`` (say ``Offline`` for a script) ends the
+        run too; the state that ended it is returned.
+        """
+        self._stop_on = stop_on
+        loops = {
+            asyncio.ensure_future(self._supervised("the live stream", self._follow)),
+            asyncio.ensure_future(self._supervised("the queue refresh", self._poll)),
+            asyncio.ensure_future(self._supervised("fetching details", self._fill_details)),
+        }
+        try:
+            pending = loops
+            while pending and self._finished is None:
+                _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            return self._finished
+        finally:
+            for task in loops | self._tasks:
+                task.cancel()
+            await asyncio.gather(*loops, *self._tasks, return_exceptions=True)
+
+    async def _supervised(self, what: str, loop: Callable[[], Awaitable[None]]) -> None:
+        failures = 0
+        while True:
+            started = self._mono()
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self._mono() - started >= STABLE_AFTER:
+                    failures = 0
+                failures += 1
+                delay = backoff_delay(failures)
+                self.sink(ev.Trouble(f"{what} failed ({type(exc).__name__})", delay))
+                await self._sleep(delay)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def refetch(self) -> None:
+        """Fetch the queue now (or as soon as the fetch in flight is done)."""
+        self._due = 0.0
+        self._poll_wake.set()
+
+    def refresh_metric(self) -> None:
+        self._spawn(self._metric())
+
+    # ── The stream ───────────────────────────────────────────────────────────
+
+    async def _follow(self) -> None:
+        async for item in self.stream.items():
+            if isinstance(item, Backfill):
+                self.refetch()
+            elif isinstance(item, HandoffCreated):
+                self._arrived(item)
+            elif isinstance(item, HandoffClaimed):
+                self._claimed(item)
+            elif isinstance(item, AssessmentReady):
+                self.last_event = self.clock()
+                self.sink(ev.AssessmentLanded(item))
+            elif isinstance(item, ConnectionState):
+                self._connection(item)
+                if isinstance(item, self._stop_on):
+                    self._finish(item)
+                    return
+            # Ready and UnknownEvent need nothing from anyone.
+
+    def _connection(self, state: ConnectionState) -> None:
+        self.state = state
+        if isinstance(state, Live):
+            self.last_event = self.clock()  # `ready` is the first frame
+        elif isinstance(state, Reconnecting):
+            self.away.begin(self.queue.entries(), "reconnect")
+        elif isinstance(state, SignedOut):
+            self._finish(state)
+        self.sink(ev.ConnectionChanged(state))
+
+    def _finish(self, state: ConnectionState) -> None:
+        self._finished = state
+        self._poll_wake.set()
+
+    def _arrived(self, event: HandoffCreated) -> None:
+        self.last_event = self.clock()
+        if self.disguise is not None and event.engineer_notes:
+            notes = self.disguise.text(event.engineer_notes)
+            event = event.model_copy(update={"engineer_notes": notes})
+        change = self.queue.arrived(event, self.clock())
+        if not change:
+            return
+        self._emit("arrival", change)
+        self._want[event.handoff_id] = event
+        self._details_wake.set()
+
+    def _claimed(self, event: HandoffClaimed) -> None:
+        self.last_event = self.clock()
+        name = self._person(event.claimed_by_name)
+        if self.away.reason is not None and name:
+            self._claim_names[event.handoff_id] = name
+        by_me = self.me is not None and event.claimed_by == self.me.id
+        change = self.queue.gone(event.handoff_id)
+        if change:
+            self._emit("claimed", change, claimed_by=name, by_me=by_me)
+
+    def _emit(
+        self, cause: ev.Cause, change: Change, *, claimed_by: str | None = None, by_me: bool = False
+    ) -> None:
+        get = self.queue.get
+        self.sink(
+            ev.QueueChanged(
+                cause,
+                added=tuple(e for i in change.added if (e := get(i)) is not None),
+                removed=tuple(ev.Departure(i, claimed_by, by_me) for i in change.removed),
+                updated=tuple(e for i in change.updated if (e := get(i)) is not None),
+            )
+        )
+
+    # ── The queue, on its timer ──────────────────────────────────────────────
+
+    async def _poll(self) -> None:
+        while self._finished is None:
+            now = self._mono()
+            due = self._due if self._settle_at is None else min(self._due, self._settle_at)
+            if now < due:
+                self._poll_wake.clear()
+                wait = None if math.isinf(due) else due - now
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._poll_wake.wait(), wait)
+                continue
+            self._settle_at = None
+            await self._refetch()
+
+    async def _refetch(self, *, metrics: bool | None = None) -> None:
+        """Who am I (once), the whole queue, the metric when it is due."""
+        self._due = math.inf  # a request made while this one is in flight runs after it
+        self._last_fetch = self._mono()
+        ok = False
+        try:
+            ok = await self._fetch_queue()
+        finally:  # even when it raised: the next try is scheduled, backing off
+            self._failures = 0 if ok else self._failures + 1
+            nxt = self.reconcile_every
+            if not ok:
+                nxt = min(nxt, backoff_delay(self._failures, base=1.0))
+            self._due = min(self._due, self._mono() + nxt)
+        if not ok:
+            return
+        if self.away.reason == "reconnect" and isinstance(self.state, Live):
+            await self._close_gap()
+        stale = (
+            self.metrics is None
+            or self.metrics_problem is not None
+            or self._mono() - self._metrics_at >= self.metrics_every
+        )
+        if metrics or (metrics is None and stale):
+            await self._metric()
+
+    async def _fetch_queue(self) -> bool:
+        since = self.queue.generation
+        try:
+            if self.me is None:
+                self.me = self._me(await self.client.me())
+                self.sink(ev.SignedIn(self.me))
+            else:  # a small request, timed: the round trip the status line shows
+                self.sink(ev.LinkMeasured(await self.client.ping()))
+            entries = await self.client.queue()
+        except NotSignedIn as exc:
+            self._connection(SignedOut(exc.message))
+            return False
+        except Forbidden as exc:
+            self._load_failed(f"You cannot see the queue. {exc.message}")
+            return False
+        except ApiError as exc:
+            self._load_failed(exc.message)
+            return False
+        if self.disguise is not None:
+            entries = [self.disguise.handoff(e) for e in entries]
+        first = not self.loaded
+        change = self.queue.reconcile(entries, since)
+        self.loaded, self.load_problem = True, None
+        gap = self.away.reason == "reconnect" and isinstance(self.state, Live)
+        self._emit("first" if first else "gap" if gap else "refetch", change)
+        return True
+
+    def _load_failed(self, reason: str) -> None:
+        self.load_problem = reason
+        self.sink(ev.QueueLoadFailed(reason, loaded=self.loaded))
+
+    async def _metric(self) -> None:
+        self._metrics_at = self._mono()
+        try:
+            self.metrics, self.metrics_problem = await self.client.metrics("7d"), None
+        except ApiError as exc:
+            self.metrics_problem = exc.message
+        self.sink(ev.MetricChanged(self.metrics, self.metrics_problem))
+
+    # ── Details for arrivals ─────────────────────────────────────────────────
+
+    async def _fill_details(self) -> None:
+        """Fetch what arrivals lack; a burst costs one queue refetch, not one call each.
+
+        During a burst the refetch waits until it is quiet: parsing the whole
+        queue again and again while arrivals pour in is what makes keys lag. A
+        burst that goes on still gets one every ``BURST_REFETCH_EVERY`` seconds.
+        """
+        while True:
+            await self._details_wake.wait()
+            self._details_wake.clear()
+            await asyncio.sleep(0)  # arrivals already read join this batch
+            while self._want:
+                batch = list(self._want.values())
+                self._want.clear()
+                if len(batch) > DETAILS_ONE_BY_ONE:
+                    now = self._mono()
+                    self._settle_at = now + BURST_SETTLE
+                    self._poll_wake.set()
+                    if now - self._last_fetch >= BURST_REFETCH_EVERY:
+                        await self._refetch(metrics=False)
+                else:
+                    for event in batch:
+                        await self._details(event)
+
+    async def _details(self, event: HandoffCreated) -> None:
+        try:
+            handoffs = await self.client.handoffs(event.session_id)
+        except ApiError:
+            return  # the next refetch fills it in
+        for handoff in handoffs:
+            if handoff.id == event.handoff_id:
+                entry = self._handoff(QueueEntry.model_validate(handoff.model_dump()))
+                change = self.queue.detailed(entry)
+                if change.removed:
+                    self._emit("claimed", change, claimed_by=self._person(entry.claimed_by_name))
+                elif change:
+                    self._emit("details", change)
+
+    # ── Gaps ─────────────────────────────────────────────────────────────────
+
+    def blurred(self) -> None:
+        """The user looked away: a gap starts (it counts if they stay away)."""
+        self.away.blurred(self.queue.entries(), self._mono())
+
+    def focused(self) -> None:
+        """The user is back: if they were away long enough, say what changed."""
+        if self.away.focused(self._mono()):
+            self._spawn(self._close_gap())
+
+    async def _close_gap(self) -> None:
+        """How each row that left during a gap left: claimed (by whom) or withdrawn.
+
+        Names come from claim events seen; the others are looked up, a few at
+        most. Another senior's claimed session answers 404 (it is theirs now),
+        so those count as "left the queue", not as withdrawn.
+        """
+        arrived, gone = self.away.close(self.queue.ids())
+        known, self._claim_names = self._claim_names, {}
+        if not arrived and not gone:
+            return
+        outcome: dict[str, str | None] = {i: known[i] for i in gone if i in known}
+        unnamed = [(i, s) for i, s in gone.items() if i not in known][:GAP_LOOKUPS]
+        for handoff_id, session_id in unnamed:
+            try:
+                handoffs = await self.client.handoffs(session_id)
+            except ApiError:
+                continue  # hidden (404) or the link is struggling: counted as unknown
+            found = next((h for h in handoffs if h.id == handoff_id), None)
+            if found is not None:
+                taken = found.claimed_by or found.claimed_by_name
+                name = self._person(found.claimed_by_name) or "someone"
+                outcome[handoff_id] = name if taken else None
+        summary = summarise(arrived, outcome, len(gone) - len(outcome))
+        departures = tuple(ev.Departure(i, name) for i, name in outcome.items())
+        self.sink(ev.GapClosed(summary, departures))
+
+    # ── One-off requests ─────────────────────────────────────────────────────
+
+    async def claim(self, entry: Handoff) -> out.ClaimOutcome:
+        try:
+            handoff = self._handoff(await self.client.claim(entry.session_id, entry.id))
+        except AlreadyClaimed as exc:
+            winner = self._person(exc.claimed_by_name) or "someone else"
+            return out.ClaimLost(entry.id, winner, exc.claimed_at)
+        except Forbidden as exc:
+            reason = out.CLAIM_FORBIDDEN if "engineer" in exc.detail.lower() else exc.message
+            return out.ClaimRefused(entry.id, reason)
+        except ApiError as exc:
+            return out.ClaimRefused(entry.id, f"Could not claim: {exc.message}")
+        change = self.queue.gone(handoff.id)
+        if change:
+            me = self.me.name if self.me else None
+            self._emit("claimed", change, claimed_by=me, by_me=True)
+        self.refresh_metric()
+        return out.Claimed(handoff)
+
+    def let_go(self, lost: out.ClaimLost) -> None:
+        """A lost race's row leaves, once the front end has shown who won."""
+        change = self.queue.gone(lost.handoff_id)
+        if change:
+            self._emit("claimed", change, claimed_by=lost.winner)
+
+    async def context(self, handoff: Handoff) -> out.Context:
+        """The session behind a handoff (and the handoff again, for a late assessment)."""
+        fresh = handoff
+        try:
+            for candidate in await self.client.handoffs(handoff.session_id):
+                if candidate.id == handoff.id:
+                    fresh = self._handoff(candidate)
+            session = await self.client.session(handoff.session_id)
+        except ApiError as exc:
+            return out.Context(fresh, None, exc.message)
+        if self.disguise is not None:
+            session = self.disguise.session(session)
+        return out.Context(fresh, session)
+
+    async def chat(self, session_id: str, text: str) -> out.ChatOutcome:
+        try:
+            reply = await self.client.chat(session_id, text)
+        except ApiError as exc:
+            return out.ChatRefused(session_id, text, exc.message)
+        if self.disguise is not None:
+            reply = self.disguise.reply(reply)
+        self.refresh_metric()
+        return out.ChatAnswered(session_id, text, reply)
+
+    # ── Presenter mode ───────────────────────────────────────────────────────
+
+    def _person(self, name: str | None) -> str | None:
+        return name if self.disguise is None else self.disguise.person(name)
+
+    def _handoff(self, handoff: H) -> H:
+        return handoff if self.disguise is None else self.disguise.handoff(handoff)
+
+    def _me(self, me: Me) -> Me:
+        return me if self.disguise is None else self.disguise.me(me)
+
+
+def entries_of(change: ev.QueueChanged) -> Iterable[QueueEntry]:
+    """Every row a change brought or touched (added, then updated)."""
+    return (*change.added, *change.updated)
