@@ -111,6 +111,7 @@ class Feed:
         self.away = AwayTracker()
 
         self._due = 0.0  # monotonic time of the next queue fetch: at once
+        self._asked = True  # the next fetch was asked for (not the timer's): no ping
         self._settle_at: float | None = None  # a burst's trailing refetch
         self._poll_wake = asyncio.Event()
         self._details_wake = asyncio.Event()
@@ -172,6 +173,7 @@ class Feed:
     def refetch(self) -> None:
         """Fetch the queue now (or as soon as the fetch in flight is done)."""
         self._due = 0.0
+        self._asked = True
         self._poll_wake.set()
 
     def refresh_metric(self) -> None:
@@ -259,15 +261,18 @@ class Feed:
                     await asyncio.wait_for(self._poll_wake.wait(), wait)
                 continue
             self._settle_at = None
-            await self._refetch()
+            # The timer's fetches also time a small request: the round trip the
+            # status line shows (the ones asked for come in bursts and at start).
+            measure, self._asked = not self._asked, False
+            await self._refetch(measure=measure)
 
-    async def _refetch(self, *, metrics: bool | None = None) -> None:
+    async def _refetch(self, *, metrics: bool | None = None, measure: bool = False) -> None:
         """Who am I (once), the whole queue, the metric when it is due."""
         self._due = math.inf  # a request made while this one is in flight runs after it
         self._last_fetch = self._mono()
         ok = False
         try:
-            ok = await self._fetch_queue()
+            ok = await self._fetch_queue(measure=measure)
         finally:  # even when it raised: the next try is scheduled, backing off
             self._failures = 0 if ok else self._failures + 1
             nxt = self.reconcile_every
@@ -286,13 +291,13 @@ class Feed:
         if metrics or (metrics is None and stale):
             await self._metric()
 
-    async def _fetch_queue(self) -> bool:
+    async def _fetch_queue(self, *, measure: bool) -> bool:
         since = self.queue.generation
         try:
             if self.me is None:
                 self.me = self._me(await self.client.me())
                 self.sink(ev.SignedIn(self.me))
-            else:  # a small request, timed: the round trip the status line shows
+            elif measure:
                 self.sink(ev.LinkMeasured(await self.client.ping()))
             entries = await self.client.queue()
         except NotSignedIn as exc:

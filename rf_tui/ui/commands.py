@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from rf_tui.ui.flows import reopen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
 
@@ -33,7 +34,7 @@ def commands_for(app: RfApp, screen: Screen[object]) -> Iterable[SystemCommand]:
             ("Back", "Back to the queue", screen.action_back),
         ]
     commands += [
-        ("Reopen", "Reopen an escalation claimed in this run", app.action_reopen),
+        ("Reopen", "Reopen an escalation claimed in this run", lambda: reopen(app, app.desk)),
         ("Help", "List every key", app.action_help),
     ]
     for title, help_text, callback in commands:

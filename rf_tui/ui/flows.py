@@ -1,7 +1,7 @@
-"""Claim, open, chat and links: what the senior does with one escalation.
+"""Claim, open and share one escalation: what a screen does for the senior, as functions.
 
-Split from the app (``RfApp`` extends this) so each stays readable; the
-state these flows use is the app's, declared here for the type checker.
+Each takes the screen it runs for and the desk; the one-off requests go
+through the feed, run in the calling screen's own worker.
 """
 
 from __future__ import annotations
@@ -9,207 +9,172 @@ from __future__ import annotations
 import os
 import webbrowser
 from collections.abc import Iterable
+from typing import Any
 
-from textual import on
 from textual.app import App
+from textual.screen import Screen
 
-from rf_tui.api.models import Handoff, Me, Session
-from rf_tui.config import Settings
+from rf_tui.api.models import Handoff, Session
 from rf_tui.export import CUT, handoff_markdown
-from rf_tui.state.clock import Clock, ago
-from rf_tui.state.queue import Change, QueueState
+from rf_tui.feed import outcomes as out
 from rf_tui.text import one_line
-from rf_tui.ui import messages as m
-from rf_tui.ui.link import Link
+from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
-from rf_tui.ui.terminal import TerminalTitle, clipboard
+from rf_tui.ui.terminal import clipboard, write_raw
 
+#: A lost race's row names the winner this long before it leaves.
 WINNER_SHOWN_SECONDS = 1.0
 
 
-class HandoffFlows(App[None]):
-    settings: Settings
-    queue: QueueState
-    link: Link
-    me: Me | None
-    clock: Clock
-    claimed_here: dict[str, Handoff]
-    drafts: dict[str, str]
-    queue_screen: QueueScreen
-    title_badge: TerminalTitle
+def handoff_screens(app: App[Any], handoff_id: str | None = None) -> Iterable[HandoffScreen]:
+    for screen in app.screen_stack:
+        if isinstance(screen, HandoffScreen) and handoff_id in (None, screen.handoff.id):
+            yield screen
 
-    def _apply(self, change: Change) -> None:
-        raise NotImplementedError  # RfApp draws queue changes
 
-    @property
-    def presenting(self) -> bool:
-        return False  # RfApp: presenter mode
+def queue_screen(app: App[Any]) -> QueueScreen | None:
+    return next((s for s in app.screen_stack if isinstance(s, QueueScreen)), None)
 
-    def mark_seen(self, handoff_id: str) -> None:
-        raise NotImplementedError  # RfApp keeps the unread set
 
-    def _handoff_screens(self, handoff_id: str | None = None) -> Iterable[HandoffScreen]:
-        for screen in self.screen_stack:
-            if isinstance(screen, HandoffScreen) and handoff_id in (None, screen.handoff.id):
-                yield screen
+def mark_seen(app: App[Any], desk: Desk, handoff_id: str) -> None:
+    if desk.seen.mark(handoff_id) and (queue := queue_screen(app)) is not None:
+        queue.restyle(handoff_id)
+    if desk.seen.problem:
+        app.notify(desk.seen.problem, title="Unread markers", severity="warning", markup=False)
+        desk.seen.problem = None  # say it once
 
-    # ── Claim, open, chat ────────────────────────────────────────────────────
 
-    @on(m.ClaimRequested)
-    def _claim_requested(self, message: m.ClaimRequested) -> None:
-        self.claim(message.handoff_id)
+def entry_for(app: App[Any], desk: Desk, handoff_id: str) -> Handoff | None:
+    return (
+        desk.claimed_here.get(handoff_id)
+        or desk.feed.queue.get(handoff_id)
+        or next((s.handoff for s in handoff_screens(app, handoff_id)), None)
+    )
 
-    @on(m.OpenRequested)
-    def _open_requested(self, message: m.OpenRequested) -> None:
-        self.open(message.handoff_id)
 
-    def _entry(self, handoff_id: str) -> Handoff | None:
-        entry = self.queue.get(handoff_id)
-        if entry is not None:
-            return entry
-        return next((s.handoff for s in self._handoff_screens(handoff_id)), None)
+def open_handoff(app: App[Any], desk: Desk, handoff_id: str) -> None:
+    entry = entry_for(app, desk, handoff_id)
+    if entry is None:
+        app.notify("That escalation is no longer in the queue.", markup=False)
+        return
+    mark_seen(app, desk, handoff_id)
+    app.push_screen(HandoffScreen(desk, entry, claimed=handoff_id in desk.claimed_here))
 
-    def claim(self, handoff_id: str) -> None:
-        entry = self._entry(handoff_id)
-        if entry is None:
-            self.notify("That escalation is no longer in the queue.", markup=False)
-            return
-        self.mark_seen(handoff_id)
-        self.run_worker(self.link.claim(entry), group="claim", exit_on_error=False)
 
-    def open(self, handoff_id: str) -> None:
-        entry = self.claimed_here.get(handoff_id) or self._entry(handoff_id)
-        if entry is None:
-            self.notify("That escalation is no longer in the queue.", markup=False)
-            return
-        self.mark_seen(handoff_id)
-        self.push_screen(HandoffScreen(entry, claimed=handoff_id in self.claimed_here))
-        self.run_worker(self.link.context(entry), group="context", exit_on_error=False)
+def start_claim(screen: Screen[Any], desk: Desk, handoff_id: str) -> None:
+    """Claim in the screen's own worker; the outcome is told wherever the senior is."""
+    entry = entry_for(screen.app, desk, handoff_id)
+    if entry is None:
+        screen.notify("That escalation is no longer in the queue.", markup=False)
+        return
+    mark_seen(screen.app, desk, handoff_id)
+    screen.run_worker(claim(screen.app, desk, entry), group="claim", exit_on_error=False)
 
-    def on_claim_won(self, message: m.ClaimWon) -> None:
-        handoff = message.handoff
-        self.claimed_here[handoff.id] = handoff
-        self._apply(self.queue.gone(handoff.id))
-        screens = list(self._handoff_screens(handoff.id))
+
+async def claim(app: App[Any], desk: Desk, entry: Handoff) -> None:
+    outcome = await desk.feed.claim(entry)
+    if isinstance(outcome, out.Claimed):
+        handoff = outcome.handoff
+        desk.claimed_here[handoff.id] = handoff
+        screens = list(handoff_screens(app, handoff.id))
         for screen in screens:
             screen.became_claimed(handoff)
         if not screens:
-            self.push_screen(HandoffScreen(handoff, claimed=True))
-            self.run_worker(self.link.context(handoff), group="context", exit_on_error=False)
-        self.notify(f"Claimed: {one_line(handoff.summary, 60)}", markup=False, timeout=3)
-
-    def on_claim_lost(self, message: m.ClaimLost) -> None:
-        when = ago(message.claimed_at, self.clock())
-        winner = one_line(message.winner, 40)
-        self.notify(
-            f"Already claimed by {winner}{' ' + when if when else ''}.",
+            app.push_screen(HandoffScreen(desk, handoff, claimed=True))
+        app.notify(f"Claimed: {one_line(handoff.summary, 60)}", markup=False, timeout=3)
+    elif isinstance(outcome, out.ClaimLost):
+        app.notify(
+            outcome.sentence(desk.clock()),
             title="Too late",
             severity="warning",
             markup=False,
         )
-        self.queue_screen.show_winner(message.handoff_id, one_line(message.winner, 40))
+        if (queue := queue_screen(app)) is not None:
+            queue.show_winner(outcome.handoff_id, one_line(outcome.winner, 40))
+        app.set_timer(WINNER_SHOWN_SECONDS, lambda: desk.feed.let_go(outcome))
+    else:
+        app.notify(outcome.reason, title="Cannot claim", severity="error", markup=False)
 
-        def leave() -> None:
-            self._apply(self.queue.gone(message.handoff_id))
 
-        self.set_timer(WINNER_SHOWN_SECONDS, leave)
+def offer_choice(app: App[Any], desk: Desk, handoff_id: str) -> None:
+    entry = desk.feed.queue.get(handoff_id)
+    if entry is None:
+        return
+    me = desk.feed.me
+    can_claim = me.can_claim if me else True
 
-    def on_claim_failed(self, message: m.ClaimFailed) -> None:
-        self.notify(message.reason, title="Cannot claim", severity="error", markup=False)
+    def chosen(what: str | None) -> None:
+        if what == "open":
+            open_handoff(app, desk, handoff_id)
+        elif what == "claim" and (queue := queue_screen(app)) is not None:
+            start_claim(queue, desk, handoff_id)
 
-    def send_chat(self, session_id: str, text: str) -> None:
-        self.run_worker(self.link.chat(session_id, text), group="chat", exit_on_error=False)
+    app.push_screen(ChoiceScreen(entry.summary or "(fetching details…)", can_claim), chosen)
 
-    def on_chat_answered(self, message: m.ChatAnswered) -> None:
-        self.drafts.pop(message.session_id, None)
-        for screen in self._handoff_screens():
-            if screen.handoff.session_id == message.session_id:
-                screen.chat_answered(message.sent, message.reply.content)
 
-    def on_chat_failed(self, message: m.ChatFailed) -> None:
-        for screen in self._handoff_screens():
-            if screen.handoff.session_id == message.session_id:
-                screen.chat_failed(message.reason)
+def reopen(app: App[Any], desk: Desk) -> None:
+    if not desk.claimed_here:
+        app.notify("Nothing claimed yet in this run.", markup=False)
+        return
+    if len(desk.claimed_here) == 1:
+        open_handoff(app, desk, next(iter(desk.claimed_here)))
+        return
 
-    # ── Links ────────────────────────────────────────────────────────────────
+    def chosen(handoff_id: str | None) -> None:
+        if handoff_id:
+            open_handoff(app, desk, handoff_id)
 
-    def web_link(self, handoff: Handoff) -> str | None:
-        base = self.settings.web_url
-        return f"{base.rstrip('/')}/pilot/{handoff.session_id}?pickup=true" if base else None
+    app.push_screen(ReopenScreen(list(desk.claimed_here.values())), chosen)
 
-    def copy_text(self, text: str) -> None:
-        """OSC 52 to the system clipboard; inside tmux, through its passthrough."""
-        if "TMUX" in os.environ and not self.is_headless:
-            self._clipboard = text
-            self.title_badge.write(clipboard(text, under_tmux=True))
-        else:
-            self.copy_to_clipboard(text)
 
-    def copy_link(self, handoff: Handoff) -> None:
-        link = self.web_link(handoff)
-        if link is None:
-            self.copy_text(handoff.session_id)
-            self.notify(
-                "No web address set (--web-url), so the session id was copied instead.",
-                markup=False,
-            )
-            return
-        self.copy_text(link)
-        # A take shows no ids: the link is in the clipboard, not on screen.
-        shown = "the link to this escalation" if self.presenting else link
-        self.notify(f"Copied {shown}", markup=False, timeout=3)
+# ── Sharing ──────────────────────────────────────────────────────────────────
 
-    def copy_ticket_note(self, handoff: Handoff, session: Session | None) -> None:
-        """The four panels as Markdown, for a PSA ticket note."""
-        note = handoff_markdown(handoff, session, link=self.web_link(handoff), now=self.clock())
-        self.copy_text(note)
-        lines, size = note.count("\n"), len(note.encode("utf-8"))
-        cut = " It was cut to fit the clipboard." if note.endswith(CUT) else ""
-        self.notify(
-            f"Copied the handoff as Markdown ({lines} lines, {size / 1024:.1f} KB): paste it "
-            f"into the ticket note.{cut}",
-            title="Ticket note",
-            markup=False,
-            timeout=4,
+
+def copy_text(app: App[Any], text: str) -> None:
+    """OSC 52 to the system clipboard; inside tmux, through its passthrough."""
+    if "TMUX" in os.environ and not app.is_headless:
+        app._clipboard = text  # what App.clipboard reports, as copy_to_clipboard sets it
+        write_raw(app, clipboard(text, under_tmux=True))
+    else:
+        app.copy_to_clipboard(text)
+
+
+def copy_link(app: App[Any], desk: Desk, handoff: Handoff) -> None:
+    link = desk.web_link(handoff)
+    if link is None:
+        copy_text(app, handoff.session_id)
+        app.notify(
+            "No web address set (--web-url), so the session id was copied instead.", markup=False
         )
+        return
+    copy_text(app, link)
+    # A take shows no ids: the link is in the clipboard, not on screen.
+    shown = "the link to this escalation" if desk.presenting else link
+    app.notify(f"Copied {shown}", markup=False, timeout=3)
 
-    def open_in_browser(self, handoff: Handoff) -> None:
-        link = self.web_link(handoff)
-        if link is None:
-            self.notify("No web address set: start rf-tui with --web-url.", markup=False)
-            return
-        webbrowser.open(link)
-        shown = "this escalation in the browser" if self.presenting else link
-        self.notify(f"Opened {shown}", markup=False, timeout=3)
 
-    # ── Actions and commands ─────────────────────────────────────────────────
+def copy_ticket_note(app: App[Any], desk: Desk, handoff: Handoff, session: Session | None) -> None:
+    """The four panels as Markdown, for a PSA ticket note."""
+    note = handoff_markdown(handoff, session, link=desk.web_link(handoff), now=desk.clock())
+    copy_text(app, note)
+    lines, size = note.count("\n"), len(note.encode("utf-8"))
+    cut = " It was cut to fit the clipboard." if note.endswith(CUT) else ""
+    app.notify(
+        f"Copied the handoff as Markdown ({lines} lines, {size / 1024:.1f} KB): paste it "
+        f"into the ticket note.{cut}",
+        title="Ticket note",
+        markup=False,
+        timeout=4,
+    )
 
-    def offer_choice(self, handoff_id: str) -> None:
-        entry = self.queue.get(handoff_id)
-        if entry is None:
-            return
-        can_claim = self.me.can_claim if self.me else True
 
-        def chosen(what: str | None) -> None:
-            if what == "open":
-                self.open(handoff_id)
-            elif what == "claim":
-                self.claim(handoff_id)
-
-        self.push_screen(ChoiceScreen(entry.summary or "(fetching details…)", can_claim), chosen)
-
-    def action_reopen(self) -> None:
-        if not self.claimed_here:
-            self.notify("Nothing claimed yet in this run.", markup=False)
-            return
-        if len(self.claimed_here) == 1:
-            self.open(next(iter(self.claimed_here)))
-            return
-
-        def chosen(handoff_id: str | None) -> None:
-            if handoff_id:
-                self.open(handoff_id)
-
-        self.push_screen(ReopenScreen(list(self.claimed_here.values())), chosen)
+def open_in_browser(app: App[Any], desk: Desk, handoff: Handoff) -> None:
+    link = desk.web_link(handoff)
+    if link is None:
+        app.notify("No web address set: start rf-tui with --web-url.", markup=False)
+        return
+    webbrowser.open(link)
+    shown = "this escalation in the browser" if desk.presenting else link
+    app.notify(f"Opened {shown}", markup=False, timeout=3)

@@ -35,6 +35,13 @@ def hung_up() -> bool:
     return False
 
 
+def write_raw(app: App[Any], sequence: str) -> None:
+    """Write an escape sequence straight to the terminal (never when headless)."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(sequence)
+
+
 class TerminalTitle:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
@@ -43,9 +50,7 @@ class TerminalTitle:
         self.written: list[str] = []  # what was set, for tests and the curious
 
     def write(self, sequence: str) -> None:
-        driver = self.app._driver
-        if driver is not None and not self.app.is_headless:
-            driver.write(sequence)
+        write_raw(self.app, sequence)
 
     def _set(self, title: str) -> None:
         title = one_line(title, 80)  # never a control character inside OSC

@@ -140,7 +140,7 @@ async def test_queue_converges_after_every_fault(served: ServedProcess, tmp_path
         report: list[str] = []
         try:
             async with app.run_test(size=(100, 30)) as pilot:
-                await wait_for(lambda: isinstance(app.state, Live), timeout=10, what="live")
+                await wait_for(lambda: isinstance(app.feed.state, Live), timeout=10, what="live")
                 for cycle in range(CYCLES):
                     kind = KINDS[cycle % len(KINDS)]
                     started = time.monotonic()
@@ -162,14 +162,14 @@ async def test_queue_converges_after_every_fault(served: ServedProcess, tmp_path
                     async def converged() -> bool:
                         nonlocal truth
                         truth = await server_queue(served.url, token)
-                        return truth is not None and app.queue.ids() == truth
+                        return truth is not None and app.feed.queue.ids() == truth
 
                     deadline = time.monotonic() + 15
                     while not await converged():
                         assert time.monotonic() < deadline, (
                             f"cycle {cycle} ({kind}): missed "
-                            f"{len((truth or set()) - app.queue.ids())}, ghosts "
-                            f"{len(app.queue.ids() - (truth or set()))}"
+                            f"{len((truth or set()) - app.feed.queue.ids())}, ghosts "
+                            f"{len(app.feed.queue.ids() - (truth or set()))}"
                         )
                         await pilot.pause(0.05)
                     report.append(f"{kind} {time.monotonic() - started:.2f}s")
@@ -195,22 +195,24 @@ async def test_a_slow_link_and_refused_reconnects(served: ServedProcess, tmp_pat
         settings = Settings(server=proxy.url, token=token, state_dir=tmp_path / "state")
         app = make_app(settings, client, stream=stream)
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(lambda: isinstance(app.state, Live), timeout=10, what="live")
+            await wait_for(lambda: isinstance(app.feed.state, Live), timeout=10, what="live")
             proxy.delay = 0.3  # every chunk, both ways, 300 ms late: a bad mobile link
             session = await sam_direct.create_session("Arrives over a slow link")
             handoff = await sam_direct.hand_off(session.id)
-            await wait_for(lambda: handoff.id in app.queue, timeout=5, what="the arrival")
+            await wait_for(lambda: handoff.id in app.feed.queue, timeout=5, what="the arrival")
             await wait_for(
-                lambda: not app.queue.is_partial(handoff.id), timeout=10, what="its details"
+                lambda: not app.feed.queue.is_partial(handoff.id), timeout=10, what="its details"
             )
             proxy.delay = 0.0
             proxy.refuse = True  # the network is back, but the first tries are refused
             await proxy.cut()
             await wait_for(
-                lambda: "reconnecting" in app.link_text().plain, timeout=5, what="reconnecting"
+                lambda: "reconnecting" in app.queue_screen.link_text().plain,
+                timeout=5,
+                what="reconnecting",
             )
             proxy.refuse = False
-            await wait_for(lambda: isinstance(app.state, Live), timeout=10, what="live again")
+            await wait_for(lambda: isinstance(app.feed.state, Live), timeout=10, what="live again")
             await pilot.pause()
-            assert handoff.id in app.queue
+            assert handoff.id in app.feed.queue
         await client.aclose()

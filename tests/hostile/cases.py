@@ -30,7 +30,7 @@ def created(n: int, **extra: Any) -> dict[str, Any]:
 
 def has_row(n: int, words: str | None = None) -> Any:
     def check(app: RfApp) -> bool:
-        got = app.queue.get(f"h{n}")
+        got = app.feed.queue.get(f"h{n}")
         return got is not None and (words is None or words in got.summary)
 
     return check
@@ -70,40 +70,40 @@ def sse_cases() -> list[Case]:
         Case("sse-invalid-utf8", has_row(9),
              act=arrive_raw(9, b'event: handoff_created\ndata: {"handoff_id": "h9", "session_id": "s9",'
                                b' "engineer_notes": "bad \xff\xfe bytes"}\n\n')),
-        Case("sse-unknown-event", lambda app: app.link.stream.unknown_events == 1,
+        Case("sse-unknown-event", lambda app: app.feed.stream.unknown_events == 1,
              act=_push(frame("handoff_withdrawn", {"handoff_id": "h1"}))),
         Case("sse-retry-and-id-fields", has_row(9),
              act=arrive_raw(9, f"retry: 10\nid: 42\nevent: handoff_created\ndata: {good}\n\n".encode())),
-        Case("sse-data-without-event", lambda app: app.link.stream.unknown_events == 1,
+        Case("sse-data-without-event", lambda app: app.feed.stream.unknown_events == 1,
              act=_push(b"data: hello\n\n")),
-        Case("sse-malformed-json", lambda app: app.link.stream.malformed_frames == 1 and has_row(9)(app),
+        Case("sse-malformed-json", lambda app: app.feed.stream.malformed_frames == 1 and has_row(9)(app),
              act=_both(_push(b"event: handoff_created\ndata: {oops\n\n"), arrive(9))),
-        Case("sse-wrong-types", lambda app: app.link.stream.malformed_frames == 1,
+        Case("sse-wrong-types", lambda app: app.feed.stream.malformed_frames == 1,
              act=_push(frame("handoff_created", {"handoff_id": None, "session_id": ["x"]}))),
-        Case("sse-missing-fields", lambda app: app.link.stream.malformed_frames == 1,
+        Case("sse-missing-fields", lambda app: app.feed.stream.malformed_frames == 1,
              act=_push(frame("handoff_created", {"type": "handoff_created"}))),
         Case("sse-extra-fields", has_row(9),
              act=arrive_raw(9, frame("handoff_created", created(9, surprise={"nested": [1, 2]})))),
-        Case("sse-duplicate-events", lambda app: has_row(9)(app) and len(app.queue) == 4,
+        Case("sse-duplicate-events", lambda app: has_row(9)(app) and len(app.feed.queue) == 4,
              act=arrive_raw(9, frame("handoff_created", created(9)) * 3)),
-        Case("sse-claimed-before-created", lambda app: "h8" not in app.queue and app.queue.generation >= 1,
+        Case("sse-claimed-before-created", lambda app: "h8" not in app.feed.queue and app.feed.queue.generation >= 1,
              act=_push(frame("handoff_claimed", {"handoff_id": "h8", "session_id": "s8", "claimed_by_name": "Alex"})
                        + frame("handoff_created", created(8)))),
         Case("sse-stall-after-ready", "reconnecting",
              act=lambda h, pilot, app: _stall_next(h)),
         Case("sse-closes-every-100ms", "reconnecting",
              arrange=lambda h: h.routes.__setitem__(STREAM, _closing_stream)),
-        Case("sse-event-storm-500", lambda app: len(app.queue) == 503,
+        Case("sse-event-storm-500", lambda app: len(app.feed.queue) == 503,
              act=_storm(500)),
-        Case("sse-ready-with-bad-json", lambda app: isinstance(app.state, Live),
+        Case("sse-ready-with-bad-json", lambda app: isinstance(app.feed.state, Live),
              arrange=lambda h: setattr(h, "stream_preamble", b"event: ready\ndata: {nope\n\n" + h.stream_preamble)),
         Case("sse-nul-in-data", has_row(9),
              act=arrive_raw(9, frame("handoff_created", created(9, engineer_notes="a\u0000b")))),
-        Case("sse-empty-data", lambda app: app.link.stream.malformed_frames == 1,
+        Case("sse-empty-data", lambda app: app.feed.stream.malformed_frames == 1,
              act=_push(b"event: handoff_created\ndata:\n\n")),
-        Case("sse-huge-event-name", lambda app: app.link.stream.unknown_events == 1,
+        Case("sse-huge-event-name", lambda app: app.feed.stream.unknown_events == 1,
              act=_push(b"event: " + b"x" * 100_000 + b"\ndata: {}\n\n")),
-        Case("sse-claimed-removes-row", lambda app: "h2" not in app.queue, recover=True,
+        Case("sse-claimed-removes-row", lambda app: "h2" not in app.feed.queue, recover=True,
              act=_push(frame("handoff_claimed", {"handoff_id": "h2", "session_id": "s2",
                                                  "claimed_by_name": "Alex"}))),
     ]  # fmt: skip
@@ -171,7 +171,7 @@ def on_refetch(route: tuple[str, str], raw: bytes | Any) -> Any:
 
     async def act(h: Hostile, pilot: Pilot[None], app: RfApp) -> None:
         h.routes[route] = raw
-        app.refetch()
+        app.feed.refetch()
 
     return act
 
@@ -250,8 +250,8 @@ def _chat_with(raw: bytes) -> Any:
 def _metrics_fail() -> Any:
     async def act(h: Hostile, pilot: Pilot[None], app: RfApp) -> None:
         h.routes[METRICS] = response(500, b"{}")
-        app.metrics = None
-        app.refetch()
+        app.feed.metrics = None
+        app.feed.refetch()
 
     return act
 
@@ -329,7 +329,9 @@ def _hostile_text(raw: str, where: str, steps: int = 0) -> Any:
         h.queue.insert(0, entry(9, **fields))
         h.sessions["s9"] = sess
         await h.push(frame("handoff_created", created(9)))
-        await until(pilot, lambda: "h9" in app.queue and not app.queue.is_partial("h9"), "details")
+        await until(
+            pilot, lambda: "h9" in app.feed.queue and not app.feed.queue.is_partial("h9"), "details"
+        )
         table = app.queue_screen.table
         await until(pilot, lambda: "h9" in table, "the row")
         table.move_to("h9")

@@ -43,7 +43,7 @@ class Case:
 
 def shown(app: RfApp) -> str:
     """Everything the app is showing in words: status, rows, toasts, panels."""
-    parts = [app.link_text().plain]
+    parts = [app.queue_screen.link_text().plain]
     screen = app.queue_screen
     if screen.ready:
         for widget_id in ("#counts", "#metric"):
@@ -87,13 +87,13 @@ async def run_case(case: Case, state_dir: Path) -> None:
         app = make_app(settings, client, clock=FakeClock(T0), stream=stream)
         async with app.run_test(size=(110, 30), notifications=True) as pilot:
             if case.ready:
-                await until(pilot, lambda: isinstance(app.state, Live), "live", 8)
-                await until(pilot, lambda: app.me is not None, "signed in")
-                await until(pilot, lambda: len(app.queue) > 0, "the first rows")
+                await until(pilot, lambda: isinstance(app.feed.state, Live), "live", 8)
+                await until(pilot, lambda: app.feed.me is not None, "signed in")
+                await until(pilot, lambda: len(app.feed.queue) > 0, "the first rows")
             read_id = app.queue_screen.table.current_id()
             if read_id is not None:
                 await pilot.press("d")
-            app.drafts["s3"] = "half-typed draft"
+            app.desk.drafts["s3"] = "half-typed draft"
 
             if case.act is not None:
                 await case.act(hostile, pilot, app)
@@ -105,9 +105,9 @@ async def run_case(case: Case, state_dir: Path) -> None:
 
             assert app.is_running
             assert controls(shown(app)) == [], controls(shown(app))
-            assert app.drafts["s3"] == "half-typed draft"
-            if read_id is not None and read_id in app.queue:
-                assert read_id in app.seen
+            assert app.desk.drafts["s3"] == "half-typed draft"
+            if read_id is not None and read_id in app.feed.queue:
+                assert read_id in app.desk.seen
 
             if case.recover:
                 await recover(hostile, pilot, app)
@@ -121,8 +121,8 @@ async def recover(hostile: Hostile, pilot: Pilot[None], app: RfApp) -> None:
     hostile.stream_preamble = b'event: ready\ndata: {"account_id": "acct"}\n\n'
     while len(app.screen_stack) > 1:
         app.pop_screen()
-    app.refetch()
+    app.feed.refetch()
     want = {e["id"] for e in hostile.queue if e.get("claimed_by") is None}
-    await until(pilot, lambda: isinstance(app.state, Live), "live again", 8)
-    await until(pilot, lambda: app.queue.ids() == want, "the server's queue", 8)
-    await until(pilot, lambda: app.refresh_problem is None, "the problem to clear", 8)
+    await until(pilot, lambda: isinstance(app.feed.state, Live), "live again", 8)
+    await until(pilot, lambda: app.feed.queue.ids() == want, "the server's queue", 8)
+    await until(pilot, lambda: app.feed.load_problem is None, "the problem to clear", 8)

@@ -25,8 +25,8 @@ async def ready(pilot: Pilot[None], rows: int | None = None) -> RfApp:
     """Live, backfilled, metric shown (and ``rows`` rows in the table if given)."""
     app = pilot.app
     assert isinstance(app, RfApp)
-    await until(pilot, lambda: isinstance(app.state, Live), "the stream to be live")
-    await until(pilot, lambda: app.metrics is not None and app.me is not None, "backfill")
+    await until(pilot, lambda: isinstance(app.feed.state, Live), "the stream to be live")
+    await until(pilot, lambda: app.feed.metrics is not None and app.feed.me is not None, "backfill")
     if rows is not None:
         await until(pilot, lambda: app.queue_screen.table.row_count == rows, f"{rows} rows")
     await pilot.pause()

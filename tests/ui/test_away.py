@@ -26,7 +26,7 @@ async def test_back_after_a_while_unfocused_says_what_changed(
     make: AppFactory, rf: Running
 ) -> None:
     app = make()
-    app.away.away_after = 0.0  # "a while": a minute by default
+    app.feed.away.away_after = 0.0  # "a while": a minute by default
     sam, alex = await rf.client(SAM), await rf.client(ALEX)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, rows=3)
@@ -36,7 +36,7 @@ async def test_back_after_a_while_unfocused_says_what_changed(
             await sam.hand_off((await sam.create_session(summary)).id)
         taken = next(e for e in await alex.queue() if "VPN" in e.summary)
         await alex.claim(taken.session_id, taken.id)  # announced: the name is known
-        await until(pilot, lambda: len(app.queue) == 4, "the changes, live")
+        await until(pilot, lambda: len(app.feed.queue) == 4, "the changes, live")
         assert away_line(app) is None  # nothing said while still away
         app.post_message(events.AppFocus())
         await until(pilot, lambda: away_line(app) is not None, "the away line")
@@ -49,7 +49,7 @@ async def test_back_after_a_while_unfocused_says_what_changed(
 
 async def test_nothing_changed_says_nothing(make: AppFactory) -> None:
     app = make()
-    app.away.away_after = 0.0
+    app.feed.away.away_after = 0.0
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot, rows=3)
         app.post_message(events.AppBlur())
@@ -74,12 +74,12 @@ async def test_after_a_reconnect_it_says_what_the_gap_hid(rf: Running, tmp_path:
                 await ready(pilot, rows=3)
                 proxy.refuse = True
                 await proxy.cut()
-                await until(pilot, lambda: isinstance(app.state, Reconnecting), "the gap")
+                await until(pilot, lambda: isinstance(app.feed.state, Reconnecting), "the gap")
                 await sam.hand_off((await sam.create_session("Printer jam")).id)
                 taken = next(e for e in await alex.queue() if "VPN" in e.summary)
                 await alex.claim(taken.session_id, taken.id)  # its event is lost in the gap
                 proxy.refuse = False
-                await until(pilot, lambda: isinstance(app.state, Live), "back", timeout=10)
+                await until(pilot, lambda: isinstance(app.feed.state, Live), "back", timeout=10)
                 await until(pilot, lambda: away_line(app) is not None, "the away line")
                 # Alex's claim hides the session from Dana (404), so no name or reason.
                 assert away_line(app) == (

@@ -14,7 +14,7 @@ from tests.ui.pilot import panel_text, ready, row_ids, until
 
 
 def by_summary(app, words: str) -> str:  # type: ignore[no-untyped-def]
-    return next(e.id for e in app.queue.ordered() if words in e.summary)
+    return next(e.id for e in app.feed.queue.ordered() if words in e.summary)
 
 
 async def open_claimed(pilot, app, words: str) -> HandoffScreen:  # type: ignore[no-untyped-def]
@@ -102,7 +102,7 @@ async def test_a_suggested_step_sent_is_the_first_action(make: AppFactory, rf: R
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, rows=3)
-        before = app.metrics
+        before = app.feed.metrics
         assert before is not None
         screen = await open_claimed(pilot, app, "VPN drops")
         steps_before = len(screen.session.steps)  # type: ignore[union-attr]
@@ -117,8 +117,8 @@ async def test_a_suggested_step_sent_is_the_first_action(make: AppFactory, rf: R
         await until(
             pilot,
             lambda: (
-                app.metrics is not None
-                and app.metrics.n_handoffs_with_action == before.n_handoffs_with_action + 1
+                app.feed.metrics is not None
+                and app.feed.metrics.n_handoffs_with_action == before.n_handoffs_with_action + 1
             ),
             "the metric to count the action",
         )
@@ -177,8 +177,13 @@ async def test_reconnects_and_backfills_after_a_server_restart(tmp_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
         first.server.stop()
-        await until(pilot, lambda: "reconnecting" in app.link_text().plain, "reconnecting")
-        assert "attempt" in app.link_text().plain and "next try in" in app.link_text().plain
+        await until(
+            pilot, lambda: "reconnecting" in app.queue_screen.link_text().plain, "reconnecting"
+        )
+        assert (
+            "attempt" in app.queue_screen.link_text().plain
+            and "next try in" in app.queue_screen.link_text().plain
+        )
         # While it was down, an escalation was written (the stream could not carry it).
         store = first.backend.store
         sam = seed.users["sam@northwind.example"]
@@ -191,9 +196,14 @@ async def test_reconnects_and_backfills_after_a_server_restart(tmp_path: Path) -
         sam_client = await second.client(SAM)
         await sam_client.hand_off(sid)
         try:
-            await until(pilot, lambda: app.link_text().plain.startswith("● live"), "live again", 15)
+            await until(
+                pilot,
+                lambda: app.queue_screen.link_text().plain.startswith("● live"),
+                "live again",
+                15,
+            )
             await until(pilot, lambda: len(row_ids(app)) == 4, "the backfill", 5)
-            assert any("offline" in e.summary for e in app.queue.ordered())
+            assert any("offline" in e.summary for e in app.feed.queue.ordered())
         finally:
             await second.aclose()
             second.server.stop()

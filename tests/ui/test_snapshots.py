@@ -11,9 +11,10 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
+from rf_tui.feed.events import LinkMeasured
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.seed import demo_disguise
-from rf_tui.ui.messages import LinkMeasured
+from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
@@ -61,7 +62,7 @@ class TestRaceToast:
     def test_race_toast(self, snap_compare: Snap, make: AppFactory, running: Running) -> None:
         async def run_before(pilot: Pilot[None]) -> None:
             app = await ready(pilot, rows=3)
-            top = app.queue.get(row_ids(app)[0])
+            top = app.feed.queue.get(row_ids(app)[0])
             assert top is not None and running.clock is not None
             alex = await running.client(ALEX)
             await alex.claim(top.session_id, top.id)
@@ -91,7 +92,7 @@ def test_handoff_with_sanitised_text(
 
 def test_away_line(snap_compare: Snap, make: AppFactory, running: Running) -> None:
     app = make(reduced_motion=True)  # a static "new" marker: no highlight racing the shot
-    app.away.away_after = 0.0
+    app.feed.away.away_after = 0.0
 
     async def run_before(pilot: Pilot[None]) -> None:
         await ready(pilot, rows=3)
@@ -101,7 +102,7 @@ def test_away_line(snap_compare: Snap, make: AppFactory, running: Running) -> No
         await sam.hand_off((await sam.create_session("Scanner emails bounce")).id)
         taken = next(e for e in await alex.queue() if "CFO" in e.summary)
         await alex.claim(taken.session_id, taken.id)
-        entries = app.queue.entries
+        entries = app.feed.queue.entries
         await until(
             pilot,
             lambda: (
@@ -147,8 +148,8 @@ def test_slow_link_goes_lite(snap_compare: Snap, make: AppFactory, running: Runn
         clock.advance(minutes=2)  # two quiet minutes since the last event
         app.queue_screen.table.tick_ages()
         for _ in range(2):  # lite after two slow round trips in a row
-            app.post_message(LinkMeasured(0.612))
-        await until(pilot, lambda: app.health.lite, "lite mode")
+            app.post_message(Fed(LinkMeasured(0.612)))
+        await until(pilot, lambda: app.desk.health.lite, "lite mode")
 
     assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
 

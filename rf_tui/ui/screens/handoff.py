@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -17,12 +16,11 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.api.models import AIAssessment, Handoff, Session
 from rf_tui.export import escalation_package
+from rf_tui.feed import outcomes as out
 from rf_tui.state.clock import ago, time_of_day
 from rf_tui.text import one_line, was_sanitized
 from rf_tui.ui import render
-
-if TYPE_CHECKING:
-    from rf_tui.ui.app import RfApp
+from rf_tui.ui.desk import Desk
 
 #: How long after the escalation an absent assessment still counts as pending.
 #: The backend bounds it at 5 s by default; the rest is slack for a slow link.
@@ -182,16 +180,13 @@ class HandoffScreen(Screen[None]):
         *(Binding(str(n), f"suggest({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, handoff: Handoff, *, claimed: bool) -> None:
+    def __init__(self, desk: Desk, handoff: Handoff, *, claimed: bool) -> None:
         super().__init__()
+        self.desk = desk
         self.handoff = handoff
         self.session: Session | None = None
         self.claimed = claimed
         self.problem: str | None = None
-
-    @property
-    def rf(self) -> RfApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="panels"):
@@ -205,8 +200,8 @@ class HandoffScreen(Screen[None]):
                 yield Static(id="start-body")
                 yield Input(id="message")
                 yield Static(id="reply")
-        if self.rf.presenter is not None:
-            yield Static(self.rf.presenter.overlay(), id="keys")  # the keys just pressed
+        if self.desk.presenter is not None:
+            yield Static(self.desk.presenter.overlay(), id="keys")  # the keys just pressed
         yield Footer()
 
     def on_mount(self) -> None:
@@ -220,14 +215,23 @@ class HandoffScreen(Screen[None]):
             self.query_one(f"#{panel}").border_title = title
         box = self.query_one("#message", Input)
         box.cursor_blink = False
-        box.value = self.rf.drafts.get(self.handoff.session_id, "")
+        box.value = self.desk.drafts.get(self.handoff.session_id, "")
         self._layout(self.size.width)
         self.render_panels()
         self.query_one("#problem").focus()
-        waited = (self.rf.clock() - self.handoff.created_at).total_seconds()
+        waited = (self.desk.clock() - self.handoff.created_at).total_seconds()
         if self.handoff.ai_assessment_data is None and waited < PENDING_SECONDS:
             # If nothing lands in time, say it timed out rather than "pending" forever.
             self.set_timer(PENDING_SECONDS - waited + 0.1, self.render_panels)
+        self.load_context()
+
+    def load_context(self) -> None:
+        """The session behind the handoff, fetched in this screen's own worker."""
+        self.run_worker(self._load_context(), group="context", exit_on_error=False)
+
+    async def _load_context(self) -> None:
+        context = await self.desk.feed.context(self.handoff)
+        self.show_context(context.handoff, context.session, context.problem)
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout(event.size.width)
@@ -236,9 +240,9 @@ class HandoffScreen(Screen[None]):
         self.query_one("#panels").set_class(width >= WIDE, "-wide")
 
     def render_panels(self) -> None:
-        now = self.rf.clock()
+        now = self.desk.clock()
         self.query_one("#problem-body", Static).update(problem_body(self.handoff, now))
-        tried = tried_body(self.handoff, self.session, self.rf.time_of_day)
+        tried = tried_body(self.handoff, self.session, self.desk.time_of_day)
         self.query_one("#tried-body", Static).update(tried)
         self.query_one("#assessment-body", Static).update(assessment_body(self.handoff, now))
         self.query_one("#start-body", Static).update(
@@ -289,7 +293,7 @@ class HandoffScreen(Screen[None]):
 
     @on(Input.Changed, "#message")
     def _draft(self, event: Input.Changed) -> None:
-        self.rf.drafts[self.handoff.session_id] = event.value
+        self.desk.drafts[self.handoff.session_id] = event.value
 
     @on(Input.Submitted, "#message")
     def _send(self, event: Input.Submitted) -> None:
@@ -297,7 +301,16 @@ class HandoffScreen(Screen[None]):
         if not text or not self.claimed:
             return
         self.say("Sending…")
-        self.rf.send_chat(self.handoff.session_id, text)
+        self.run_worker(self._chat(text), group="chat", exit_on_error=False)
+
+    async def _chat(self, text: str) -> None:
+        outcome = await self.desk.feed.chat(self.handoff.session_id, text)
+        if isinstance(outcome, out.ChatRefused):
+            self.chat_failed(outcome.reason)
+            return
+        if self.desk.drafts.get(self.handoff.session_id, "").strip() == text:
+            self.desk.drafts.pop(self.handoff.session_id, None)
+        self.chat_answered(outcome.sent, outcome.reply.content)
 
     def chat_answered(self, sent: str, reply: str) -> None:
         box = self.query_one("#message", Input)
@@ -323,13 +336,21 @@ class HandoffScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_claim(self) -> None:
-        self.rf.claim(self.handoff.id)
+        from rf_tui.ui import flows
+
+        flows.start_claim(self, self.desk, self.handoff.id)
 
     def action_copy_link(self) -> None:
-        self.rf.copy_link(self.handoff)
+        from rf_tui.ui import flows
+
+        flows.copy_link(self.app, self.desk, self.handoff)
 
     def action_copy_note(self) -> None:
-        self.rf.copy_ticket_note(self.handoff, self.session)
+        from rf_tui.ui import flows
+
+        flows.copy_ticket_note(self.app, self.desk, self.handoff, self.session)
 
     def action_open_browser(self) -> None:
-        self.rf.open_in_browser(self.handoff)
+        from rf_tui.ui import flows
+
+        flows.open_in_browser(self.app, self.desk, self.handoff)

@@ -1,25 +1,39 @@
-"""The queue screen: header, honest metric, the live table, and its keys."""
+"""The queue screen: header, honest metric, the live table, and its keys.
+
+It owns its view of the feed (sort, filter, unread) and paints from the
+feed's changes; it never asks the app for rows.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from rf_tui.api.models import EscalationMetrics, QueueEntry
-from rf_tui.state.clock import duration
+from rf_tui.api.stream import Live, Reconnecting
+from rf_tui.feed import events as ev
+from rf_tui.state.clock import age, duration
+from rf_tui.state.queue import Sort
 from rf_tui.text import one_line
-from rf_tui.ui.messages import ClaimRequested, OpenRequested
+from rf_tui.ui import render
+from rf_tui.ui.desk import Desk
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView, Widths
 
-if TYPE_CHECKING:
-    from rf_tui.ui.app import RfApp
+HIGHLIGHT_SECONDS = 1.5
+NEW_MARKER_SECONDS = 60.0
+#: Terminals at least this wide get the full link status ("last event 2m ago").
+WIDE_STATUS = 110
+#: Lite mode (a slow link): queue changes are drawn at most this often, ages per minute.
+LITE_BATCH = 0.25
+LITE_AGE_EVERY = 60.0
 
 
 def metric_text(
@@ -64,12 +78,23 @@ class QueueScreen(Screen[None]):
         Binding("r", "reopen", "Reopen"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("x", "dismiss_away", "Dismiss", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("question_mark", "app.help", "Help"),
     ]
 
-    @property
-    def rf(self) -> RfApp:
-        return self.app  # type: ignore[return-value]
+    sort: reactive[Sort] = reactive(Sort.NEWEST, init=False)
+    filter_text: reactive[str] = reactive("", init=False)
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.feed = desk.feed
+        self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
+        self._touched: set[str] = set()
+        self._flush_pending = False
+        self._retry_at = 0.0
+        self._last_age_tick = 0.0
+        self._mounted = False
+        self._table: QueueTable | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -78,36 +103,29 @@ class QueueScreen(Screen[None]):
         yield Static(metric_text(None), id="metric")
         yield Static(id="away")
         yield Input(placeholder="filter: words, or p:urgent / p:high …", id="filter")
-        yield QueueTable(self.rf.age_text, id="queue")
-        yield Static(
-            "No escalations waiting. New ones appear here the moment a junior escalates.",
-            id="empty",
-        )
-        if self.rf.presenter is not None:
-            yield Static(self.rf.presenter.overlay(), id="keys")  # the keys just pressed
+        yield QueueTable(self.age_text, id="queue")
+        yield Static(id="empty")
+        if self.desk.presenter is not None:
+            yield Static(self.desk.presenter.overlay(), id="keys")  # the keys just pressed
         yield Footer()
-
-    _mounted = False
 
     @property
     def ready(self) -> bool:
         """Whether there is a table to draw in.
 
-        The app may report state before the screen is composed (it draws
-        everything from the app's state on mount) and after its widgets are
-        gone at exit, when a last timer tick or message can still arrive.
+        Feed events may come before the screen is composed (it draws everything
+        from the feed on mount) and after its widgets are gone at exit.
         """
         table = self._table
         return self._mounted and table is not None and table.is_attached
-
-    _table: QueueTable | None = None
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = False
         self.table.focus()
         self._mounted = True
-        self.refresh_metric(self.rf.metrics)
+        self.refresh_metric()
         self.rebuild()
+        self.set_interval(1.0, self._tick)
 
     @property
     def table(self) -> QueueTable:
@@ -115,22 +133,135 @@ class QueueScreen(Screen[None]):
             self._table = self.query_one(QueueTable)
         return self._table
 
-    # ── Rendering from the app's state ──────────────────────────────────────
+    @property
+    def reduced_motion(self) -> bool:
+        return self.app.animation_level == "none"
+
+    # ── From the feed ────────────────────────────────────────────────────────
+
+    def feed_event(self, event: ev.FeedEvent) -> None:
+        if isinstance(event, ev.QueueChanged):
+            if event.cause == "arrival":
+                now = time.monotonic()
+                for entry in event.added:
+                    self._fresh[entry.id] = now
+            self._changed(event.ids())
+            if not event:  # a refetch that changed nothing may still clear a problem
+                self.refresh_header()
+        elif isinstance(event, ev.ConnectionChanged):
+            if isinstance(event.state, Reconnecting):
+                self._retry_at = time.monotonic() + event.state.next_try_in
+            self.refresh_header()
+        elif isinstance(event, ev.QueueLoadFailed):
+            self.refresh_header()
+        elif isinstance(event, ev.MetricChanged):
+            self.refresh_metric()
+        elif isinstance(event, ev.SignedIn):
+            self.rebuild()  # unread markers are per user: now they are known
+        elif isinstance(event, ev.GapClosed) and event.summary:
+            self.show_away(event.summary.text())
+
+    def _changed(self, touched: set[str]) -> None:
+        """Changes that come in one burst of messages are drawn once."""
+        if not touched:
+            return
+        self._touched |= touched
+        if not self._flush_pending:
+            self._flush_pending = True
+            if self.desk.health.lite:  # a slow link: fewer, bigger repaints
+                self.set_timer(LITE_BATCH, self._draw_changes)
+            else:
+                # After the messages already queued: a burst of 1,000 arrivals
+                # is one re-order and one repaint, not a thousand.
+                self.call_later(self._draw_changes)
+
+    def _draw_changes(self) -> None:
+        self._flush_pending = False
+        touched, self._touched = self._touched, set()
+        self.apply(touched)
+
+    def _tick(self) -> None:
+        if not self.ready:
+            return
+        now = time.monotonic()
+        for handoff_id, arrived in list(self._fresh.items()):
+            age_s = now - arrived
+            if HIGHLIGHT_SECONDS <= age_s < HIGHLIGHT_SECONDS + 1.0 and not self.reduced_motion:
+                self.restyle(handoff_id, header=False)  # counts unchanged
+            if age_s >= NEW_MARKER_SECONDS:
+                del self._fresh[handoff_id]
+        if not self.desk.health.lite or now - self._last_age_tick >= LITE_AGE_EVERY:
+            self._last_age_tick = now
+            self.table.tick_ages()  # the rows in sight, nothing more
+        self.refresh_link()  # repaints only when its words change
+        if isinstance(self.feed.state, Reconnecting):
+            self.refresh_header()
+
+    # ── What a row and the header show ───────────────────────────────────────
+
+    def visible_entries(self) -> list[QueueEntry]:
+        return self.feed.queue.ordered(self.sort, self.filter_text)
+
+    def unread_ids(self) -> set[str]:
+        return self.desk.seen.unread(self.feed.queue.ids())
+
+    def age_text(self, entry: QueueEntry) -> str:
+        if self.reduced_motion and entry.id in self._fresh:
+            return "new"
+        return age((self.desk.clock() - entry.created_at).total_seconds())
+
+    def is_highlighted(self, handoff_id: str) -> bool:
+        arrived = self._fresh.get(handoff_id)
+        return (
+            not self.reduced_motion
+            and arrived is not None
+            and time.monotonic() - arrived < HIGHLIGHT_SECONDS
+        )
+
+    def link_text(self, width: int = 200) -> Text:
+        state = self.feed.state
+        wait = self._retry_at - time.monotonic() if isinstance(state, Reconnecting) else None
+        text = render.link_state(state, wait)
+        if isinstance(state, Live):
+            last = self.feed.last_event
+            age_s = None if last is None else (self.desk.clock() - last).total_seconds()
+            health = self.desk.health.text(
+                age_s, compact=width < WIDE_STATUS, figures=not self.desk.presenting
+            )
+            text.append(health, style="dim")
+        if self.feed.load_problem and self.feed.loaded:
+            problem = one_line(self.feed.load_problem, 100)
+            text.append(f" · refresh failed: {problem}", style="red")
+        return text
+
+    def _row(self, entry: QueueEntry) -> RowView:
+        return RowView(entry, entry.id not in self.desk.seen, self.is_highlighted(entry.id))
+
+    # ── Painting ─────────────────────────────────────────────────────────────
 
     def refresh_header(self) -> None:
         if not self.ready:
             return
-        rf = self.rf
-        total, unread = len(rf.queue), len(rf.unread_ids())
+        total, unread = len(self.feed.queue), len(self.unread_ids())
         noun = "escalation" if total == 1 else "escalations"
         counts = Text(f"{total} {noun} awaiting pickup", style="bold")
         counts.append(f" · {unread} unread", style="bold cyan" if unread else "dim")
-        if rf.filter_text:
-            counts.append(f" · filter: {rf.filter_text}", style="italic")
-        counts.append(f" · {rf.sort.value}", style="dim")
+        if self.filter_text:
+            counts.append(f" · filter: {self.filter_text}", style="italic")
+        counts.append(f" · {self.sort.value}", style="dim")
         self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
-        self._show("#link", rf.link_text(self.size.width))
-        self.query_one("#empty", Static).display = total == 0
+        self._show("#link", self.link_text(self.size.width))
+        empty = self.query_one("#empty", Static)
+        empty.display = total == 0
+        if total == 0:
+            self._show("#empty", Text(self.empty_text()))
+
+    def empty_text(self) -> str:
+        """Never "no escalations" over a queue that was never loaded."""
+        if not self.feed.loaded:
+            reason = self.feed.load_problem or "fetching it from the server…"
+            return f"Queue not loaded yet: {reason}"
+        return "No escalations waiting. New ones appear here the moment a junior escalates."
 
     def _show(self, widget_id: str, text: Text, *, layout: bool = True) -> None:
         # A periodic refetch that changed nothing must not repaint: idle costs ~0.
@@ -140,23 +271,20 @@ class QueueScreen(Screen[None]):
 
     def refresh_link(self) -> None:
         if self.ready:
-            self._show("#link", self.rf.link_text(self.size.width))
+            self._show("#link", self.link_text(self.size.width))
 
-    def refresh_metric(self, metrics: EscalationMetrics | None) -> None:
+    def refresh_metric(self) -> None:
         if not self.ready:
             return
-        self._show("#metric", metric_text(metrics, self.size.width, self.rf.metrics_problem))
-
-    def _row(self, entry: QueueEntry) -> RowView:
-        rf = self.rf
-        return RowView(entry, entry.id not in rf.seen, rf.is_highlighted(entry.id))
+        text = metric_text(self.feed.metrics, self.size.width, self.feed.metrics_problem)
+        self._show("#metric", text)
 
     def apply(self, touched: set[str]) -> None:
         """Redraw the rows whose escalations changed (added, updated or gone), only those."""
         if not self.ready:
             return
         table = self.table
-        entries = self.rf.visible_entries()
+        entries = self.visible_entries()
         shown = [e for e in entries if e.id in touched]
         for handoff_id in touched - {e.id for e in shown}:
             table.drop(handoff_id)
@@ -170,7 +298,7 @@ class QueueScreen(Screen[None]):
         if not self.ready:
             return
         table = self.table
-        entries = self.rf.visible_entries()
+        entries = self.visible_entries()
         table.clear()
         for entry in entries:
             table.put(self._row(entry), redraw=False)  # order() redraws once
@@ -181,7 +309,7 @@ class QueueScreen(Screen[None]):
         """Redraw one row (read now, or its highlight over); the header if counts moved."""
         if not self.ready:
             return
-        entry = self.rf.queue.get(handoff_id)
+        entry = self.feed.queue.get(handoff_id)
         if entry is not None and handoff_id in self.table:
             self.table.put(self._row(entry))
         if header:
@@ -206,8 +334,14 @@ class QueueScreen(Screen[None]):
         self.query_one("#away", Static).display = False
 
     def on_resize(self, event: events.Resize) -> None:
-        self.refresh_metric(self.rf.metrics)
+        self.refresh_metric()
         self.table.set_widths(Widths.fit(event.size.width))
+
+    def watch_sort(self) -> None:
+        self.rebuild()
+
+    def watch_filter_text(self) -> None:
+        self.rebuild()
 
     # ── Actions ──────────────────────────────────────────────────────────────
 
@@ -218,20 +352,25 @@ class QueueScreen(Screen[None]):
         return current
 
     def action_claim(self) -> None:
+        from rf_tui.ui import flows
+
         if (handoff_id := self._current()) is not None:
-            self.post_message(ClaimRequested(handoff_id))
+            flows.start_claim(self, self.desk, handoff_id)
 
     def action_open(self) -> None:
+        from rf_tui.ui import flows
+
         if (handoff_id := self._current()) is not None:
-            self.post_message(OpenRequested(handoff_id))
+            flows.open_handoff(self.app, self.desk, handoff_id)
 
     def action_dismiss_unread(self) -> None:
+        from rf_tui.ui import flows
+
         if (handoff_id := self._current()) is not None:
-            self.rf.mark_seen(handoff_id)
+            flows.mark_seen(self.app, self.desk, handoff_id)
 
     def action_cycle_sort(self) -> None:
-        self.rf.sort = self.rf.sort.next()
-        self.rebuild()
+        self.sort = self.sort.next()
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -242,14 +381,12 @@ class QueueScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         box.value = ""
         box.display = False
-        self.rf.filter_text = ""
+        self.filter_text = ""
         self.table.focus()
-        self.rebuild()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.rf.filter_text = event.value.strip()
-        self.rebuild()
+        self.filter_text = event.value.strip()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -258,12 +395,13 @@ class QueueScreen(Screen[None]):
         self.table.focus()
 
     def action_reopen(self) -> None:
-        self.rf.action_reopen()
+        from rf_tui.ui import flows
 
-    def action_help(self) -> None:
-        self.rf.action_help()
+        flows.reopen(self.app, self.desk)
 
     @on(QueueTable.Chosen, "#queue")
     def _row_chosen(self, event: QueueTable.Chosen) -> None:
+        from rf_tui.ui import flows
+
         # Enter or a click: offer open or claim.
-        self.rf.offer_choice(event.handoff_id)
+        flows.offer_choice(self.app, self.desk, event.handoff_id)
