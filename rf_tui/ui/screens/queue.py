@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def metric_text(
     metrics: EscalationMetrics | None, width: int = 80, problem: str | None = None
 ) -> Text:
-    """Time to first action after claim: never presented as time saved (contract.md).
+    """Time to first action after claim: never presented as time saved (docs/contract.md).
 
     Below 80 columns the same facts in shorter words, so it stays two lines.
     """
