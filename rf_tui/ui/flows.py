@@ -25,6 +25,7 @@ from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import TerminalTitle, clipboard
+from rf_tui.ui.textual_private import set_clipboard_text
 
 WINNER_SHOWN_SECONDS = 1.0
 
@@ -142,7 +143,7 @@ class HandoffFlows(App[None]):
     def copy_text(self, text: str) -> None:
         """OSC 52 to the system clipboard; inside tmux, through its passthrough."""
         if "TMUX" in os.environ and not self.is_headless:
-            self._clipboard = text
+            set_clipboard_text(self, text)
             self.title_badge.write(clipboard(text, under_tmux=True))
         else:
             self.copy_to_clipboard(text)
