@@ -1,6 +1,7 @@
 """Making text from other people safe to show in a terminal.
 
-Textual does not strip escape sequences (see shared/textual-notes.md): a note
+Textual does not strip escape sequences: Rich ``Text`` and Textual ``Content``
+drop only BEL, BS, VT, FF and CR, and pass ESC through to the terminal. A note
 holding ``ESC ] 2 ; …`` would retitle the senior's terminal, and ``ESC [ 2 J``
 would clear it. Every string that came over the network passes through
 ``sanitize`` before any widget sees it. Pure functions, no UI imports.

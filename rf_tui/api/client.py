@@ -1,4 +1,4 @@
-"""Async client for the ResolutionFlow escalation API (contract.md).
+"""Async client for the ResolutionFlow escalation API (docs/contract.md).
 
 One ``httpx.AsyncClient`` for the life of the client: timeouts set, TLS verified
 by default, redirects *not* followed (a bearer token must never be replayed to

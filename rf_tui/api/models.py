@@ -1,4 +1,4 @@
-"""Typed, tolerant models of what the backend sends (contract.md).
+"""Typed, tolerant models of what the backend sends (docs/contract.md).
 
 The real backend is not ours and may differ from the reference server, so every
 model ignores unknown fields, treats optional fields as optional, and coerces
@@ -68,7 +68,7 @@ class Me(_Model):
 
     @property
     def can_claim(self) -> bool:
-        """Owner, admin and engineer may claim; a viewer may not (contract.md)."""
+        """Owner, admin and engineer may claim; a viewer may not (docs/contract.md)."""
         return self.account_role in {"owner", "admin", "engineer"}
 
 
@@ -248,7 +248,7 @@ class ChatReply(_Model):
 
 
 class EscalationMetrics(_Model):
-    """Time to first action after claim (contract.md): never "minutes saved"."""
+    """Time to first action after claim (docs/contract.md): never "minutes saved"."""
 
     period: Text = "30d"
     n_handoffs_claimed: int = 0

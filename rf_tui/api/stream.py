@@ -1,4 +1,4 @@
-"""The live escalation stream (contract.md, *Stream*) as an async iterator.
+"""The live escalation stream (docs/contract.md, "The stream") as an async iterator.
 
 ``EscalationStream(client).items()`` yields, in order of what happens:
 

@@ -181,8 +181,9 @@ def parser() -> argparse.ArgumentParser:
 
     serve = command(
         "serve",
-        "run the reference server (contract.md over HTTP, SQLite and SSE)",
-        "Run the bundled reference server. It binds loopback unless told otherwise.",
+        "run the reference server (the backend API over HTTP, SQLite and SSE)",
+        "Run the bundled reference server: the backend API as rf-tui reads it\n"
+        "(docs/contract.md in rf-tui's source). It binds loopback unless told otherwise.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")

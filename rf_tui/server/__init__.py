@@ -1,4 +1,4 @@
-"""The reference server: contract.md implemented for real (HTTP, SQLite, SSE).
+"""The reference server: docs/contract.md implemented for real (HTTP, SQLite, SSE).
 
 It powers ``rf-tui serve``, ``rf-tui demo`` and the tests. It never imports the UI.
 """

@@ -1,4 +1,4 @@
-"""The HTTP face of the reference server: contract.md's endpoint table."""
+"""The HTTP face of the reference server: the endpoints of docs/contract.md."""
 
 from __future__ import annotations
 
@@ -160,7 +160,11 @@ def create_app(backend: Backend) -> FastAPI:
     app = FastAPI(
         title="ResolutionFlow reference server (rf-tui)",
         version=__version__,
-        description="contract.md implemented over SQLite, for demos and tests.",
+        description=(
+            "The backend API as rf-tui reads it, over SQLite, for demos and tests. "
+            "The contract is docs/contract.md in rf-tui's source; where it leaves a "
+            "detail open, this server's choice is in docs/contract-decisions.md."
+        ),
     )
     app.state.backend = backend
     app.add_exception_handler(Refused, _refused)

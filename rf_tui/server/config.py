@@ -26,7 +26,7 @@ class ServerConfig:
     assessment_delay: float = 1.0
     #: ...unless that is longer than this: then it stays null (the timeout path).
     assessment_timeout: float = 5.0
-    #: Publish handoff_claimed. The real backend may not (contract.md), and the
+    #: Publish handoff_claimed. The real backend may not (docs/contract.md), and the
     #: demo turns it off so a rival's claim is met as a 409, as in real life.
     announce_claims: bool = True
     #: scrypt cost as log2(N); 14 is the usual interactive figure.

@@ -22,7 +22,8 @@ from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
-from rf_tui.ui.terminal import clipboard, write_raw
+from rf_tui.ui.terminal import clipboard
+from rf_tui.ui.textual_private import set_clipboard_text, write_to_terminal
 
 #: A lost race's row names the winner this long before it leaves.
 WINNER_SHOWN_SECONDS = 1.0
@@ -135,8 +136,8 @@ def reopen(app: App[Any], desk: Desk) -> None:
 def copy_text(app: App[Any], text: str) -> None:
     """OSC 52 to the system clipboard; inside tmux, through its passthrough."""
     if "TMUX" in os.environ and not app.is_headless:
-        app._clipboard = text  # what App.clipboard reports, as copy_to_clipboard sets it
-        write_raw(app, clipboard(text, under_tmux=True))
+        set_clipboard_text(app, text)
+        write_to_terminal(app, clipboard(text, under_tmux=True))
     else:
         app.copy_to_clipboard(text)
 

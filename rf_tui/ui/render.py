@@ -1,7 +1,9 @@
 """Turning API values into Rich ``Text``: every string sanitised, never parsed as markup.
 
 Widgets receive ``Text`` objects from here, so neither Rich markup nor terminal
-escape sequences written by other people can take effect (textual-notes.md).
+escape sequences written by other people can take effect: Textual reads a plain
+``str`` as markup in ``Static``, ``Label``, ``notify`` and table cells (a stray
+``[/x]`` raises and ends the app), and it passes escape sequences through.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The terminal's window title: an "(N)" badge for arrivals while the terminal is unfocused.
 
-Textual never writes the title (textual#1782), so this writes OSC 2 through the
-app's driver, the way Textual's own ``copy_to_clipboard`` writes OSC 52. The
-title is pushed on the xterm title stack at start and popped at exit, so a
-badge never outlives the app. Nothing is written when running headless.
+Textual never writes the title (textual#1782), so this writes OSC 2 itself
+(``textual_private.write_to_terminal``). The title is pushed on the xterm title
+stack at start and popped at exit, so a badge never outlives the app. Nothing is
+written when running headless.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from textual.app import App
 
 from rf_tui.text import one_line
+from rf_tui.ui.textual_private import write_to_terminal
 
 BASE_TITLE = "rf-tui"
 
@@ -35,13 +36,6 @@ def hung_up() -> bool:
     return False
 
 
-def write_raw(app: App[Any], sequence: str) -> None:
-    """Write an escape sequence straight to the terminal (never when headless)."""
-    driver = app._driver
-    if driver is not None and not app.is_headless:
-        driver.write(sequence)
-
-
 class TerminalTitle:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
@@ -50,7 +44,7 @@ class TerminalTitle:
         self.written: list[str] = []  # what was set, for tests and the curious
 
     def write(self, sequence: str) -> None:
-        write_raw(self.app, sequence)
+        write_to_terminal(self.app, sequence)
 
     def _set(self, title: str) -> None:
         title = one_line(title, 80)  # never a control character inside OSC
@@ -129,7 +123,7 @@ class Notifier:
         if self.notify:
             self.title.write(notification(BASE_TITLE, body, self.under_tmux))
         if self.bell:
-            self.title.write("\x07")
+            self.title.app.bell()
 
 
 def clipboard(text: str, under_tmux: bool) -> str:

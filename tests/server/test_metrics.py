@@ -1,4 +1,4 @@
-"""Time to first action after claim (contract.md, EscalationMetrics), with the seed's cases."""
+"""Time to first action after claim (docs/contract.md, EscalationMetrics), case by case."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Role gates (contract.md): viewers may not act on escalations; the rest may."""
+"""Role gates (docs/contract.md): viewers may not act on escalations; the rest may."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who sees which session and which escalation (contract.md's read rules)."""
+"""Who sees which session and which escalation (the read rules of docs/contract.md)."""
 
 from __future__ import annotations
 

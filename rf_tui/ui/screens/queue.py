@@ -39,7 +39,7 @@ LITE_AGE_EVERY = 60.0
 def metric_text(
     metrics: EscalationMetrics | None, width: int = 80, problem: str | None = None
 ) -> Text:
-    """Time to first action after claim: never presented as time saved (contract.md).
+    """Time to first action after claim: never presented as time saved (docs/contract.md).
 
     Below 80 columns the same facts in shorter words, so it stays two lines.
     """

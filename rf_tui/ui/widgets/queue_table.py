@@ -1,8 +1,9 @@
 """The queue as a table: one line per waiting escalation, drawn only where it is seen.
 
-Built on ``ScrollView`` and the Line API rather than ``DataTable``: DataTable
-re-renders every visible cell on any change (textual-notes.md, "DataTable
-cost"), which made each arrival and each ticking age repaint the whole table.
+Built on ``ScrollView`` and the Line API rather than ``DataTable``: every change
+to a DataTable bumps the counter its render caches are keyed on, so the next
+repaint re-renders every visible cell and walks every row, which made each
+arrival and each ticking age repaint the whole table.
 Here each row is rendered once into a cached ``Strip``; a change re-renders
 that row alone, a re-order only re-reads the cache, and rows out of sight are
 never rendered at all.
