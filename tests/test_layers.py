@@ -20,7 +20,7 @@ def _modules_after(imports: str) -> set[str]:
 
 def _imported_roots(folder: Path) -> set[str]:
     roots = set()
-    for path in folder.rglob("*.py"):
+    for path in [folder] if folder.is_file() else folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 roots |= {alias.name for alias in node.names}
@@ -51,3 +51,36 @@ def test_server_never_imports_the_ui() -> None:
     assert "rf_tui.server.app" in loaded
     assert not {m for m in loaded if m.startswith("rf_tui.ui") or m.split(".")[0] == "textual"}
     assert not {r for r in _imported_roots(PACKAGE / "server") if r.startswith("rf_tui.ui")}
+
+
+#: Layers of plain Python: what they are, and what they must never import.
+NO_UI = {"textual", "rich"}
+PLAIN = ["api", "feed", "state", "config.py", "profiles.py", "export.py", "text.py", "disguise.py"]
+
+
+def _offences(where: str, forbidden: set[str] | tuple[str, ...]) -> set[str]:
+    roots = _imported_roots(PACKAGE / where)
+    return {r for r in roots if r.split(".")[0] in forbidden or r.startswith(tuple(forbidden))}
+
+
+def test_plain_layers_import_neither_textual_nor_rich() -> None:
+    """The API, the feed, the state, settings and stores: usable from a script."""
+    offences = {where: _offences(where, NO_UI) for where in PLAIN}
+    assert {k: v for k, v in offences.items() if v} == {}
+
+
+def test_the_feed_imports_no_front_end() -> None:
+    assert _offences("feed", ("rf_tui.ui", "rf_tui.cli", "rf_tui.server")) == set()
+    loaded = _modules_after("import rf_tui.feed.feed, rf_tui.feed.types")
+    assert "rf_tui.feed.feed" in loaded  # the probe really imported it
+    # Rich may come with httpx's CLI extras (see above); Textual must not come at all.
+    assert not {m for m in loaded if m.split(".")[0] == "textual"}
+
+
+def test_the_ui_reaches_the_api_only_through_the_feed() -> None:
+    assert "rf_tui.feed.types" in _imported_roots(PACKAGE / "ui")  # the rule is not vacuous
+    assert _offences("ui", ("rf_tui.api",)) == set()
+
+
+def test_the_server_imports_no_client() -> None:
+    assert _offences("server", ("rf_tui.ui", "rf_tui.cli", "rf_tui.feed")) == set()

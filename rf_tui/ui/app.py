@@ -17,11 +17,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from rf_tui.api.client import Client
-from rf_tui.api.stream import EscalationStream, SignedOut, backoff_delay
 from rf_tui.config import Settings
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
+from rf_tui.feed.types import Client, EscalationStream, SignedOut, backoff_delay
 from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.health import LinkHealth
 from rf_tui.text import one_line

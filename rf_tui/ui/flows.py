@@ -14,9 +14,9 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 
-from rf_tui.api.models import Handoff, Session
 from rf_tui.export import CUT, handoff_markdown
 from rf_tui.feed import outcomes as out
+from rf_tui.feed.types import Handoff, Session
 from rf_tui.text import one_line
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen

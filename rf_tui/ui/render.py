@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from rf_tui.api.stream import (
+from rf_tui.feed.types import (
     Connecting,
     ConnectionState,
     Live,

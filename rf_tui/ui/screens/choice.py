@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from rf_tui.api.models import Handoff
+from rf_tui.feed.types import Handoff
 from rf_tui.ui.render import cell
 
 

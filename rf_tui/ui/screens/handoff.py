@@ -14,9 +14,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from rf_tui.api.models import AIAssessment, Handoff, Session
 from rf_tui.export import escalation_package
 from rf_tui.feed import outcomes as out
+from rf_tui.feed.types import AIAssessment, Handoff, Session
 from rf_tui.state.clock import ago, time_of_day
 from rf_tui.text import one_line, was_sanitized
 from rf_tui.ui import render

@@ -17,9 +17,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from rf_tui.api.models import EscalationMetrics, QueueEntry
-from rf_tui.api.stream import Live, Reconnecting
 from rf_tui.feed import events as ev
+from rf_tui.feed.types import EscalationMetrics, Live, QueueEntry, Reconnecting
 from rf_tui.state.clock import age, duration
 from rf_tui.state.queue import Sort
 from rf_tui.text import one_line

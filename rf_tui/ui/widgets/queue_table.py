@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from rf_tui.api.models import QueueEntry
+from rf_tui.feed.types import QueueEntry
 from rf_tui.ui import render
 
 COLUMNS = ("mark", "priority", "summary", "requester", "notes", "age")
