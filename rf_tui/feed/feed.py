@@ -273,6 +273,9 @@ class Feed:
         ok = False
         try:
             ok = await self._fetch_queue(measure=measure)
+        except Exception as exc:  # told here, backed off by the loop's supervisor
+            self._load_failed(f"rf-tui could not ask for it ({type(exc).__name__}).")
+            raise
         finally:  # even when it raised: the next try is scheduled, backing off
             self._failures = 0 if ok else self._failures + 1
             nxt = self.reconcile_every

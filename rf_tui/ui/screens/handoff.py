@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -225,11 +225,9 @@ class HandoffScreen(Screen[None]):
             self.set_timer(PENDING_SECONDS - waited + 0.1, self.render_panels)
         self.load_context()
 
-    def load_context(self) -> None:
-        """The session behind the handoff, fetched in this screen's own worker."""
-        self.run_worker(self._load_context(), group="context", exit_on_error=False)
-
-    async def _load_context(self) -> None:
+    @work(group="context", exit_on_error=False)
+    async def load_context(self) -> None:
+        """The session behind the handoff (again when a late assessment lands)."""
         context = await self.desk.feed.context(self.handoff)
         self.show_context(context.handoff, context.session, context.problem)
 
@@ -301,9 +299,10 @@ class HandoffScreen(Screen[None]):
         if not text or not self.claimed:
             return
         self.say("Sending…")
-        self.run_worker(self._chat(text), group="chat", exit_on_error=False)
+        self.send(text)
 
-    async def _chat(self, text: str) -> None:
+    @work(group="chat", exit_on_error=False)
+    async def send(self, text: str) -> None:
         outcome = await self.desk.feed.chat(self.handoff.session_id, text)
         if isinstance(outcome, out.ChatRefused):
             self.chat_failed(outcome.reason)
