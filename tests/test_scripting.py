@@ -161,3 +161,27 @@ async def test_watch_prints_events_and_what_a_gap_hid(running: Running) -> None:
     assert ("missed_created", missed.id) in kinds
     assert ("missed_gone", taken.id) in kinds
     assert ("handoff_created", live.id) in kinds
+
+
+async def test_watch_says_what_the_app_shows(running: Running) -> None:
+    """Summary, requester and notes on NEW; the claimer's name on CLAIMED."""
+    out = io.StringIO()
+    async with Client(running.url) as sam, Client(running.url) as alex:
+        await sam.login(SAM, "demo-password")
+        await alex.login(ALEX, "demo-password")
+        client = Client(running.url, token(running))
+        watching = asyncio.create_task(script.watch(client, False, out))
+        try:
+            await wait_for(lambda: " live" in out.getvalue(), what="live")
+            new = await sam.hand_off(
+                (await sam.create_session("Scanner offline")).id, engineer_notes="tried a reboot"
+            )
+            await wait_for(lambda: f"NEW normal {new.id}" in out.getvalue(), what="the arrival")
+            await alex.claim(new.session_id, new.id)
+            await wait_for(lambda: f"CLAIMED {new.id}" in out.getvalue(), what="the claim")
+        finally:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+    text = out.getvalue()
+    assert f"NEW normal {new.id} — Scanner offline — Sam Okafor — 'tried a reboot'" in text
+    assert f"CLAIMED {new.id} by Alex Moreno" in text

@@ -17,7 +17,7 @@ from typing import TextIO
 from rf_tui.api.client import Client
 from rf_tui.api.models import Handoff, QueueEntry
 from rf_tui.api.stream import EscalationStream, Live, Offline, Reconnecting, SignedOut
-from rf_tui.cli.script import DENIED, FAILED, OK
+from rf_tui.cli.script import DENIED, FAILED, OK, entry_line
 from rf_tui.export import handoff_text
 from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
@@ -61,14 +61,9 @@ class Plain:
 
     def line(self, entry: QueueEntry) -> str:
         """[4] high — VPN drops after KB5034441 — Sam Okafor — 'tried reinstalling' (2m)"""
-        parts = [f"[{self.number(entry.id)}] {one_line(entry.priority, 7)}"]
-        parts.append(one_line(entry.summary or "(details coming)", 100))
-        if entry.requester:
-            parts.append(one_line(entry.requester, 40))
-        if entry.engineer_notes:
-            parts.append(repr(one_line(entry.engineer_notes, 80)))
+        head = f"[{self.number(entry.id)}] {one_line(entry.priority, 7)}"
         when = age((self.clock() - entry.created_at).total_seconds())
-        return " — ".join(parts) + f" ({when})"
+        return f"{entry_line(entry, head)} ({when})"
 
     def list(self) -> None:
         if not self.feed.loaded:

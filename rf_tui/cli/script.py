@@ -258,10 +258,13 @@ class Watcher:
         )
 
 
-def entry_line(entry: QueueEntry) -> str:
-    """urgent ad7c… — VPN drops every few minutes — Sam Okafor — 'tried a reboot'"""
-    parts = [f"{one_line(entry.priority, 7)} {entry.id}"]
-    parts.append(one_line(entry.summary or "(no summary yet)", 80))
+def entry_line(entry: QueueEntry, head: str | None = None) -> str:
+    """urgent ad7c… — VPN drops every few minutes — Sam Okafor — 'tried a reboot'
+
+    ``head`` replaces the priority and id (``--plain`` numbers its rows).
+    """
+    parts = [head or f"{one_line(entry.priority, 7)} {entry.id}"]
+    parts.append(one_line(entry.summary or "(details coming)", 100))
     if entry.requester:
         parts.append(one_line(entry.requester, 40))
     if entry.engineer_notes:
