@@ -19,9 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from rf_tui.config import APP
+from rf_tui.paths import config_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -81,10 +79,6 @@ class Config:
         if len(self.profiles) == 1:
             return next(iter(self.profiles.values()))
         return None
-
-
-def config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
 
 
 def load(path: Path | None = None) -> Config:

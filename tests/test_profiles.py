@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from rf_tui import cli
-from rf_tui.config import save_token
-from rf_tui.profiles import ConfigError, config_path, load
+from rf_tui.paths import config_path
+from rf_tui.profiles import ConfigError, load
+from rf_tui.store import tokens
 from tests.helpers import Running
 
 GOOD = """\
@@ -93,7 +94,7 @@ def test_config_path_and_show_never_print_the_token(
     assert cli.main(["config", "show"]) == 0
     assert "No profiles yet" in capsys.readouterr().out  # and an example to start from
     write(GOOD)
-    save_token("https://rf.example.com", "secret-token-value", "dana@example.com")
+    tokens.save("https://rf.example.com", "secret-token-value", "dana@example.com")
     assert cli.main(["config", "show"]) == 0
     out = capsys.readouterr().out
     assert "[profiles.work]  # default, in use" in out
@@ -113,7 +114,7 @@ def test_a_profile_is_enough_to_reach_the_server(
         f"{running.url}/api/v1/auth/login",
         json={"email": "dana@northwind.example", "password": "demo-password"},
     ).json()["access_token"]
-    save_token(running.url, token, "dana@northwind.example")
+    tokens.save(running.url, token, "dana@northwind.example")
     assert cli.main(["queue", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 3
     # A flag still wins over the profile.

@@ -6,8 +6,9 @@ import argparse
 import os
 
 from rf_tui.cli.resolve import profile_of
-from rf_tui.config import load_token
-from rf_tui.profiles import KEYS, config_path
+from rf_tui.paths import config_path
+from rf_tui.profiles import KEYS
+from rf_tui.store import tokens
 
 EXAMPLE = """\
 # {path}
@@ -52,7 +53,7 @@ def show(args: argparse.Namespace) -> int:
             )
             print(f"  {key:<15} {shown}")
         if profile.server:
-            signed_in = load_token(profile.server.rstrip("/")) is not None
+            signed_in = tokens.load(profile.server.rstrip("/")) is not None
             print(f"  {'token':<15} {'saved by rf-tui login (not shown)' if signed_in else 'none'}")
     if os.environ.get("RF_TUI_SERVER") or os.environ.get("RF_TUI_TOKEN"):
         print("\nRF_TUI_SERVER / RF_TUI_TOKEN are set: they win over the profile.")

@@ -11,8 +11,10 @@ import os
 from dataclasses import dataclass
 
 from rf_tui.api.client import Client
-from rf_tui.config import Settings, load_token, state_dir
+from rf_tui.config import Settings
+from rf_tui.paths import state_dir
 from rf_tui.profiles import Config, ConfigError, Profile, load
+from rf_tui.store import tokens
 
 
 class Usage(Exception):
@@ -61,12 +63,14 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
             "which server? Pass --server URL, set RF_TUI_SERVER, or add a profile "
             "(rf-tui config path shows where). To try rf-tui with no backend, run `rf-tui demo`."
         )
-    token = getattr(args, "token", None) or os.environ.get("RF_TUI_TOKEN") or load_token(server)
+    token = getattr(args, "token", None) or os.environ.get("RF_TUI_TOKEN")
+    damaged = None
+    if not token:
+        token, damaged = tokens.read(server)
     if need_token and not token:
+        why = damaged or f"not signed in to {server}."
         email = profile.email if profile and profile.email else "you@example.com"
-        raise Usage(
-            f"not signed in to {server}. Run: rf-tui login --server {server} --email {email}"
-        )
+        raise Usage(f"{why} Run: rf-tui login --server {server} --email {email}")
 
     def pick(flag: str, key: str) -> str | None:
         value = getattr(args, flag, None)

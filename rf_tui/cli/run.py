@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError
 from rf_tui.cli.resolve import Usage, profile_of, server_of, target
-from rf_tui.config import Settings, forget_token, save_token
+from rf_tui.config import Settings
 from rf_tui.state.clock import system_clock
+from rf_tui.store import tokens
+from rf_tui.store.atomic import StoreError
 
 if TYPE_CHECKING:
     from rf_tui.ui.presenter import Presenter
@@ -74,7 +76,10 @@ def login(args: argparse.Namespace) -> int:
         token = asyncio.run(sign_in())
     except ApiError as exc:
         return say(exc.message)
-    path = save_token(server, token, email)
+    try:
+        path = tokens.save(server, token, email)
+    except StoreError as exc:
+        return say(str(exc))
     print(f"Signed in to {server} as {email}. Token saved in {path} (readable only by you).")
     return 0
 
@@ -84,7 +89,11 @@ def logout(args: argparse.Namespace) -> int:
     server = server_of(args, profile)
     if not server:
         raise Usage("logout needs --server URL (or a profile that has one)")
-    if forget_token(server):
+    try:
+        forgotten = tokens.forget(server)
+    except StoreError as exc:
+        return say(str(exc))
+    if forgotten:
         print(f"Signed out of {server}: the saved token is deleted.")
     else:
         print(f"No saved token for {server}.")

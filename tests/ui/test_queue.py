@@ -235,7 +235,7 @@ async def test_unusable_state_dir_warns_once_and_keeps_markers(rf: Running, tmp_
 
 
 async def test_a_corrupt_markers_file_is_set_aside_at_start(make: AppFactory) -> None:
-    from rf_tui.config import seen_path
+    from rf_tui.paths import seen_path
 
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
