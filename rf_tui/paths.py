@@ -17,7 +17,7 @@ APP = "rf-tui"
 
 
 def state_dir() -> Path:
-    """Tokens, unread markers, theme picks."""
+    """Tokens, unread markers, theme picks, the claimed-here list."""
     return Path(platformdirs.user_state_dir(APP))
 
 
@@ -48,6 +48,11 @@ def token_path(server: str) -> Path:
 def seen_path(base: Path, server: str, user_id: str) -> Path:
     """Unread markers, per server and user."""
     return base / "seen" / _user_key(server, user_id)
+
+
+def claimed_path(base: Path, server: str, user_id: str) -> Path:
+    """Escalations claimed in this terminal, per server and user."""
+    return base / "claimed" / _user_key(server, user_id)
 
 
 def prefs_path(base: Path, profile: str | None) -> Path:
