@@ -87,7 +87,7 @@ async def test_the_rival_claims_over_http(rf: Running) -> None:
 
 
 def test_settings_never_show_the_token() -> None:
-    from rf_tui.config import Settings
+    from rf_tui.settings import Settings
 
     assert "s3cr3t" not in repr(Settings(server="https://rf.example", token="s3cr3t"))
 

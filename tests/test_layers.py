@@ -18,9 +18,10 @@ def _modules_after(imports: str) -> set[str]:
     return set(out.stdout.split())
 
 
-def _imported_roots(folder: Path) -> set[str]:
+def _imported_roots(where: Path) -> set[str]:
+    """What the modules in a folder (or one module) import, by the import statements."""
     roots = set()
-    for path in folder.rglob("*.py"):
+    for path in [where] if where.is_file() else where.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 roots |= {alias.name for alias in node.names}
@@ -51,3 +52,17 @@ def test_server_never_imports_the_ui() -> None:
     assert "rf_tui.server.app" in loaded
     assert not {m for m in loaded if m.startswith("rf_tui.ui") or m.split(".")[0] == "textual"}
     assert not {r for r in _imported_roots(PACKAGE / "server") if r.startswith("rf_tui.ui")}
+
+
+def test_settings_paths_and_stores_load_neither_textual_nor_rich() -> None:
+    modules = "rf_tui.settings, rf_tui.paths, rf_tui.profiles, rf_tui.cli.resolve, " + ", ".join(
+        f"rf_tui.store.{p.stem}" for p in (PACKAGE / "store").glob("[!_]*.py")
+    )
+    loaded = _modules_after(f"import {modules}")
+    assert {"rf_tui.store.claimed", "rf_tui.store.tokens", "rf_tui.settings"} <= loaded
+    assert not {m for m in loaded if m.split(".")[0] == "textual"}
+    roots = _imported_roots(PACKAGE / "store")
+    for module in ("settings.py", "paths.py", "profiles.py", "cli/resolve.py"):
+        roots |= _imported_roots(PACKAGE / module)
+    assert "rf_tui.store.atomic" in roots  # the probe really read the imports
+    assert not {r for r in roots if r.split(".")[0] in {"textual", "rich"} or ".ui" in r}

@@ -19,9 +19,9 @@ from textual.worker import Worker, WorkerState
 
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, SignedOut, backoff_delay
-from rf_tui.config import Settings
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
+from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.health import LinkHealth
 from rf_tui.store.prefs import load_theme, save_theme

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rf_tui.api.models import Handoff, Me
-from rf_tui.config import Settings
 from rf_tui.feed.feed import Feed
 from rf_tui.paths import seen_path
+from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, time_of_day
 from rf_tui.state.health import LinkHealth
 from rf_tui.store.unread import SeenSet
