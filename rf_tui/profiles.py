@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rf_tui.paths import config_path
 from rf_tui.settings import PROFILE_KEYS, options
@@ -31,6 +32,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _PATHS = {f.name for f, o in options() if o.path}
+_BOUND = {f.name for f, o in options() if o.bound}
 
 
 class ConfigError(Exception):
@@ -53,9 +55,15 @@ class Profile:
         server = self.values.get("server")
         return server if isinstance(server, str) else None
 
+    def serves(self, server: str) -> bool:
+        return self.server is not None and same_server(self.server, server)
+
     def values_for(self, server: str) -> dict[str, str | bool]:
-        """Its keys, for a run against ``server``."""
-        return dict(self.values)
+        """Its keys, less the server-bound ones when ``server`` is not its own.
+
+        A profile without a server is bound to none: its keys go with the one named."""
+        mine = self.server is None or self.serves(server)
+        return {k: v for k, v in self.values.items() if mine or k not in _BOUND}
 
 
 @dataclass
@@ -78,8 +86,22 @@ class Config:
         return None
 
     def choose(self, name: str | None, server: str | None) -> Profile | None:
-        """The profile for a run against ``server``: ``pick``'s."""
-        return self.pick(name)
+        """The profile for a run: the one named; else, for a server named outside the
+        file, the first profile that has it (the default first); else ``pick``'s."""
+        chosen = self.pick(name)
+        if name is not None or server is None or (chosen and chosen.serves(server)):
+            return chosen
+        return next((p for p in self.profiles.values() if p.serves(server)), chosen)
+
+
+def same_server(a: str, b: str) -> bool:
+    """The same address, however the scheme and host are cased or a trailing slash is left."""
+
+    def key(url: str) -> tuple[str, str, str]:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/")
+
+    return key(a) == key(b)
 
 
 def load(path: Path | None = None) -> Config:

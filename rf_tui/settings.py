@@ -5,6 +5,13 @@ config.toml, else the default. To add one, add a field to ``Settings``; its
 ``option(...)`` says whether it has a flag, a variable or a config.toml key,
 and the command line and config.toml pick it up from there.
 
+A profile's *server-bound* keys (email, ca_bundle, web_url) go only to that
+profile's own server, so no e-mail, CA or web address meant for one backend
+reaches another. A server named by ``--server`` or ``RF_TUI_SERVER`` gets the
+profile that has it, unless ``--profile`` picks one; a profile for another
+server then gives only what is not server-bound (theme, notify…), and a profile
+without a server lends everything.
+
 No Textual here: scripting uses it.
 """
 

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from rf_tui import paths
 from rf_tui.profiles import Config, Profile
 from rf_tui.settings import PROFILE_KEYS, Settings, options, resolve
@@ -18,6 +20,7 @@ WORK = Profile(
     {"server": "https://rf.work.example", "email": "boss@work.example", "web_url": "https://w",
      "ca_bundle": "/ca.pem", "theme": "nord", "notify": True},
 )  # fmt: skip
+BARE = Profile("bare", {"email": "me@any.example", "theme": "dracula"})
 
 
 def settle(
@@ -53,6 +56,25 @@ def test_no_server_anywhere_is_none() -> None:
     assert resolve({}, {}, Config(Path("c")), saved_token=lambda s: None) is None
 
 
+def test_a_named_profile_for_another_server_keeps_only_what_is_not_server_bound() -> None:
+    found = settle(profile="work", server="http://elsewhere")
+    assert (found.profile, found.theme, found.notify) == ("work", "nord", True)
+    assert (found.email, found.ca_bundle, found.web_url) == (None, None, None)
+
+
+def test_a_profile_without_a_server_lends_its_keys_to_the_one_named() -> None:
+    found = settle(Config(Path("c"), "bare", {"bare": BARE}), server="http://any")
+    assert (found.profile, found.email, found.theme) == ("bare", "me@any.example", "dracula")
+
+
+def test_the_default_profile_wins_a_tie_between_profiles_for_one_server() -> None:
+    twin = Profile("twin", {**WORK.values, "email": "twin@work.example"})
+    config = Config(Path("c"), "twin", {"work": WORK, "twin": twin})
+    assert settle(config, server="HTTPS://RF.WORK.EXAMPLE/").email == "twin@work.example"
+    no_default = Config(Path("c"), None, {"work": WORK, "twin": twin})
+    assert settle(no_default, server="https://rf.work.example").profile == "work"  # file order
+
+
 def test_every_setting_is_documented_in_the_model() -> None:
     source = inspect.getsource(Settings)
     for name in {f.name for f, _ in options()} | {"reconcile_every", "state_dir"}:
@@ -80,3 +102,9 @@ def test_every_file_lives_under_the_xdg_folders(tmp_path: Path) -> None:
         paths.prefs_path(base, "../../etc"),
     }
     assert len(files) == 6 and all(f.parent.parent == base for f in files)
+
+
+@pytest.mark.parametrize("written", ["https://rf.work.example/", "HTTPS://Rf.Work.Example"])
+def test_a_server_written_differently_is_still_that_profiles(written: str) -> None:
+    config = Config(Path("c"), None, {"lab": Profile("lab"), "work": WORK})
+    assert settle(config, server=written).email == "boss@work.example"
