@@ -6,51 +6,33 @@
     server = "https://rf.example.com"
     email = "dana@example.com"
 
-Set once, then ``rf-tui`` (or ``rf-tui --profile lab``) needs no flags. A
-mistake names the file, the line and the key, because the person reading it
-is about to open that file in an editor. No Textual here: scripting uses it.
+Set once, then ``rf-tui`` (or ``rf-tui --profile lab``) needs no flags. The
+keys are the ``Settings`` fields marked ``key=True``; which of them a run uses
+is ``rf_tui.settings.resolve``'s business. A mistake names the file,
+the line and the key, because the person reading it is about to open that file
+in an editor. No Textual here: scripting uses it.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import platformdirs
-
-from rf_tui.config import APP
+from rf_tui.paths import config_path
+from rf_tui.settings import PROFILE_KEYS, options
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    server: str | None = None
-    #: Who signs in with ``rf-tui login``: the prompt needs no --email.
-    email: str | None = None
-    web_url: str | None = None
-    ca_bundle: str | None = None
-    theme: str | None = None
-    reduced_motion: bool = False
-    #: Desktop notifications for arrivals while the terminal is unfocused.
-    notify: bool = False
-    #: The terminal bell for arrivals while the terminal is unfocused.
-    bell: bool = False
-    #: Lite mode always (no animation, fewer repaints), for links known to be slow.
-    lite: bool = False
-
-
-TEXT_KEYS = ("server", "email", "web_url", "ca_bundle", "theme")
-FLAG_KEYS = ("reduced_motion", "notify", "bell", "lite")
-KEYS = TEXT_KEYS + FLAG_KEYS
-assert set(KEYS) == {f.name for f in fields(Profile)} - {"name"}
+_PATHS = {f.name for f, o in options() if o.path}
+_BOUND = {f.name for f, o in options() if o.bound}
 
 
 class ConfigError(Exception):
@@ -62,12 +44,33 @@ class ConfigError(Exception):
         self.path, self.line = path, line
 
 
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    #: Only the keys the file sets, already checked against PROFILE_KEYS.
+    values: Mapping[str, str | bool] = field(default_factory=dict)
+
+    @property
+    def server(self) -> str | None:
+        server = self.values.get("server")
+        return server if isinstance(server, str) else None
+
+    def serves(self, server: str) -> bool:
+        return self.server is not None and same_server(self.server, server)
+
+    def values_for(self, server: str) -> dict[str, str | bool]:
+        """Its keys, less the server-bound ones when ``server`` is not its own.
+
+        A profile without a server is bound to none: its keys go with the one named."""
+        mine = self.server is None or self.serves(server)
+        return {k: v for k, v in self.values.items() if mine or k not in _BOUND}
+
+
 @dataclass
 class Config:
     path: Path
     default: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
-    _text: str = ""
 
     def pick(self, name: str | None) -> Profile | None:
         """The named profile, else the default one, else the only one, else none."""
@@ -82,9 +85,23 @@ class Config:
             return next(iter(self.profiles.values()))
         return None
 
+    def choose(self, name: str | None, server: str | None) -> Profile | None:
+        """The profile for a run: the one named; else, for a server named outside the
+        file, the first profile that has it (the default first); else ``pick``'s."""
+        chosen = self.pick(name)
+        if name is not None or server is None or (chosen and chosen.serves(server)):
+            return chosen
+        return next((p for p in self.profiles.values() if p.serves(server)), chosen)
 
-def config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+def same_server(a: str, b: str) -> bool:
+    """The same address, however the scheme and host are cased or a trailing slash is left."""
+
+    def key(url: str) -> tuple[str, str, str]:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/")
+
+    return key(a) == key(b)
 
 
 def load(path: Path | None = None) -> Config:
@@ -120,24 +137,26 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Config:
         section = f"profiles.{name}"
         if not isinstance(values, dict):
             raise fail("profiles", name, "must be a table: [profiles.NAME]")
+        cleaned: dict[str, str | bool] = {}
         for key, value in values.items():
-            if key not in KEYS:
-                raise fail(section, key, f"unknown key in [{section}] (keys: {', '.join(KEYS)})")
-            if key in FLAG_KEYS and not isinstance(value, bool):
-                raise fail(section, key, "must be true or false")
-            if key in TEXT_KEYS and not (isinstance(value, str) and value.strip()):
+            if key not in PROFILE_KEYS:
+                known = ", ".join(PROFILE_KEYS)
+                raise fail(section, key, f"unknown key in [{section}] (keys: {known})")
+            if PROFILE_KEYS[key]:
+                if not isinstance(value, bool):
+                    raise fail(section, key, "must be true or false")
+                cleaned[key] = value
+            elif isinstance(value, str) and value.strip():
+                text_value = value.strip()
+                cleaned[key] = str(Path(text_value).expanduser()) if key in _PATHS else text_value
+            else:
                 raise fail(section, key, 'must be text in quotes, e.g. "…"')
-        cleaned: dict[str, Any] = {
-            k: v.strip() if isinstance(v, str) else v for k, v in values.items()
-        }
-        if "ca_bundle" in cleaned:
-            cleaned["ca_bundle"] = str(Path(cleaned["ca_bundle"]).expanduser())
-        profiles[name] = Profile(name=name, **cleaned)
+        profiles[name] = Profile(name, cleaned)
     default = data.get("default")
     if default is not None and (not isinstance(default, str) or default not in profiles):
         known = ", ".join(sorted(profiles)) or "none"
         raise fail(None, "default", f"names no profile (profiles: {known})")
-    return Config(path, default, profiles, text)
+    return Config(path, default, profiles)
 
 
 def _decode_line(message: str) -> int | None:

@@ -7,8 +7,9 @@ import stat
 import pytest
 
 from rf_tui import cli
-from rf_tui.config import load_token, token_path
+from rf_tui.paths import token_path
 from rf_tui.server.simulate import Story
+from rf_tui.store import tokens
 from tests.helpers import DANA, Running
 
 
@@ -33,11 +34,11 @@ def test_login_saves_a_private_token_and_logout_forgets_it(
     path = token_path(running.url)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    token = load_token(running.url)
+    token = tokens.load(running.url)
     assert token is not None and token.count(".") == 2  # a JWT
     assert token not in capsys.readouterr().out  # never printed
     assert cli.main(["logout", "--server", running.url]) == 0
-    assert load_token(running.url) is None
+    assert tokens.load(running.url) is None
 
 
 def test_login_with_a_wrong_password_is_a_sentence(
@@ -46,7 +47,7 @@ def test_login_with_a_wrong_password_is_a_sentence(
     monkeypatch.setattr("getpass.getpass", lambda prompt: "nope")
     assert cli.main(["login", "--server", running.url, "--email", DANA]) == 2
     assert "Wrong email or password." in capsys.readouterr().err
-    assert load_token(running.url) is None
+    assert tokens.load(running.url) is None
 
 
 def test_login_to_nowhere_is_a_sentence(
@@ -86,7 +87,7 @@ async def test_the_rival_claims_over_http(rf: Running) -> None:
 
 
 def test_settings_never_show_the_token() -> None:
-    from rf_tui.config import Settings
+    from rf_tui.settings import Settings
 
     assert "s3cr3t" not in repr(Settings(server="https://rf.example", token="s3cr3t"))
 

@@ -18,9 +18,10 @@ def _modules_after(imports: str) -> set[str]:
     return set(out.stdout.split())
 
 
-def _imported_roots(folder: Path) -> set[str]:
+def _imported_roots(where: Path) -> set[str]:
+    """What the modules in a folder (or one module) import, by the import statements."""
     roots = set()
-    for path in [folder] if folder.is_file() else folder.rglob("*.py"):
+    for path in [where] if where.is_file() else where.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 roots |= {alias.name for alias in node.names}
@@ -55,7 +56,18 @@ def test_server_never_imports_the_ui() -> None:
 
 #: Layers of plain Python: what they are, and what they must never import.
 NO_UI = {"textual", "rich"}
-PLAIN = ["api", "feed", "state", "config.py", "profiles.py", "export.py", "text.py", "disguise.py"]
+PLAIN = [
+    "api",
+    "feed",
+    "state",
+    "store",
+    "settings.py",
+    "paths.py",
+    "profiles.py",
+    "export.py",
+    "text.py",
+    "disguise.py",
+]
 
 
 def _offences(where: str, forbidden: set[str] | tuple[str, ...]) -> set[str]:
@@ -84,3 +96,17 @@ def test_the_ui_reaches_the_api_only_through_the_feed() -> None:
 
 def test_the_server_imports_no_client() -> None:
     assert _offences("server", ("rf_tui.ui", "rf_tui.cli", "rf_tui.feed")) == set()
+
+
+def test_settings_paths_and_stores_load_neither_textual_nor_rich() -> None:
+    modules = "rf_tui.settings, rf_tui.paths, rf_tui.profiles, rf_tui.cli.resolve, " + ", ".join(
+        f"rf_tui.store.{p.stem}" for p in (PACKAGE / "store").glob("[!_]*.py")
+    )
+    loaded = _modules_after(f"import {modules}")
+    assert {"rf_tui.store.claimed", "rf_tui.store.tokens", "rf_tui.settings"} <= loaded
+    assert not {m for m in loaded if m.split(".")[0] == "textual"}
+    roots = _imported_roots(PACKAGE / "store")
+    for module in ("settings.py", "paths.py", "profiles.py", "cli/resolve.py"):
+        roots |= _imported_roots(PACKAGE / module)
+    assert "rf_tui.store.atomic" in roots  # the probe really read the imports
+    assert not {r for r in roots if r.split(".")[0] in {"textual", "rich"} or ".ui" in r}

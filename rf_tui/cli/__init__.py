@@ -9,65 +9,32 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rf_tui import __version__
 from rf_tui.cli import completion, config_cmd, run, script
-from rf_tui.cli.resolve import Usage, target
+from rf_tui.cli.resolve import Usage, load_config, target
+from rf_tui.settings import options
 
 DESCRIPTION = "A terminal client for ResolutionFlow's Escalation Mode: a live queue for seniors."
 
 
-def _connection(parser: argparse.ArgumentParser, *, inherit: bool) -> None:
-    """Flags that say which backend; on subcommands they may also follow the command."""
-    default = argparse.SUPPRESS if inherit else None
-    parser.add_argument(
-        "--profile",
-        metavar="NAME",
-        default=default,
-        help="a [profiles.NAME] of config.toml (or RF_TUI_PROFILE)",
-    )
-    parser.add_argument(
-        "--server",
-        metavar="URL",
-        default=default,
-        help="ResolutionFlow server URL (or RF_TUI_SERVER)",
-    )
-    parser.add_argument(
-        "--token",
-        default=default,
-        help="access token (or RF_TUI_TOKEN; default: saved by `rf-tui login`)",
-    )
-    parser.add_argument(
-        "--ca-bundle",
-        metavar="PATH",
-        default=default,
-        help="trust this CA bundle (PEM); TLS is always verified",
-    )
+def _flags(parser: argparse.ArgumentParser, *groups: str, inherit: bool) -> None:
+    """The flags of these settings groups (see rf_tui.settings.Option).
 
-
-def _ui_flags(parser: argparse.ArgumentParser, *, inherit: bool = False) -> None:
-    """How the TUI looks and tells; on `web` they may also follow the command."""
-    flag: dict[str, object] = {"default": argparse.SUPPRESS} if inherit else {}
-    parser.add_argument(
-        "--web-url", metavar="URL", help="ResolutionFlow web address, for links to sessions",
-        **flag,  # type: ignore[arg-type]
-    )  # fmt: skip
-    parser.add_argument(
-        "--reduced-motion", action="store_true",
-        help="no highlights or motion (also TEXTUAL_ANIMATIONS=none)", **flag,  # type: ignore[arg-type]
-    )  # fmt: skip
-    parser.add_argument(
-        "--lite", action="store_true",
-        help="lite mode from the start: no animation, fewer repaints (automatic on slow links)",
-        **flag,  # type: ignore[arg-type]
-    )  # fmt: skip
-    if not inherit:
-        parser.add_argument(
-            "--notify", action="store_true", help="desktop notification per arrival while unfocused"
-        )
-        parser.add_argument(
-            "--bell", action="store_true", help="ring the bell per arrival while unfocused"
-        )
+    With ``inherit`` (on a subcommand) a flag may also follow the command, and
+    leaves the value given before it alone when it does not.
+    """
+    for group in groups:
+        for setting, how in options(group):
+            kwargs: dict[str, Any] = {"help": how.help}
+            if how.switch:
+                kwargs["action"] = "store_true"
+            elif how.metavar:
+                kwargs["metavar"] = how.metavar
+            if inherit:
+                kwargs["default"] = argparse.SUPPRESS
+            parser.add_argument("--" + setting.name.replace("_", "-"), **kwargs)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -78,8 +45,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"rf-tui {__version__}")
-    _connection(main, inherit=False)
-    _ui_flags(main)
+    _flags(main, "connection", "display", "alerts", inherit=False)
     main.add_argument(
         "--plain", action="store_true",
         help="lines of text instead of the full-screen app: for screen readers, phones, logs",
@@ -97,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
 
     queue = command("queue", "print the escalations waiting, newest first")
     queue.add_argument("--json", action="store_true", help="a JSON array instead of lines")
-    _connection(queue, inherit=True)
+    _flags(queue, "connection", inherit=True)
 
     watch = command(
         "watch",
@@ -107,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
         "(missed_created, missed_gone).",
     )
     watch.add_argument("--json", action="store_true", help="JSON lines instead of text")
-    _connection(watch, inherit=True)
+    _flags(watch, "connection", inherit=True)
 
     claim = command(
         "claim",
@@ -117,14 +83,14 @@ def parser() -> argparse.ArgumentParser:
     claim.add_argument(
         "--session", metavar="SESSION_ID", help="its session (default: looked up in the queue)"
     )
-    _connection(claim, inherit=True)
+    _flags(claim, "connection", inherit=True)
 
     login = command("login", "sign in and save the token for a server")
-    _connection(login, inherit=True)
-    login.add_argument("--email", help="who signs in (default: the profile's email)")
+    _flags(login, "connection", inherit=True)
+    _flags(login, "login", inherit=False)
 
     logout = command("logout", "forget the saved token for a server")
-    _connection(logout, inherit=True)
+    _flags(logout, "connection", inherit=True)
 
     config = command("config", "where config.toml is, and what it says")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")
@@ -141,8 +107,7 @@ def parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    _connection(web, inherit=True)
-    _ui_flags(web, inherit=True)
+    _flags(web, "connection", "display", inherit=True)
 
     complete = command(
         "completion",
@@ -253,9 +218,7 @@ def _config(args: argparse.Namespace) -> int:
     if args.config_command == "path":
         return config_cmd.path(args)
     if args.config_command == "names":
-        from rf_tui.profiles import load
-
-        print("\n".join(load().profiles))
+        print("\n".join(load_config().profiles))
         return 0
     return config_cmd.show(args)
 

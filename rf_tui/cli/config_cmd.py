@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
-from rf_tui.cli.resolve import profile_of
-from rf_tui.config import load_token
-from rf_tui.profiles import KEYS, config_path
+from rf_tui.cli.resolve import Usage, load_config
+from rf_tui.paths import config_path
+from rf_tui.profiles import ConfigError
+from rf_tui.settings import PROFILE_KEYS
+from rf_tui.store import tokens
 
 EXAMPLE = """\
 # {path}
@@ -22,6 +24,7 @@ web_url = "https://app.rf.example.com"   # for "copy link" and "open in browser"
 # reduced_motion = true
 # notify = true                          # desktop notification per arrival, when unfocused
 # bell = true
+# lite = true                            # lite mode always, for a slow link
 """
 
 
@@ -31,28 +34,33 @@ def path(_: argparse.Namespace) -> int:
 
 
 def show(args: argparse.Namespace) -> int:
-    config, chosen = profile_of(args)
-    exists = config.path.exists()
-    print(f"config file: {config.path}" + ("" if exists else " (not created yet)"))
-    if not config.profiles:
+    found = load_config()
+    named = getattr(args, "profile", None) or os.environ.get("RF_TUI_PROFILE") or None
+    try:
+        chosen = found.choose(named, os.environ.get("RF_TUI_SERVER") or None)
+    except ConfigError as exc:
+        raise Usage(str(exc)) from None
+    exists = found.path.exists()
+    print(f"config file: {found.path}" + ("" if exists else " (not created yet)"))
+    if not found.profiles:
         print("\nNo profiles yet. An example to start from:\n")
-        print(EXAMPLE.format(path=config.path), end="")
+        print(EXAMPLE.format(path=found.path), end="")
         return 0
-    for name, profile in config.profiles.items():
+    for name, profile in found.profiles.items():
         marks = []
-        if name == config.default:
+        if name == found.default:
             marks.append("default")
         if chosen is not None and name == chosen.name:
             marks.append("in use")
         print(f"\n[profiles.{name}]" + (f"  # {', '.join(marks)}" if marks else ""))
-        for key in KEYS:
-            value = getattr(profile, key)
+        for key, switch in PROFILE_KEYS.items():
+            value = profile.values.get(key, False if switch else None)
             shown = (
                 "—" if value is None else str(value).lower() if isinstance(value, bool) else value
             )
             print(f"  {key:<15} {shown}")
         if profile.server:
-            signed_in = load_token(profile.server.rstrip("/")) is not None
+            signed_in = tokens.load(profile.server.rstrip("/")) is not None
             print(f"  {'token':<15} {'saved by rf-tui login (not shown)' if signed_in else 'none'}")
     if os.environ.get("RF_TUI_SERVER") or os.environ.get("RF_TUI_TOKEN"):
         print("\nRF_TUI_SERVER / RF_TUI_TOKEN are set: they win over the profile.")

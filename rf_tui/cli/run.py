@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError
-from rf_tui.cli.resolve import Usage, profile_of, server_of, target
-from rf_tui.config import Settings, forget_token, save_token
+from rf_tui.cli.resolve import Usage, target
+from rf_tui.settings import Settings
 from rf_tui.state.clock import system_clock
+from rf_tui.store import tokens
+from rf_tui.store.atomic import StoreError
 
 if TYPE_CHECKING:
     from rf_tui.ui.presenter import Presenter
@@ -58,12 +60,12 @@ def tui(args: argparse.Namespace) -> int:
 
 
 def login(args: argparse.Namespace) -> int:
-    _, profile = profile_of(args)
-    server = server_of(args, profile)
-    email = args.email or (profile.email if profile else None)
-    if not server or not email:
-        raise Usage("login needs --server URL and --email ADDRESS (or a profile that has them)")
-    ca_bundle = args.ca_bundle or (profile.ca_bundle if profile else None)
+    settings = target(args, need_token=False).settings
+    server, email, ca_bundle = settings.server, settings.email, settings.ca_bundle
+    if not email:
+        raise Usage(
+            f'login needs --email ADDRESS (or a profile with server = "{server}" and email)'
+        )
     password = getpass.getpass(f"Password for {email} at {server}: ")
 
     async def sign_in() -> str:
@@ -74,17 +76,21 @@ def login(args: argparse.Namespace) -> int:
         token = asyncio.run(sign_in())
     except ApiError as exc:
         return say(exc.message)
-    path = save_token(server, token, email)
+    try:
+        path = tokens.save(server, token, email)
+    except StoreError as exc:
+        return say(str(exc))
     print(f"Signed in to {server} as {email}. Token saved in {path} (readable only by you).")
     return 0
 
 
 def logout(args: argparse.Namespace) -> int:
-    _, profile = profile_of(args)
-    server = server_of(args, profile)
-    if not server:
-        raise Usage("logout needs --server URL (or a profile that has one)")
-    if forget_token(server):
+    server = target(args, need_token=False).settings.server
+    try:
+        forgotten = tokens.forget(server)
+    except StoreError as exc:
+        return say(str(exc))
+    if forgotten:
         print(f"Signed out of {server}: the saved token is deleted.")
     else:
         print(f"No saved token for {server}.")

@@ -17,18 +17,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from rf_tui.config import Settings
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
 from rf_tui.feed.types import Client, EscalationStream, SignedOut, backoff_delay
+from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.health import LinkHealth
+from rf_tui.store.prefs import load_theme, save_theme
 from rf_tui.text import one_line
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.flows import handoff_screens
 from rf_tui.ui.messages import Fed
-from rf_tui.ui.prefs import load_theme, save_theme
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rf_tui.config import Settings, seen_path
 from rf_tui.feed.feed import Feed
 from rf_tui.feed.types import Handoff, Me
+from rf_tui.paths import seen_path
+from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, time_of_day
 from rf_tui.state.health import LinkHealth
-from rf_tui.state.unread import SeenSet
+from rf_tui.store.unread import SeenSet
 from rf_tui.ui.presenter import Presenter
 
 

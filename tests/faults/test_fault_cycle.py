@@ -24,9 +24,9 @@ import pytest
 from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError
 from rf_tui.api.stream import EscalationStream, Live
-from rf_tui.config import Settings
 from rf_tui.server.db import Store
 from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
+from rf_tui.settings import Settings
 from rf_tui.ui.app import make_app
 from tests.faults.proxy import Proxy
 from tests.helpers import ALEX, DANA, SAM, TEST_PASSWORD_COST, wait_for

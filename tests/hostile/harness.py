@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Live
-from rf_tui.config import Settings
+from rf_tui.settings import Settings
 from rf_tui.ui.app import RfApp, make_app
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import FakeClock

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rf_tui.api.client import Client
-from rf_tui.config import Settings
+from rf_tui.settings import Settings
 from rf_tui.ui.app import RfApp, make_app
 from rf_tui.ui.presenter import Presenter
 from tests.helpers import DANA, Running

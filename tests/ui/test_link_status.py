@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream
-from rf_tui.config import Settings
+from rf_tui.settings import Settings
 from rf_tui.ui.app import make_app
 from tests.faults.proxy import Proxy
 from tests.helpers import Running

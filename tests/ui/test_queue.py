@@ -200,7 +200,7 @@ async def test_arrivals_while_unfocused_badge_the_title(make: AppFactory, rf: Ru
 
 async def test_an_expired_sign_in_says_how_to_sign_in_again(rf: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from rf_tui.api.client import Client
-    from rf_tui.config import Settings
+    from rf_tui.settings import Settings
     from rf_tui.ui.app import make_app
 
     settings = Settings(server=rf.url, token="expired.or.forged", state_dir=tmp_path)
@@ -217,7 +217,7 @@ async def test_an_expired_sign_in_says_how_to_sign_in_again(rf: Running, tmp_pat
 
 async def test_unusable_state_dir_warns_once_and_keeps_markers(rf: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from rf_tui.api.client import Client
-    from rf_tui.config import Settings
+    from rf_tui.settings import Settings
     from rf_tui.ui.app import make_app
     from tests.ui.conftest import token_for
 
@@ -235,7 +235,7 @@ async def test_unusable_state_dir_warns_once_and_keeps_markers(rf: Running, tmp_
 
 
 async def test_a_corrupt_markers_file_is_set_aside_at_start(make: AppFactory) -> None:
-    from rf_tui.config import seen_path
+    from rf_tui.paths import seen_path
 
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:

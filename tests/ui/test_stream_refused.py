@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Reconnecting
-from rf_tui.config import Settings
+from rf_tui.settings import Settings
 from rf_tui.ui.app import make_app
 from tests.canned import response
 from tests.helpers import FakeClock

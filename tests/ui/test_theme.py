@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.filter import Monochrome, NoColor
 
-from rf_tui.ui.prefs import prefs_path
+from rf_tui.paths import prefs_path
 from tests.ui.conftest import AppFactory
 from tests.ui.pilot import ready
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rf_tui.state.unread import SeenSet
+from rf_tui.store.unread import SeenSet
 
 
 def test_marking_persists_across_instances(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_a_full_disk_keeps_the_old_file_and_says_so_once(
     def no_space(src: object, dst: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("rf_tui.state.unread.os.replace", no_space)  # the disk fills up
+    monkeypatch.setattr("rf_tui.store.atomic.os.replace", no_space)  # the disk fills up
     seen.mark("new-1")
     seen.mark("new-2")
     assert seen.problem is not None and "No space left on device" in seen.problem
