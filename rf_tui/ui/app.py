@@ -27,7 +27,7 @@ from rf_tui.store.prefs import load_theme, save_theme
 from rf_tui.text import one_line
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.desk import Desk
-from rf_tui.ui.flows import handoff_screens
+from rf_tui.ui.flows import handoff_screens, tell_problems
 from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.help import HelpScreen
@@ -158,10 +158,7 @@ class RfApp(App[None]):
             if isinstance(event.state, SignedOut):
                 self._signed_out(event.state)
         elif isinstance(event, ev.SignedIn):
-            if self.desk.seen.problem:
-                self.notify(self.desk.seen.problem, title="Unread markers", severity="warning",
-                            markup=False)  # fmt: skip
-                self.desk.seen.problem = None
+            tell_problems(self, self.desk)
         elif isinstance(event, ev.LinkMeasured):
             self._measured(event.rtt)
         elif isinstance(event, ev.AssessmentLanded):

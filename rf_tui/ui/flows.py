@@ -42,9 +42,12 @@ def queue_screen(app: App[Any]) -> QueueScreen | None:
 def mark_seen(app: App[Any], desk: Desk, handoff_id: str) -> None:
     if desk.seen.mark(handoff_id) and (queue := queue_screen(app)) is not None:
         queue.restyle(handoff_id)
-    if desk.seen.problem:
-        app.notify(desk.seen.problem, title="Unread markers", severity="warning", markup=False)
-        desk.seen.problem = None  # say it once
+    tell_problems(app, desk)
+
+
+def tell_problems(app: App[Any], desk: Desk) -> None:
+    for title, problem in desk.problems():
+        app.notify(problem, title=title, severity="warning", markup=False)
 
 
 def entry_for(app: App[Any], desk: Desk, handoff_id: str) -> Handoff | None:
@@ -78,7 +81,8 @@ async def claim(app: App[Any], desk: Desk, entry: Handoff) -> None:
     outcome = await desk.feed.claim(entry)
     if isinstance(outcome, out.Claimed):
         handoff = outcome.handoff
-        desk.claimed_here[handoff.id] = handoff
+        desk.claimed(handoff)
+        tell_problems(app, desk)
         screens = list(handoff_screens(app, handoff.id))
         for screen in screens:
             screen.became_claimed(handoff)
@@ -117,7 +121,7 @@ def offer_choice(app: App[Any], desk: Desk, handoff_id: str) -> None:
 
 def reopen(app: App[Any], desk: Desk) -> None:
     if not desk.claimed_here:
-        app.notify("Nothing claimed yet in this run.", markup=False)
+        app.notify("Nothing claimed yet in this terminal.", markup=False)
         return
     if len(desk.claimed_here) == 1:
         open_handoff(app, desk, next(iter(desk.claimed_here)))

@@ -147,6 +147,26 @@ async def test_reopen_a_claimed_handoff(make: AppFactory) -> None:
         assert app.screen.claimed  # type: ignore[attr-defined]
 
 
+async def test_reopen_after_a_restart_brings_back_the_claimed_handoff(make: AppFactory) -> None:
+    """Claimed work is not lost with the terminal: r reopens it in the next run."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        claimed_id = screen.handoff.id
+    again = make()  # a restart: the same server and user, a new app
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=2)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(again.screen, HandoffScreen), "the reopened handoff")
+        reopened = again.screen
+        assert isinstance(reopened, HandoffScreen)
+        assert reopened.handoff.id == claimed_id and reopened.claimed
+        await until(pilot, lambda: reopened.session is not None, "its session, fetched again")
+        assert "VPN drops" in panel_text(reopened, "problem")
+        assert reopened.handoff.ai_assessment_data is not None  # the real handoff, not the note
+
+
 async def test_a_failed_send_keeps_the_draft_and_says_why(tmp_path: Path) -> None:
     clock = FakeClock()
     config = ServerConfig(clock=clock, db_path=str(tmp_path / "rf.db"), secret="s" * 40)
