@@ -180,7 +180,8 @@ class RfApp(App[None]):
         self._signed_out_told = True
         self.notify(
             f"{state.reason} Sign in again with: "
-            f"rf-tui login --server {self.settings.server} --email you@example.com",
+            f"rf-tui login --server {self.settings.server} "
+            f"--email {self.settings.email or 'you@example.com'}",
             title="Signed out",
             severity="error",
             timeout=30,
