@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -25,6 +24,7 @@ from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.health import LinkHealth
 from rf_tui.store.prefs import load_theme, save_theme
 from rf_tui.text import one_line
+from rf_tui.ui.actions import bindings
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.flows import handoff_screens, tell_problems
@@ -43,11 +43,7 @@ TROUBLE_RETOLD = 60.0
 class RfApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "rf-tui"
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
-        Binding("p", "toggle_story", "Pause story"),  # presenter mode only (check_action)
-    ]
+    BINDINGS = bindings("app")  # p: presenter mode only (check_action)
 
     def __init__(
         self,

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from rf_tui.feed.types import Handoff
+from rf_tui.ui.actions import bindings
 from rf_tui.ui.render import cell
 
 
 class ChoiceScreen(ModalScreen[str | None]):
     """Returns "open", "claim" or None."""
 
-    BINDINGS = [
-        Binding("o", "choose('open')", "Open"),
-        Binding("c", "choose('claim')", "Claim"),
-        Binding("escape", "choose('')", "Cancel"),
-    ]
+    BINDINGS = bindings("choice")
 
     def __init__(self, summary: str, can_claim: bool) -> None:
         super().__init__()
@@ -51,7 +47,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 class ReopenScreen(ModalScreen[str | None]):
     """Pick one of the escalations claimed in this run."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("reopen")
 
     def __init__(self, handoffs: list[Handoff]) -> None:
         super().__init__()

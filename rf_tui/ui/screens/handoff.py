@@ -9,7 +9,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -20,6 +19,7 @@ from rf_tui.feed.types import AIAssessment, Handoff, Session
 from rf_tui.state.clock import ago, time_of_day
 from rf_tui.text import one_line, was_sanitized
 from rf_tui.ui import render
+from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
 
 #: How long after the escalation an absent assessment still counts as pending.
@@ -170,15 +170,7 @@ def sanitised_panels(handoff: Handoff, session: Session | None) -> set[str]:
 
 
 class HandoffScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape", "back", "Back to queue"),
-        Binding("c", "claim", "Claim"),
-        Binding("y", "copy_link", "Copy link"),
-        Binding("t", "copy_note", "Ticket note"),
-        Binding("b", "open_browser", "Open in browser"),
-        Binding("m", "focus_message", "Message"),
-        *(Binding(str(n), f"suggest({n})", show=False) for n in range(1, 10)),
-    ]
+    BINDINGS = bindings("handoff")
 
     def __init__(self, desk: Desk, handoff: Handoff, *, claimed: bool) -> None:
         super().__init__()

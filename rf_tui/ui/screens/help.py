@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from rf_tui.ui.actions import bindings
+
 KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
@@ -36,9 +38,7 @@ def bindings_table(title: str, bindings: list[BindingType], extra: list[tuple[st
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q,question_mark", "app.pop_screen", "Close help"),
-    ]
+    BINDINGS = bindings("help")
 
     def compose(self) -> ComposeResult:
         from rf_tui.ui.app import RfApp

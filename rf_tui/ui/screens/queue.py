@@ -11,7 +11,6 @@ import time
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from rf_tui.state.clock import age, duration
 from rf_tui.state.queue import Sort
 from rf_tui.text import one_line
 from rf_tui.ui import render
+from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView, Widths
 
@@ -68,17 +68,7 @@ def metric_text(
 
 
 class QueueScreen(Screen[None]):
-    BINDINGS = [
-        Binding("c", "claim", "Claim"),
-        Binding("o", "open", "Open"),
-        Binding("d", "dismiss_unread", "Mark read"),
-        Binding("slash", "filter", "Filter"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("r", "reopen", "Reopen"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("x", "dismiss_away", "Dismiss", show=False),
-        Binding("question_mark", "app.help", "Help"),
-    ]
+    BINDINGS = bindings("queue")
 
     sort: reactive[Sort] = reactive(Sort.NEWEST, init=False)
     filter_text: reactive[str] = reactive("", init=False)

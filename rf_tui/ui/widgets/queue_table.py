@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -25,6 +24,7 @@ from textual.strip import Strip
 
 from rf_tui.feed.types import QueueEntry
 from rf_tui.ui import render
+from rf_tui.ui.actions import bindings
 
 COLUMNS = ("mark", "priority", "summary", "requester", "notes", "age")
 LABELS = (" ", "priority", "problem", "from", "notes", "age")
@@ -105,15 +105,7 @@ class QueueTable(ScrollView, can_focus=True):
     """Rows in the order given by ``order``; the cursor stays on its escalation."""
 
     COMPONENT_CLASSES = {"queue--header", "queue--cursor"}
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("enter", "choose", "Choose", show=False),
-    ]
+    BINDINGS = bindings("queue table")
 
     class Chosen(Message):
         """Enter or a click on a row."""

@@ -1,0 +1,155 @@
+"""Every user action in one table: the screens' bindings are made from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding, BindingType
+
+#: Where a key works. "queue table" is the queue's table while it has focus (the
+#: cursor keys and enter); help and the README list it with the queue screen's.
+Place = Literal["app", "queue table", "queue", "handoff", "help", "choice", "reopen"]
+
+#: How the palette offers an action: "here" on the screens it belongs to, run as that
+#: screen's (or, for "app", the app's) action; "everywhere" on every screen, run as
+#: the app's action, for the keys a screen binds to an action the app also has.
+Offer = Literal["here", "everywhere"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One binding: Textual key names (comma-separated) and the action string they run."""
+
+    keys: str
+    call: str
+    #: Textual's keys panel names each binding; "" takes the action's footer words.
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person can do: a row of the help screen and of the README's table."""
+
+    #: The action, as its method is named (``action_<name>``); the palette runs it.
+    name: str
+    #: The bindings it makes; none when a widget takes the key itself (an Input's enter).
+    keys: tuple[Key, ...]
+    #: The words in the footer.
+    label: str
+    #: The longer words: the help screen, the palette and the README.
+    description: str
+    where: tuple[Place, ...]
+    #: The key(s) as help and the README show them.
+    shown: str
+    footer: bool = True
+    palette: Offer | None = None
+    #: The palette's name for it when the footer's words do not suit; "" takes them.
+    title: str = ""
+
+    @property
+    def palette_title(self) -> str:
+        return self.title or self.label
+
+
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "esc",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def key_text(keys: str) -> str:
+    """Textual key names as people read them: "slash" → "/", "up,k" → "↑ k"."""
+    return " ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def act(
+    keys: str,
+    name: str,
+    label: str,
+    description: str,
+    *where: Place,
+    footer: bool = True,
+    palette: Offer | None = None,
+    title: str = "",
+    call: str = "",
+) -> Action:
+    """The usual action: one binding whose keys run ``call``, or ``name`` itself."""
+    key = Key(keys, call or name)
+    return Action(name, (key,), label, description, where, key_text(keys), footer, palette, title)
+
+
+ACTIONS: tuple[Action, ...] = (
+    # ── The queue ────────────────────────────────────────────────────────────
+    act("enter", "choose", "Choose",
+        "Open or claim the selected escalation (a click does too)", "queue table", footer=False),
+    Action("cursor", (Key("up,k", "cursor(-1)", "Up"), Key("down,j", "cursor(1)", "Down")),
+           "Move", "Move (never marks anything read)", ("queue table",), "↑ ↓ j k", footer=False),
+    Action("page", (Key("pageup", "page(-1)", "Page up"), Key("pagedown", "page(1)", "Page down")),
+           "Page", "Page up, page down", ("queue table",), "PgUp PgDn", footer=False),
+    Action("jump", (Key("home,g", "jump(0)", "First"), Key("end,G", "jump(-1)", "Last")),
+           "First, last", "First, last (Home, End)", ("queue table",), "g G", footer=False),
+    act("c", "claim", "Claim", "Claim the selected escalation", "queue", palette="here"),
+    act("o", "open", "Open", "Open the selected escalation read-only", "queue", palette="here"),
+    act("d", "dismiss_unread", "Mark read", "Mark the selected escalation read (clears ●)",
+        "queue", palette="here"),
+    act("slash", "filter", "Filter", "Filter by words, or p:urgent for a priority",
+        "queue", palette="here"),
+    act("s", "cycle_sort", "Sort", "Sort by newest, oldest or priority, in turn",
+        "queue", palette="here"),
+    act("r", "reopen", "Reopen", "Reopen an escalation you claimed in this run",
+        "queue", palette="everywhere"),
+    act("escape", "clear_filter", "Clear filter", "Clear the filter", "queue", footer=False),
+    act("x", "dismiss_away", "Dismiss", 'Dismiss the "While you were away" line',
+        "queue", footer=False),
+    act("question_mark", "help", "Help", "List every key", "queue",
+        palette="everywhere", call="app.help"),
+    # ── The handoff ──────────────────────────────────────────────────────────
+    act("escape", "back", "Back to queue", "Back to the queue", "handoff",
+        palette="here", title="Back"),
+    act("c", "claim", "Claim", "Claim it (when opened read-only)", "handoff", palette="here"),
+    act("y", "copy_link", "Copy link", "Copy a link to this session (OSC 52)",
+        "handoff", palette="here"),
+    act("t", "copy_note", "Ticket note",
+        "Copy the four panels as Markdown for a PSA ticket note", "handoff", palette="here"),
+    act("b", "open_browser", "Open in browser", "Open the session in the browser",
+        "handoff", palette="here"),
+    act("m", "focus_message", "Message", "Go to the message box", "handoff"),
+    Action("suggest", tuple(Key(str(n), f"suggest({n})") for n in range(1, 10)),
+           "", "Put a suggested step in the message box", ("handoff",), "1…9", footer=False),
+    Action("send", (), "Send", "Send the message (your first action)", ("handoff",), "enter",
+           footer=False),
+    # ── Everywhere ───────────────────────────────────────────────────────────
+    act("q", "quit", "Quit", "Quit", "app"),
+    act("ctrl+p", "command_palette", "Commands",
+        "Command palette: these actions, and themes", "app", footer=False),
+    act("p", "toggle_story", "Pause story",
+        "Pause or resume the scripted junior and rival (--present)", "app"),
+    # ── Modal screens: bound here, described where they open ─────────────────
+    act("escape,q,question_mark", "app.pop_screen", "Close help", "Close this help", "help"),
+    act("o", "choose('open')", "Open", "Open the handoff read-only", "choice"),
+    act("c", "choose('claim')", "Claim", "Claim it and start", "choice"),
+    act("escape", "choose('')", "Cancel", "Cancel", "choice"),
+    act("escape", "cancel", "Cancel", "Cancel", "reopen"),
+)  # fmt: skip
+
+
+def actions(*places: Place) -> list[Action]:
+    """The actions that work in any of ``places``, in the table's order."""
+    return [a for a in ACTIONS if any(p in a.where for p in places)]
+
+
+def bindings(place: Place) -> list[BindingType]:
+    """A screen's (or the app's, or the queue table's) ``BINDINGS``."""
+    return [
+        Binding(key.keys, key.call, key.label or action.label, show=action.footer)
+        for action in actions(place)
+        for key in action.keys
+    ]
