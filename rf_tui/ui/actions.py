@@ -1,4 +1,5 @@
-"""Every user action in one table: the screens' bindings are made from it."""
+"""Every user action in one table: the screens' bindings, the help screen and the
+command palette are all made from it, so they cannot disagree."""
 
 from __future__ import annotations
 
@@ -153,3 +154,11 @@ def bindings(place: Place) -> list[BindingType]:
         for action in actions(place)
         for key in action.keys
     ]
+
+
+#: The help screen's sections, and the places each lists.
+SECTIONS: tuple[tuple[str, tuple[Place, ...]], ...] = (
+    ("Queue", ("queue table", "queue")),
+    ("Handoff", ("handoff",)),
+    ("Everywhere", ("app",)),
+)

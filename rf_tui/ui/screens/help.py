@@ -1,39 +1,28 @@
-"""Every key binding, read from the screens themselves so it cannot go stale."""
+"""Every key, from the one table of actions (ui/actions.py) so it cannot go stale."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from rf_tui.ui.actions import bindings
+from rf_tui.ui.actions import SECTIONS, Action, actions, bindings
 
-KEY_NAMES = {
-    "slash": "/",
-    "question_mark": "?",
-    "escape": "esc",
-    "enter": "enter",
-    "ctrl+p": "ctrl+p",
-}
+#: One key column for every section, so the descriptions line up from one to the next.
+KEY_WIDTH = max(10, *(len(a.shown) for _, places in SECTIONS for a in actions(*places)))
 
 
-def _key(binding: Binding) -> str:
-    return ", ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
-
-
-def bindings_table(title: str, bindings: list[BindingType], extra: list[tuple[str, str]]) -> Table:
+def actions_table(title: str, rows: Iterable[Action]) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None)
-    table.add_column("key", style="bold cyan", no_wrap=True, min_width=10)
+    table.add_column("key", style="bold cyan", no_wrap=True, min_width=KEY_WIDTH)
     table.add_column("what")
-    for binding in bindings:
-        if isinstance(binding, Binding) and binding.description:
-            table.add_row(_key(binding), binding.description)
-    for key, what in extra:
-        table.add_row(key, what)
+    for action in rows:
+        table.add_row(Text(action.shown), Text(action.description))
     return table
 
 
@@ -41,40 +30,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings("help")
 
     def compose(self) -> ComposeResult:
-        from rf_tui.ui.app import RfApp
-        from rf_tui.ui.screens.handoff import HandoffScreen
-        from rf_tui.ui.screens.queue import QueueScreen
-
         with VerticalScroll(id="help"):
             yield Static(Text("rf-tui keys", style="bold"))
-            yield Static(
-                bindings_table(
-                    "Queue",
-                    QueueScreen.BINDINGS,
-                    [
-                        ("enter", "Open or claim the selected escalation"),
-                        ("↑ ↓ j k", "Move"),
-                        ("PgUp PgDn g G", "Page, first, last"),
-                    ],
-                )
-            )
-            yield Static(
-                bindings_table(
-                    "Handoff",
-                    HandoffScreen.BINDINGS,
-                    [
-                        ("1 … 9", "Put a suggested step in the message box"),
-                        ("enter", "Send the message (your first action)"),
-                    ],
-                )
-            )
-            app = self.app
-            presenting = isinstance(app, RfApp) and app.presenter is not None
-            everywhere = [
-                b for b in RfApp.BINDINGS
-                if presenting or not (isinstance(b, Binding) and b.action == "toggle_story")
-            ]  # fmt: skip
-            yield Static(bindings_table("Everywhere", everywhere, []))
+            for title, places in SECTIONS:
+                yield Static(actions_table(title, self.offered(actions(*places))))
             yield Static(
                 Text(
                     "Unread markers (●) clear when you open, claim or mark an escalation "
@@ -83,3 +42,10 @@ class HelpScreen(ModalScreen[None]):
                     style="dim",
                 )
             )
+
+    def offered(self, rows: Iterable[Action]) -> list[Action]:
+        """Leave out what the app turns off here: `p` outside presenter mode."""
+        app = self.app
+        return [
+            a for a in rows if "app" not in a.where or app.check_action(a.name, ()) is not False
+        ]
