@@ -27,7 +27,7 @@ from rf_tui.text import one_line
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.desk import Desk
-from rf_tui.ui.flows import handoff_screens, tell_problems
+from rf_tui.ui.flows import handoff_screens, reopen, tell_problems
 from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.help import HelpScreen
@@ -250,6 +250,9 @@ class RfApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_reopen(self) -> None:
+        reopen(self, self.desk)  # the palette offers it on every screen
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

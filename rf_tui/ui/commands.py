@@ -1,41 +1,53 @@
-"""The command palette's entries: every action of the screen in front, and the app's."""
+"""The command palette's entries, from the one table of actions (ui/actions.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-from rf_tui.ui.flows import reopen
+from rf_tui.ui.actions import ACTIONS, Action, Place
+from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
     from rf_tui.ui.app import RfApp
 
+PLACES: dict[type[Screen[Any]], Place] = {
+    QueueScreen: "queue",
+    HandoffScreen: "handoff",
+    HelpScreen: "help",
+    ChoiceScreen: "choice",
+    ReopenScreen: "reopen",
+}
 
-def commands_for(app: RfApp, screen: Screen[object]) -> Iterable[SystemCommand]:
-    commands: list[tuple[str, str, Callable[[], object]]] = []
-    if isinstance(screen, QueueScreen):
-        commands += [
-            ("Claim", "Claim the selected escalation", screen.action_claim),
-            ("Open", "Open the selected handoff read-only", screen.action_open),
-            ("Mark read", "Clear the unread marker", screen.action_dismiss_unread),
-            ("Filter", "Filter the queue by words or p:priority", screen.action_filter),
-            ("Sort", "Cycle newest / oldest / priority", screen.action_cycle_sort),
-        ]
-    if isinstance(screen, HandoffScreen):
-        commands += [
-            ("Claim", "Claim this escalation", screen.action_claim),
-            ("Copy link", "Copy a link to this session", screen.action_copy_link),
-            ("Open in browser", "Open the session on the web", screen.action_open_browser),
-            ("Back", "Back to the queue", screen.action_back),
-        ]
-    commands += [
-        ("Reopen", "Reopen an escalation claimed in this run", lambda: reopen(app, app.desk)),
-        ("Help", "List every key", app.action_help),
-    ]
-    for title, help_text, callback in commands:
-        yield SystemCommand(title, help_text, callback)
+
+def palette_actions(place: Place | None) -> list[tuple[Action, bool]]:
+    """What the palette offers on a screen at ``place``: each action, and whether the
+    app runs it (otherwise the screen does)."""
+    offered: list[tuple[Action, bool]] = []
+    for action in ACTIONS:
+        if action.palette == "everywhere" or (action.palette == "here" and "app" in action.where):
+            offered.append((action, True))
+        elif action.palette == "here" and place in action.where:
+            offered.append((action, False))
+    return offered
+
+
+def place_of(screen: Screen[Any]) -> Place | None:
+    return next((place for kind, place in PLACES.items() if isinstance(screen, kind)), None)
+
+
+def commands_for(app: RfApp, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    for action, on_app in palette_actions(place_of(screen)):
+        target: RfApp | Screen[Any] = app if on_app else screen
+        # What the screen turns off (claiming what is already claimed) is not offered.
+        if target.check_action(action.name, ()):
+            yield SystemCommand(
+                action.palette_title, action.description, partial(target.run_action, action.name)
+            )

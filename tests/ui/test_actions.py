@@ -1,5 +1,5 @@
-"""The one table of actions: every binding and the help screen come from it, so none
-of them can drift from the keys that really work."""
+"""The one table of actions: every binding, the help screen and the palette come from
+it, so none of them can drift from the keys that really work."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pytest
 from rich.console import Console
 from textual.actions import parse
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
+from textual.pilot import Pilot
 from textual.widgets import Static
 
-from rf_tui.ui.actions import SECTIONS, Place, actions
+from rf_tui.ui.actions import ACTIONS, SECTIONS, Place, actions
 from rf_tui.ui.app import RfApp
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -21,7 +23,7 @@ from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.widgets.queue_table import QueueTable
 from tests.helpers import Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import ready, until
+from tests.ui.pilot import ready, row_ids, until
 from tests.ui.test_presenter import presenter
 
 BOUND: list[tuple[type[DOMNode], Place]] = [
@@ -50,6 +52,79 @@ def test_every_bound_action_exists(owner: type[DOMNode], place: Place) -> None:
             namespace, name, _ = parse(key.call)
             target = RfApp if namespace == "app" else owner
             assert hasattr(target, f"action_{name}"), f"{key.keys}: no action_{name} on {target}"
+
+
+def test_what_the_palette_runs_exists() -> None:
+    for action in ACTIONS:
+        if action.palette is None:
+            continue
+        on_app = action.palette == "everywhere" or "app" in action.where
+        owners = [RfApp] if on_app else [o for o, p in BOUND if p in action.where]
+        assert owners, action
+        for owner in owners:
+            assert hasattr(owner, f"action_{action.name}"), (action.name, owner)
+
+
+def palette_titles(place: Place) -> set[str]:
+    return {
+        a.palette_title
+        for a in ACTIONS
+        if a.palette == "everywhere" or (a.palette == "here" and {place, "app"} & set(a.where))
+    }
+
+
+async def run_from_palette(pilot: Pilot[None], title: str) -> None:
+    """Open the palette, type the command's name and run the top hit, as a person would."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*(("space" if c == " " else c) for c in title.lower()))
+    hits = app.screen.query_one(CommandList)
+
+    def top_hit() -> str:
+        return str(hits.get_option_at_index(0).hit.text) if hits.option_count else ""  # type: ignore[attr-defined]
+
+    await until(pilot, lambda: top_hit() == title, f"{title!r} at the top of the palette")
+    await pilot.press("down", "enter")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
+
+
+async def test_the_queue_palette_lists_and_runs_the_tables_actions(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot, rows=3)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert palette_titles("queue") <= titles
+        assert "Ticket note" not in titles  # the handoff's
+        top = row_ids(app)[0]
+        assert top in app.queue_screen.unread_ids()
+        await run_from_palette(pilot, "Mark read")
+        await until(pilot, lambda: top not in app.queue_screen.unread_ids(), "the row to be read")
+
+
+async def test_the_handoff_palette_lists_and_runs_the_tables_actions(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, rows=3)
+        await pilot.press("enter", "o")  # the newest, read only
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        await until(pilot, lambda: screen.session is not None, "the session")
+        titles = {c.title for c in app.get_system_commands(screen)}
+        assert palette_titles("handoff") <= titles
+        assert "Mark read" not in titles
+
+        await run_from_palette(pilot, "Ticket note")
+        assert app.clipboard.startswith("## Escalation: ")
+        await run_from_palette(pilot, "Help")  # the app's, though `?` is the queue's key
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        await pilot.press("escape")
+
+        await pilot.press("c")
+        await until(pilot, lambda: screen.claimed, "the claim")
+        # Claiming what is already claimed is turned off, so it is not offered.
+        assert "Claim" not in {c.title for c in app.get_system_commands(screen)}
 
 
 def help_lines(app: RfApp) -> list[str]:
