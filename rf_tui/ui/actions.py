@@ -1,9 +1,17 @@
-"""Every user action in one table: the screens' bindings, the help screen and the
-command palette are all made from it, so they cannot disagree."""
+"""Every user action in one table: the screens' bindings, the help screen, the command
+palette and the README's key table are all made from it, so they cannot disagree.
+
+``python -m rf_tui.ui.actions`` prints the README's key table;
+``python -m rf_tui.ui.actions --write README.md`` puts it in place.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from textual.binding import Binding, BindingType
@@ -162,3 +170,61 @@ SECTIONS: tuple[tuple[str, tuple[Place, ...]], ...] = (
     ("Handoff", ("handoff",)),
     ("Everywhere", ("app",)),
 )
+
+README_START = "<!-- keys: made by `python -m rf_tui.ui.actions`; edit rf_tui/ui/actions.py -->"
+README_END = "<!-- /keys -->"
+WRITE_COMMAND = "python -m rf_tui.ui.actions --write README.md"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_table() -> str:
+    """The README's key table: one row per key as shown, a column per screen.
+
+    What works everywhere fills both columns: it does the same on either screen.
+    """
+    columns: tuple[tuple[Place, ...], ...] = (("queue table", "queue", "app"), ("handoff", "app"))
+    rows: dict[str, list[str]] = {}
+    for action in actions(*(p for _, places in SECTIONS for p in places)):
+        cells = rows.setdefault(action.shown, ["" for _ in columns])
+        for i, places in enumerate(columns):
+            if any(p in action.where for p in places):
+                cells[i] = action.description
+    lines = ["| key | queue | handoff |", "|---|---|---|"]
+    lines += [
+        f"| `{_cell(shown)}` | {' | '.join(_cell(c) for c in cells)} |"
+        for shown, cells in rows.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def with_table(readme: str) -> str:
+    """``readme`` with the text between the markers replaced by the table."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"no {README_START!r} … {README_END!r} in the README")
+    head = readme[: start + len(README_START)]
+    # Blank lines around it: Markdown would otherwise run the comments into the table.
+    return f"{head}\n\n{markdown_table()}\n{readme[end:]}"
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m rf_tui.ui.actions", description="Print the README's key table."
+    )
+    parser.add_argument(
+        "--write", metavar="README", type=Path, help="put the table between its markers there"
+    )
+    args = parser.parse_args(None if argv is None else list(argv))
+    if args.write is None:
+        sys.stdout.write(markdown_table())
+        return 0
+    path: Path = args.write
+    path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,9 +1,10 @@
-"""The one table of actions: every binding, the help screen and the palette come from
-it, so none of them can drift from the keys that really work."""
+"""The one table of actions: every binding, the help screen, the palette and the README
+come from it, so none of them can drift from the keys that really work."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -14,7 +15,8 @@ from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from rf_tui.ui.actions import ACTIONS, SECTIONS, Place, actions
+from rf_tui.ui import actions as registry
+from rf_tui.ui.actions import ACTIONS, SECTIONS, WRITE_COMMAND, Place, actions
 from rf_tui.ui.app import RfApp
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -25,6 +27,8 @@ from tests.helpers import Running
 from tests.ui.conftest import AppFactory
 from tests.ui.pilot import ready, row_ids, until
 from tests.ui.test_presenter import presenter
+
+README = Path(__file__).parents[2] / "README.md"
 
 BOUND: list[tuple[type[DOMNode], Place]] = [
     (RfApp, "app"),
@@ -168,3 +172,36 @@ async def test_help_shows_the_pause_key_in_presenter_mode(make: AppFactory, rf: 
         assert [line for line in lines if line in expected_help(presenting=True)] == (
             expected_help(presenting=True)
         )
+
+
+def readme_table(text: str) -> str:
+    start, end = text.index(registry.README_START), text.index(registry.README_END)
+    return text[start + len(registry.README_START) : end].strip("\n") + "\n"
+
+
+def test_the_readme_key_table_is_the_generated_one() -> None:
+    assert readme_table(README.read_text(encoding="utf-8")) == registry.markdown_table(), (
+        f"README.md's key table differs from rf_tui/ui/actions.py: run `{WRITE_COMMAND}`"
+    )
+
+
+def test_the_readme_table_lists_every_key_of_the_queue_and_handoff() -> None:
+    table = registry.markdown_table()
+    for _, places in SECTIONS:
+        for action in actions(*places):
+            assert f"| `{action.shown}` |" in table
+            assert action.description in table
+
+
+def test_write_puts_the_table_between_the_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    before, after = "# Keys\n\n", "\nMore prose.\n"
+    stale = f"{registry.README_START}\n| key | stale |\n{registry.README_END}"
+    readme.write_text(before + stale + after, encoding="utf-8")
+    assert registry.main(["--write", str(readme)]) == 0
+    written = readme.read_text(encoding="utf-8")
+    assert written.startswith(before + registry.README_START)
+    assert written.endswith(registry.README_END + after)
+    assert readme_table(written) == registry.markdown_table()
+    registry.main(["--write", str(readme)])
+    assert readme.read_text(encoding="utf-8") == written  # a second run changes nothing
