@@ -113,7 +113,7 @@ ACTIONS: tuple[Action, ...] = (
         "queue", palette="here"),
     act("s", "cycle_sort", "Sort", "Sort by newest, oldest or priority, in turn",
         "queue", palette="here"),
-    act("r", "reopen", "Reopen", "Reopen an escalation you claimed in this run",
+    act("r", "reopen", "Reopen", "Reopen an escalation you claimed here, this run or before",
         "queue", palette="everywhere"),
     act("escape", "clear_filter", "Clear filter", "Clear the filter", "queue", footer=False),
     act("x", "dismiss_away", "Dismiss", 'Dismiss the "While you were away" line',
