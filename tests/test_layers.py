@@ -110,3 +110,58 @@ def test_settings_paths_and_stores_load_neither_textual_nor_rich() -> None:
         roots |= _imported_roots(PACKAGE / module)
     assert "rf_tui.store.atomic" in roots  # the probe really read the imports
     assert not {r for r in roots if r.split(".")[0] in {"textual", "rich"} or ".ui" in r}
+
+
+# What `pip install rf-tui` leaves out: the server and browser extras, and what only
+# they bring.
+EXTRAS_ONLY = {"fastapi", "starlette", "uvicorn", "jwt", "textual_serve", "aiohttp"}
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    """Modules imported when ``path`` is imported: not inside functions or TYPE_CHECKING."""
+    found: set[str] = set()
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for node in statements:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+            elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                for handler in node.handlers:
+                    visit(handler.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body)
+
+    visit(ast.parse(path.read_text()).body)
+    return found
+
+
+def test_client_modules_import_no_extra_at_import_time() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.is_relative_to(PACKAGE / "server"):
+            continue
+        bad = {
+            module
+            for module in _module_level_imports(path)
+            if module.split(".")[0] in EXTRAS_ONLY or module.startswith("rf_tui.server")
+        }
+        assert not bad, f"{path.relative_to(PACKAGE.parent)} imports {bad} at import time"
+
+
+def test_client_paths_load_no_extra() -> None:
+    # Everything `rf-tui`, `--plain`, `queue`, `watch`, `claim` and `login` import.
+    loaded = _modules_after(
+        "import rf_tui.cli, rf_tui.cli.run, rf_tui.cli.plain, rf_tui.cli.script, "
+        "rf_tui.cli.web, rf_tui.cli.extras, rf_tui.feed.feed, rf_tui.ui.app, rf_tui.ui.presenter"
+    )
+    assert "rf_tui.ui.app" in loaded
+    assert not {
+        m for m in loaded if m.split(".")[0] in EXTRAS_ONLY or m.startswith("rf_tui.server")
+    }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError
+from rf_tui.cli import extras
 from rf_tui.cli.resolve import Usage, target
 from rf_tui.settings import Settings
 from rf_tui.state.clock import system_clock
@@ -98,6 +99,7 @@ def logout(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
+    extras.require("demo", extras.SERVER)
     from rf_tui.server.config import ServerConfig
     from rf_tui.server.run import ThreadedServer
     from rf_tui.server.seed import DEMO_PASSWORD, demo_disguise, seed_demo
@@ -141,7 +143,9 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    # Imported here so `rf-tui --help` does not pay for FastAPI.
+    extras.require("serve", extras.SERVER)
+    # Imported here, after the check, so `rf-tui --help` does not pay for FastAPI
+    # and a client-only install gets a pip command instead of a traceback.
     from rf_tui.server.config import ServerConfig
     from rf_tui.server.run import serve as serve_forever
     from rf_tui.server.seed import DEMO_PASSWORD, seed_demo

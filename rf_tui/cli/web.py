@@ -14,7 +14,8 @@ import shlex
 import socket
 import sys
 
-from rf_tui.cli.resolve import Usage, target
+from rf_tui.cli import extras
+from rf_tui.cli.resolve import target
 
 
 def free_port(host: str) -> int:
@@ -42,10 +43,9 @@ def child_command(args: argparse.Namespace) -> str:
 
 
 def web(args: argparse.Namespace) -> int:
-    try:
-        from textual_serve.server import Server
-    except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
-        raise Usage("browser mode needs textual-serve: pip install textual-serve") from None
+    extras.require("web", extras.WEB)
+    from textual_serve.server import Server
+
     command = child_command(args)
     port = args.port or free_port(args.host)
     print(
