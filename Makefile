@@ -1,24 +1,37 @@
-# Every target bootstraps .venv itself; it re-installs only when pyproject.toml changes.
+# Every target bootstraps .venv itself. `make demo` and `make serve` install only the
+# client and its server extra; the other targets install `.[dev]`, the whole toolchain.
+# Each re-installs only when pyproject.toml changes.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+SERVER := $(VENV)/.installed-server
+DEV    := $(VENV)/.installed-dev
 
 .PHONY: demo serve test lint pytest browser bench soak cast wheel clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+# An editable install of a hatchling project needs pip 21.3 or later (PEP 660), newer
+# than some Python 3.10 releases bundle; a newer pip is left as it is, which saves a
+# round trip to the index on every fresh clone.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'pip>=21.3'
 
-demo: $(STAMP)
+$(SERVER): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	@touch $@
+
+# dev includes the server extra, so this install is good for both stamps.
+$(DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(SERVER)
+
+demo: $(SERVER)
 	$(BIN)/rf-tui demo
 
-serve: $(STAMP)
+serve: $(SERVER)
 	$(BIN)/rf-tui serve --demo-seed
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check rf_tui tests benchmarks docs
 	$(BIN)/ruff format --check rf_tui tests benchmarks docs
 	$(BIN)/mypy rf_tui
@@ -29,25 +42,25 @@ browser:
 	  && apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "tests/test_web.py needs Chromium: sudo apt-get install chromium"
 
-pytest: $(STAMP) browser
+pytest: $(DEV) browser
 	$(BIN)/pytest
 
 test: lint pytest
 
 # The long fault and load runs (20 server kills, 20 cuts, 10 stalls; 200 subscribers
 # at 20 escalations a second for 60 s). Not part of `make test`.
-soak: $(STAMP)
+soak: $(DEV)
 	RF_FAULT_CYCLES=50 RF_SOAK_SECONDS=60 $(BIN)/pytest tests/faults -s -o timeout=900
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python -m benchmarks
 
 # docs/demo.cast: `rf-tui demo --seed 1` recorded headless in a pty (asciicast v2).
-cast: $(STAMP)
+cast: $(DEV)
 	$(BIN)/python docs/record_cast.py docs/demo.cast
 
 # A wheel in dist/, and proof that it installs and runs in a clean virtualenv.
-wheel: $(STAMP)
+wheel: $(DEV)
 	bash .ci/package-check
 
 clean:
