@@ -185,3 +185,34 @@ async def test_watch_says_what_the_app_shows(running: Running) -> None:
     text = out.getvalue()
     assert f"NEW normal {new.id} — Scanner offline — Sam Okafor — 'tried a reboot'" in text
     assert f"CLAIMED {new.id} by Alex Moreno" in text
+
+
+async def test_watch_handles_a_burst_without_a_request_per_arrival(running: Running) -> None:
+    out = io.StringIO()
+    lookups: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        if request.url.path.endswith("/handoffs"):
+            lookups.append(request.url.path)
+
+    async with Client(running.url) as sam:
+        await sam.login(SAM, "demo-password")
+        sessions = [await sam.create_session(f"Burst {i}") for i in range(12)]
+        client = Client(running.url, token(running))
+        client.http.event_hooks["request"].append(count)
+        watching = asyncio.create_task(script.watch(client, True, out))
+        lines = lambda: [json.loads(x) for x in out.getvalue().splitlines()]  # noqa: E731
+        try:
+            await wait_for(lambda: {"type": "state", "state": "live"} in lines(), what="live")
+            await asyncio.gather(*(sam.hand_off(s.id) for s in sessions))
+            await wait_for(
+                lambda: sum(x["type"] == "handoff_created" for x in lines()) == 12,
+                what="twelve arrivals",
+            )
+        finally:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+    created = [x for x in lines() if x["type"] == "handoff_created"]
+    assert {x["summary"] for x in created} == {f"Burst {i}" for i in range(12)}
+    assert all(x["requester"] == "Sam Okafor" for x in created)
+    assert len(lookups) <= 6, lookups  # not one request per arrival
