@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -84,6 +84,7 @@ class Feed:
         disguise: Disguise | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        painted: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.client = client
         self.sink = sink
@@ -96,6 +97,9 @@ class Feed:
         self.disguise = disguise
         self._mono = monotonic
         self._sleep = sleep
+        #: Waits until the front end has shown what it was just told: an arrival's
+        #: details are asked for after its row is painted, not in the way of it.
+        self._painted = painted or _next_turn
 
         self.queue = QueueState()
         self.me: Me | None = None
@@ -345,7 +349,7 @@ class Feed:
         while True:
             await self._details_wake.wait()
             self._details_wake.clear()
-            await asyncio.sleep(0)  # arrivals already read join this batch
+            await self._painted()  # and arrivals read meanwhile join this batch
             while self._want:
                 batch = list(self._want.values())
                 self._want.clear()
@@ -473,6 +477,5 @@ class Feed:
         return me if self.disguise is None else self.disguise.me(me)
 
 
-def entries_of(change: ev.QueueChanged) -> Iterable[QueueEntry]:
-    """Every row a change brought or touched (added, then updated)."""
-    return (*change.added, *change.updated)
+async def _next_turn() -> None:
+    await asyncio.sleep(0)

@@ -6,6 +6,7 @@ context and chat run in the screens' own workers; the feed does all network I/O.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import time
@@ -63,6 +64,7 @@ class RfApp(App[None]):
             clock=clock,
             reconcile_every=settings.reconcile_every,
             disguise=presenter.disguise if presenter else None,
+            painted=self._painted,
         )
         self.desk = Desk(
             self.feed, settings, clock, presenter, health=LinkHealth(forced_lite=settings.lite)
@@ -131,6 +133,22 @@ class RfApp(App[None]):
         self.notifier.flush(time.monotonic())
 
     # ── From the feed ────────────────────────────────────────────────────────
+
+    async def _painted(self) -> None:
+        """Returns once the messages already posted are handled and the screen refreshed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def shown() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        def settle() -> None:
+            # Through the message queue first (the Fed messages already in it),
+            # then after the refresh they cause.
+            self.call_after_refresh(shown)
+
+        self.call_later(settle)
+        await done
 
     def _fed(self, event: ev.FeedEvent) -> None:
         self.post_message(Fed(event))
