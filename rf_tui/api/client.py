@@ -40,6 +40,7 @@ from rf_tui.api.models import (
     Me,
     QueueEntry,
     Session,
+    aware,
 )
 
 API_PREFIX = "/api/v1"
@@ -327,7 +328,7 @@ def _already_claimed(detail: dict[str, Any]) -> AlreadyClaimed:
     at: datetime | None = None
     if isinstance(raw_at, str):
         try:
-            at = datetime.fromisoformat(raw_at.replace("Z", "+00:00"))
+            at = aware(datetime.fromisoformat(raw_at.replace("Z", "+00:00")))
         except ValueError:
             at = None
     by = detail.get("claimed_by")

@@ -10,10 +10,10 @@ frozen: values that cross layers are immutable.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 
 def _to_text(value: Any) -> Any:
@@ -30,6 +30,24 @@ def _to_text(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_to_text)]
 OptText = Annotated[str | None, BeforeValidator(_to_text)]
+
+
+def aware(value: datetime) -> datetime:
+    """A time without a zone is taken as UTC.
+
+    FastAPI with SQLAlchemy's plain ``DateTime`` column sends "2026-12-01T13:09:45.716";
+    comparing that with an aware clock raised, and a naive time is UTC on every
+    backend we know of.
+    """
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _aware_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else aware(value)
+
+
+When = Annotated[datetime, AfterValidator(aware)]
+OptWhen = Annotated[datetime | None, AfterValidator(_aware_or_none)]
 
 
 def _list_or_empty(value: Any) -> Any:
@@ -115,8 +133,8 @@ class Handoff(_Model):
     target_user_id: OptText = None
     claimed_by: OptText = None
     claimed_by_name: OptText = None
-    claimed_at: datetime | None = None
-    created_at: datetime
+    claimed_at: OptWhen = None
+    created_at: When
     problem_summary: OptText = None
 
     @field_validator("priority", mode="before")
@@ -202,7 +220,7 @@ class SessionStep(_Model):
     step_order: int | None = None
     step_type: Text = ""
     content: Text = ""
-    created_at: datetime | None = None
+    created_at: OptWhen = None
 
 
 class Session(_Model):
@@ -273,7 +291,7 @@ class HandoffCreated(_Model):
     session_id: Text
     priority: Text = "normal"
     engineer_notes: OptText = None
-    created_at: datetime | None = None
+    created_at: OptWhen = None
 
     @field_validator("priority", mode="before")
     @classmethod
@@ -291,7 +309,7 @@ class HandoffClaimed(_Model):
     session_id: Text
     claimed_by: OptText = None
     claimed_by_name: OptText = None
-    claimed_at: datetime | None = None
+    claimed_at: OptWhen = None
 
 
 class UnknownEvent(_Model):

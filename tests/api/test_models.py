@@ -109,3 +109,34 @@ def test_models_are_immutable() -> None:
     h = Handoff.model_validate(HANDOFF)
     with pytest.raises(ValueError):
         h.priority = "urgent"  # type: ignore[misc]
+
+
+def test_times_without_a_zone_are_read_as_utc() -> None:
+    """What FastAPI + SQLAlchemy send for a plain DateTime column: no offset at all."""
+    from datetime import timezone
+
+    from rf_tui.api.models import HandoffClaimed, HandoffCreated, QueueEntry
+
+    row = QueueEntry.model_validate(
+        {
+            "id": "h1",
+            "session_id": "s1",
+            "created_at": "2026-12-01T13:09:45.716",
+            "claimed_at": "2026-12-01T13:10:00",
+        }
+    )
+    assert row.created_at.tzinfo is timezone.utc and row.created_at.hour == 13
+    assert row.claimed_at is not None and row.claimed_at.tzinfo is timezone.utc
+    event = HandoffCreated.model_validate(
+        {"handoff_id": "h1", "session_id": "s1", "created_at": "2026-12-01T13:09:45"}
+    )
+    assert event.created_at is not None and event.created_at.tzinfo is timezone.utc
+    claimed = HandoffClaimed.model_validate(
+        {"handoff_id": "h1", "session_id": "s1", "claimed_at": "2026-12-01T13:09:45"}
+    )
+    assert claimed.claimed_at is not None and claimed.claimed_at.tzinfo is timezone.utc
+    # A time with a zone keeps it.
+    kept = QueueEntry.model_validate(
+        {"id": "h2", "session_id": "s2", "created_at": "2026-12-01T13:09:45+02:00"}
+    )
+    assert kept.created_at.utcoffset() is not None and kept.created_at.hour == 13

@@ -54,6 +54,9 @@ def arrive(n: int, **fields: Any) -> Any:
 def sse_cases() -> list[Case]:
     good = json.dumps(created(9))
     return [
+        Case("sse-created-at-without-zone", has_row(9, "Problem number 9"),
+             act=arrive_raw(9, frame("handoff_created", created(9, created_at="2026-11-23T11:59:00.716")),
+                            created_at="2026-11-23T11:59:00.716")),
         Case("sse-crlf", has_row(9, "Problem number 9"),
              act=arrive_raw(9, f"event: handoff_created\r\ndata: {good}\r\n\r\n".encode())),
         Case("sse-cr-only", has_row(9, "Problem number 9"),
@@ -204,6 +207,12 @@ def http_cases() -> list[Case]:
         Case("http-409-structured-on-claim", "Already claimed by Alex",
              act=_claim_with(j(409, {"detail": {"message": "Already claimed", "claimed_by": "u-a",
                                                 "claimed_by_name": "Alex", "claimed_at": "2026-11-23T11:59:58+00:00"}}))),
+        Case("http-409-claimed-at-without-zone", "Already claimed by Alex",
+             act=_claim_with(j(409, {"detail": {"claimed_by": "u-a", "claimed_by_name": "Alex",
+                                                "claimed_at": "2026-11-23T11:59:58.716"}}))),
+        Case("http-queue-times-without-zone", has_row(9, "Problem number 9"),
+             act=on_refetch(QUEUE, j(200, [entry(9, created_at="2026-11-23T11:58:00.716",
+                                                  claimed_at=None)]))),
         Case("http-422-on-chat", "Not sent; your message is still in the box",
              act=_chat_with(j(422, {"detail": [{"loc": ["body", "message"], "msg": "too long"}]}))),
         Case("http-429-retry-after", "rate-limiting us. Try again in 7 s",
