@@ -229,7 +229,8 @@ async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: 
         if request.url.path.endswith("/handoffs"):
             lookups.append(request.url.path)
 
-    async with Client(running.url) as sam, Client(running.url) as dana:
+    port = int(running.url.rsplit(":", 1)[1])
+    async with Proxy(port) as proxy, Client(running.url) as sam, Client(proxy.url) as dana:
         await sam.login(SAM, "demo-password")
         await dana.login(DANA, "demo-password")
         dana.http.event_hooks["request"].append(count)
@@ -238,9 +239,12 @@ async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: 
         following = asyncio.create_task(plain.follow())
         try:
             await wait_for(lambda: "Connected" in out.getvalue() and "Commands" in out.getvalue())
+            proxy.stall()  # the twelve pile up behind a busy link, then land at once
             await asyncio.gather(*(sam.hand_off(s.id) for s in sessions))
+            proxy.stall(False)
             await wait_for(
                 lambda: all(f"— Burst {i} — Sam Okafor" in out.getvalue() for i in range(12)),
+                timeout=10,
                 what="twelve NEW lines with their summaries",
             )
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json as json_module
 import ssl
 import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -42,6 +43,7 @@ from rf_tui.api.models import (
     Session,
     aware,
 )
+from rf_tui.text import one_line
 
 API_PREFIX = "/api/v1"
 #: Bigger answers are refused: a queue of 10,000 escalations is a few MB.
@@ -177,8 +179,25 @@ class Client:
         return time.monotonic() - started
 
     async def queue(self) -> list[QueueEntry]:
-        """Unclaimed escalations of this account, newest first."""
-        return _parse_list(QueueEntry, await self._request("GET", "/ai-sessions/queue"))
+        """Unclaimed escalations of this account, newest first (unreadable rows left out)."""
+        return (await self.queue_rows()).entries
+
+    async def queue_rows(self) -> Rows:
+        """The queue, and a sentence for each row too malformed to show.
+
+        One bad row of a real backend (no id, a time that is not one) must not
+        hide the rest of the queue from the senior.
+        """
+        data = await self._request("GET", "/ai-sessions/queue")
+        if not isinstance(data, list):
+            raise BadResponse("The server's answer was not a list, as expected.")
+        rows = Rows()
+        for number, item in enumerate(data, 1):
+            try:
+                rows.entries.append(QueueEntry.model_validate(item))
+            except ValidationError as exc:
+                rows.skipped.append(_row_problem(number, item, exc))
+        return rows
 
     async def handoffs(self, session_id: str) -> list[Handoff]:
         data = await self._request(
@@ -358,6 +377,21 @@ def _parse(model: type[M], data: Any) -> M:
         raise BadResponse(
             f"The server's answer did not have the expected shape ({loc}: {first.get('msg')})."
         ) from None
+
+
+@dataclass
+class Rows:
+    entries: list[QueueEntry] = field(default_factory=list)
+    #: One sentence per row left out: "row 4 (h4): created_at: Input should be …".
+    skipped: list[str] = field(default_factory=list)
+
+
+def _row_problem(number: int, item: Any, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "the row"
+    ident = item.get("id") if isinstance(item, dict) else None
+    named = f" ({one_line(str(ident), 40)})" if isinstance(ident, (str, int)) else ""
+    return f"row {number}{named}: {where}: {one_line(str(first.get('msg')), 80)}"
 
 
 def _parse_list(model: type[M], data: Any) -> list[M]:

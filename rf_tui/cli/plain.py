@@ -88,6 +88,9 @@ class Plain:
             if event.reason != self._last_problem:  # once per reason, not per retry
                 self._last_problem = event.reason
                 self.say(event.text())
+        elif isinstance(event, ev.RowsSkipped):
+            if event.rows:
+                self.say(event.text())
         elif isinstance(event, ev.GapClosed):
             if event.summary.claimed_by:  # who took what: worth a line of its own
                 self.say(event.summary.text())

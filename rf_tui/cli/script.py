@@ -97,7 +97,10 @@ def queue_lines(entries: list[QueueEntry], now: datetime, width: int | None) -> 
 
 async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
     async with client:
-        entries = await client.queue()
+        rows = await client.queue_rows()
+    for problem in rows.skipped:  # the good rows still go out; stdout stays parseable
+        print(f"rf-tui: left out a malformed row, {problem}", file=sys.stderr)
+    entries = rows.entries
     state = QueueState()
     state.reconcile(entries, since=0)
     ordered = state.ordered(Sort.NEWEST)
@@ -183,6 +186,8 @@ class Watcher:
             self.emit("state", event.text(), state="refetch_failed", reason=event.reason)
         elif isinstance(event, ev.Trouble):
             self.emit("state", event.what, state="trouble", reason=event.what)
+        elif isinstance(event, ev.RowsSkipped) and event.rows:
+            self.emit("state", event.text(), state="rows_skipped", rows=list(event.rows))
 
     def connection(self, item: ConnectionState) -> None:
         if isinstance(item, Live):

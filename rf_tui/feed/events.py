@@ -77,6 +77,19 @@ class QueueLoadFailed:
 
 
 @dataclass(frozen=True)
+class RowsSkipped:
+    """Rows of the queue too malformed to show, one sentence each (empty: none now)."""
+
+    rows: tuple[str, ...]
+
+    def text(self) -> str:
+        noun = "row" if len(self.rows) == 1 else "rows"
+        return f"{len(self.rows)} {noun} of the queue could not be read and are not shown: " + (
+            "; ".join(self.rows[:3]) + ("; …" if len(self.rows) > 3 else "")
+        )
+
+
+@dataclass(frozen=True)
 class MetricChanged:
     metrics: EscalationMetrics | None
     problem: str | None = None
@@ -116,6 +129,7 @@ FeedEvent = (
     | ConnectionChanged
     | SignedIn
     | QueueLoadFailed
+    | RowsSkipped
     | MetricChanged
     | LinkMeasured
     | AssessmentLanded

@@ -110,6 +110,8 @@ class Feed:
         self.loaded = False
         #: Why the last queue fetch failed, until one works.
         self.load_problem: str | None = None
+        #: Rows of the last fetch too malformed to show, a sentence each.
+        self.skipped: tuple[str, ...] = ()
         #: When the stream last said anything (on the injected clock).
         self.last_event: datetime | None = None
         self.away = AwayTracker()
@@ -286,10 +288,12 @@ class Feed:
             if not ok:
                 nxt = min(nxt, backoff_delay(self._failures, base=1.0))
             self._due = min(self._due, self._mono() + nxt)
-        if not ok:
-            return
-        if self.away.reason == "reconnect" and isinstance(self.state, Live):
+        if ok and self.away.reason == "reconnect" and isinstance(self.state, Live):
             await self._close_gap()
+        if self._finished is not None:
+            return  # signed out: nothing more to ask
+        # The metric comes even when the queue did not: "unavailable (why)" says more
+        # than "loading…" for as long as the queue fails.
         stale = (
             self.metrics is None
             or self.metrics_problem is not None
@@ -306,7 +310,7 @@ class Feed:
                 self.sink(ev.SignedIn(self.me))
             elif measure:
                 self.sink(ev.LinkMeasured(await self.client.ping()))
-            entries = await self.client.queue()
+            rows = await self.client.queue_rows()
         except NotSignedIn as exc:
             self._connection(SignedOut(exc.message))
             return False
@@ -316,8 +320,12 @@ class Feed:
         except ApiError as exc:
             self._load_failed(exc.message)
             return False
+        entries = rows.entries
         if self.disguise is not None:
             entries = [self.disguise.handoff(e) for e in entries]
+        if tuple(rows.skipped) != self.skipped:
+            self.skipped = tuple(rows.skipped)
+            self.sink(ev.RowsSkipped(self.skipped))
         first = not self.loaded
         change = self.queue.reconcile(entries, since)
         self.loaded, self.load_problem = True, None

@@ -180,6 +180,9 @@ class RfApp(App[None]):
                 screen.load_context()
         elif isinstance(event, ev.Trouble):
             self._trouble(event)
+        elif isinstance(event, ev.RowsSkipped) and event.rows:
+            self.notify(event.text(), title="Unreadable rows", severity="warning", markup=False,
+                        timeout=8)  # fmt: skip
 
     def _arrived(self, change: ev.QueueChanged) -> None:
         now = time.monotonic()

@@ -94,6 +94,8 @@ async def test_a_queue_never_loaded_is_said_so_never_as_empty() -> None:
                 failed = seen.of(ev.QueueLoadFailed)[0]
                 assert isinstance(failed, ev.QueueLoadFailed) and not failed.loaded
                 assert failed.text().startswith("Queue not loaded yet: The server had a problem")
+                # The metric does not wait for the queue: no "loading…" for ever.
+                await wait_for(lambda: feed.metrics is not None, what="the metric anyway")
                 hostile.routes.pop(("GET", f"{API}/ai-sessions/queue"))
                 # It keeps trying on its own, backing off, until the queue comes.
                 await wait_for(lambda: feed.loaded, timeout=8, what="the queue after all")

@@ -141,7 +141,7 @@ class QueueScreen(Screen[None]):
             if isinstance(event.state, Reconnecting):
                 self._retry_at = time.monotonic() + event.state.next_try_in
             self.refresh_header()
-        elif isinstance(event, ev.QueueLoadFailed):
+        elif isinstance(event, ev.QueueLoadFailed | ev.RowsSkipped):
             self.refresh_header()
         elif isinstance(event, ev.MetricChanged):
             self.refresh_metric()
@@ -218,6 +218,8 @@ class QueueScreen(Screen[None]):
                 age_s, compact=width < WIDE_STATUS, figures=not self.desk.presenting
             )
             text.append(health, style="dim")
+        if skipped := len(self.feed.skipped):
+            text.append(f" · {skipped} unreadable row{'s' if skipped > 1 else ''}", style="red")
         if self.feed.load_problem and self.feed.loaded:
             problem = one_line(self.feed.load_problem, 100)
             text.append(f" · refresh failed: {problem}", style="red")
