@@ -130,6 +130,8 @@ def handoff_text(handoff: Handoff, session: Session | None) -> str:
     latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
     if isinstance(latest, str) and latest.strip():
         out.append("  Last from the AI: " + _text(latest))
-    else:
+    if ai is not None and ai.suggested_steps:
+        out.append("  Claim it, then send a step as your first action: m N and the step.")
+    elif not (isinstance(latest, str) and latest.strip()):
         out.append("  Nothing from the AI yet.")
     return "\n".join(out) + "\n"

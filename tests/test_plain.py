@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from rf_tui.api.client import Client
-from rf_tui.api.stream import EscalationStream
+from rf_tui.api.stream import EscalationStream, Reconnecting
 from rf_tui.cli.plain import Plain
 from tests.faults.proxy import Proxy
 from tests.helpers import ALEX, DANA, SAM, Running, wait_for
@@ -213,12 +213,19 @@ async def test_the_queue_is_listed_while_a_proxy_refuses_the_stream() -> None:
             following = asyncio.create_task(plain.follow())
             try:
                 await wait_for(lambda: "waiting, newest first" in out.getvalue(), what="the list")
-                await wait_for(lambda: "Connection lost" in out.getvalue(), what="the retry")
+                await wait_for(
+                    lambda: (
+                        isinstance(plain.feed.state, Reconnecting) and plain.feed.state.attempt >= 3
+                    ),
+                    what="three tries",
+                )
             finally:
                 following.cancel()
                 await asyncio.gather(following, return_exceptions=True)
     assert "3 escalations waiting, newest first:" in out.getvalue()
     assert "0 escalations" not in out.getvalue()
+    # Said once, not at every retry: a screen reader reads every line.
+    assert out.getvalue().count("Cannot connect to the live stream (The server had a problem") == 1
 
 
 async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: Running) -> None:

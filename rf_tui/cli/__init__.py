@@ -41,7 +41,8 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="rf-tui",
         description=DESCRIPTION,
-        epilog="Run `rf-tui demo` to try it with no backend. " + script.EXIT_CODES,
+        epilog="Run `rf-tui demo` to try it with no backend (from pip, it needs the server "
+        "extra: pip install 'rf-tui[server]'). " + script.EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"rf-tui {__version__}")

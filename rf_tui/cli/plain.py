@@ -47,6 +47,8 @@ class Plain:
         self.claimed_here: dict[str, Handoff] = {}
         self._pending: set[str] = set()  # arrivals whose line waits for their details
         self._last_problem: str | None = None
+        self._last_drop: str | None = None  # the reason last told for a lost stream
+        self._was_live = False
 
     def say(self, text: str) -> None:
         stamp = self.clock().astimezone().strftime("%H:%M")
@@ -140,10 +142,15 @@ class Plain:
     def connection(self, event: ev.ConnectionChanged) -> None:
         state = event.state
         if isinstance(state, Live):
+            self._was_live, self._last_drop = True, None
             self.say("Connected: new escalations appear here as they come.")
         elif isinstance(state, Reconnecting):
-            self.say(f"Connection lost ({state.reason}). Trying again in "
-                     f"{state.next_try_in:.0f}s.")  # fmt: skip
+            # Once per reason, not once per retry: a screen reader reads every line.
+            if state.reason != self._last_drop:
+                self._last_drop = state.reason
+                lost = "Connection lost" if self._was_live else "Cannot connect to the live stream"
+                self.say(f"{lost} ({state.reason}). Trying again, backing off; the queue is "
+                         "still refreshed.")  # fmt: skip
         elif isinstance(state, Offline):
             every = f"{self.feed.reconcile_every:.0f}s"
             self.say(f"{state.reason} Live updates are off; the queue is refreshed every {every}.")

@@ -147,6 +147,7 @@ class Watcher:
         # again (capped: a watch may run for weeks).
         self.told: dict[str, None] = {}
         self._pending: set[str] = set()  # arrivals whose line waits for their details
+        self._last_problem: str | None = None
 
     def tell(self, handoff_id: str) -> bool:
         """True the first time only."""
@@ -183,7 +184,9 @@ class Watcher:
         elif isinstance(event, ev.ConnectionChanged):
             self.connection(event.state)
         elif isinstance(event, ev.QueueLoadFailed):
-            self.emit("state", event.text(), state="refetch_failed", reason=event.reason)
+            if event.reason != self._last_problem:  # once per reason, not per retry
+                self._last_problem = event.reason
+                self.emit("state", event.text(), state="refetch_failed", reason=event.reason)
         elif isinstance(event, ev.Trouble):
             self.emit("state", event.what, state="trouble", reason=event.what)
         elif isinstance(event, ev.RowsSkipped) and event.rows:
@@ -205,6 +208,7 @@ class Watcher:
             self.emit("state", item.reason, state=type(item).__name__.lower(), reason=item.reason)
 
     def changed(self, change: ev.QueueChanged) -> None:
+        self._last_problem = None  # a fetch worked: the next failure is news
         if change.cause == "first":
             for entry in change.added:  # the queue as it is, not news
                 self.tell(entry.id)

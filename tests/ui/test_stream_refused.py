@@ -44,6 +44,7 @@ async def test_the_queue_shows_while_a_proxy_refuses_the_stream(tmp_path: Path) 
             await until(pilot, lambda: isinstance(app.feed.state, Reconnecting), "a retry")
             assert "No escalations waiting" not in _empty_text(app)
             assert "reconnecting" in app.queue_screen.link_text().plain
+            assert "HTTP 502" in app.queue_screen.link_text(120).plain  # why, where there is room
         await client.aclose()
 
 
@@ -73,6 +74,8 @@ async def test_a_queue_never_loaded_is_not_called_empty(tmp_path: Path) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await until(pilot, lambda: "Queue not loaded yet" in _empty_text(app), "the words")
             assert "The server had a problem (HTTP 502)" in _empty_text(app)
+            counts = str(app.queue_screen.query_one("#counts", Static).content)
+            assert counts.startswith("Queue not loaded yet")  # not "0 escalations awaiting …"
             hostile.routes.pop(("GET", f"{API}/ai-sessions/queue"))
             await until(pilot, lambda: app.queue_screen.table.row_count == 3, "the rows", 8)
         await client.aclose()

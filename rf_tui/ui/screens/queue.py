@@ -211,6 +211,8 @@ class QueueScreen(Screen[None]):
         state = self.feed.state
         wait = self._retry_at - time.monotonic() if isinstance(state, Reconnecting) else None
         text = render.link_state(state, wait)
+        if isinstance(state, Reconnecting) and width >= WIDE_STATUS:
+            text.append(f" · {one_line(state.reason, 60)}", style="dim")  # why it dropped
         if isinstance(state, Live):
             last = self.feed.last_event
             age_s = None if last is None else (self.desk.clock() - last).total_seconds()
@@ -235,8 +237,11 @@ class QueueScreen(Screen[None]):
             return
         total, unread = len(self.feed.queue), len(self.unread_ids())
         noun = "escalation" if total == 1 else "escalations"
-        counts = Text(f"{total} {noun} awaiting pickup", style="bold")
-        counts.append(f" · {unread} unread", style="bold cyan" if unread else "dim")
+        if self.feed.loaded:
+            counts = Text(f"{total} {noun} awaiting pickup", style="bold")
+            counts.append(f" · {unread} unread", style="bold cyan" if unread else "dim")
+        else:  # never "0 escalations" over a queue that was never fetched
+            counts = Text("Queue not loaded yet", style="bold yellow")
         if self.filter_text:
             counts.append(f" · filter: {self.filter_text}", style="italic")
         counts.append(f" · {self.sort.value}", style="dim")
