@@ -40,6 +40,20 @@ async def wait_for(
         await asyncio.sleep(0.005)
 
 
+def count_requests(client: Client, suffix: str) -> list[str]:
+    """The paths of the requests ``client`` sends that end with ``suffix``, as they go out."""
+    import httpx
+
+    sent: list[str] = []
+
+    async def hook(request: httpx.Request) -> None:
+        if request.url.path.endswith(suffix):
+            sent.append(request.url.path)
+
+    client.http.event_hooks["request"].append(hook)
+    return sent
+
+
 class Running:
     """A seeded reference server on a loopback port, plus ways to sign in."""
 

@@ -17,7 +17,7 @@ from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Reconnecting
 from rf_tui.cli.plain import Plain
 from tests.faults.proxy import Proxy
-from tests.helpers import ALEX, DANA, SAM, Running, wait_for
+from tests.helpers import ALEX, DANA, SAM, Running, count_requests, wait_for
 
 
 class PlainSession:
@@ -230,17 +230,11 @@ async def test_the_queue_is_listed_while_a_proxy_refuses_the_stream() -> None:
 
 async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: Running) -> None:
     out = io.StringIO()
-    lookups: list[str] = []
-
-    async def count(request: httpx.Request) -> None:
-        if request.url.path.endswith("/handoffs"):
-            lookups.append(request.url.path)
-
     port = int(running.url.rsplit(":", 1)[1])
     async with Proxy(port) as proxy, Client(running.url) as sam, Client(proxy.url) as dana:
         await sam.login(SAM, "demo-password")
         await dana.login(DANA, "demo-password")
-        dana.http.event_hooks["request"].append(count)
+        lookups = count_requests(dana, "/handoffs")
         sessions = [await sam.create_session(f"Burst {i}") for i in range(12)]
         plain = Plain(dana, out)
         following = asyncio.create_task(plain.follow())

@@ -17,7 +17,7 @@ from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream
 from rf_tui.cli import script
 from tests.faults.proxy import Proxy
-from tests.helpers import ALEX, DANA, SAM, VIC, Running, wait_for
+from tests.helpers import ALEX, DANA, SAM, VIC, Running, count_requests, wait_for
 
 
 def token(running: Running, email: str = DANA) -> str:
@@ -189,18 +189,12 @@ async def test_watch_says_what_the_app_shows(running: Running) -> None:
 
 async def test_watch_handles_a_burst_without_a_request_per_arrival(running: Running) -> None:
     out = io.StringIO()
-    lookups: list[str] = []
-
-    async def count(request: httpx.Request) -> None:
-        if request.url.path.endswith("/handoffs"):
-            lookups.append(request.url.path)
-
     port = int(running.url.rsplit(":", 1)[1])
     async with Proxy(port) as proxy, Client(running.url) as sam:
         await sam.login(SAM, "demo-password")
         sessions = [await sam.create_session(f"Burst {i}") for i in range(12)]
         client = Client(proxy.url, token(running))
-        client.http.event_hooks["request"].append(count)
+        lookups = count_requests(client, "/handoffs")
         watching = asyncio.create_task(script.watch(client, True, out))
         lines = lambda: [json.loads(x) for x in out.getvalue().splitlines()]  # noqa: E731
         try:
