@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 
 import httpx
@@ -43,7 +44,6 @@ CASES = [
     pytest.param(response(200, b'[{"id": "x", '), BadResponse, id="truncated-json"),
     pytest.param(response(200, b""), BadResponse, id="empty-200"),
     pytest.param(response(200, b'{"not": "a list"}'), BadResponse, id="not-a-list"),
-    pytest.param(response(200, b'[{"id": 1}]'), BadResponse, id="wrong-shape"),
     pytest.param(response(200, b"<html>login page</html>", content_type="text/html"), BadResponse, id="html-200"),
     pytest.param(response(302, b"", headers={"location": "https://elsewhere.example/"}), BadResponse, id="redirect"),
     pytest.param(response(418, b"{}"), ApiError, id="418"),
@@ -58,6 +58,18 @@ async def test_http_failures_are_typed(raw: bytes, error: type[ApiError]) -> Non
     assert type(err.value) is error
     assert err.value.message and err.value.message[0].isupper()
     assert "httpx" not in err.value.message and "Traceback" not in err.value.message
+
+
+async def test_a_malformed_row_is_left_out_and_named_not_fatal() -> None:
+    """One bad row of a real backend must not hide the rest of the queue."""
+    from tests.hostile.server import entry
+
+    rows = json.dumps([entry(1), {"id": 7}, entry(2, created_at="yesterday")])
+    async with Canned({QUEUE: response(200, rows)}) as server, Client(server.url, "t") as client:
+        got = await client.queue_rows()
+    assert [e.id for e in got.entries] == ["h1"]
+    assert got.skipped[0].startswith("row 2 (7): session_id: Field required")
+    assert got.skipped[1].startswith("row 3 (h2): created_at: ")
 
 
 async def test_forbidden_keeps_the_servers_detail() -> None:
