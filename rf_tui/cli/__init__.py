@@ -7,6 +7,7 @@ Connection settings come from flags, then the environment (``RF_TUI_SERVER``,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -202,6 +203,11 @@ def _scripted(args: argparse.Namespace) -> int:
 
 
 def _tui_or_plain(args: argparse.Namespace) -> int:
+    if not args.plain and os.environ.get("TERM") == "dumb":
+        # A dumb terminal (an editor's shell, a serial console) cannot take the
+        # full screen, colours or mouse reports: it gets lines instead.
+        print("rf-tui: TERM=dumb, so plain lines instead of the full screen.", file=sys.stderr)
+        args.plain = True
     if args.plain:
         from rf_tui.cli.plain import run as run_plain  # no Textual on this path
 

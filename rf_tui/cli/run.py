@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,10 @@ def say(message: str) -> int:
     return 2
 
 
+#: The exit status after a SIGTERM: 128 + 15, as if the signal had ended the process.
+TERMINATED = 128 + signal.SIGTERM
+
+
 def run_app(
     settings: Settings,
     client: Client,
@@ -44,7 +49,14 @@ def run_app(
                 actors = asyncio.create_task(story.run())  # type: ignore[attr-defined]
             clock = presenter.clock if presenter else system_clock
             app = make_app(settings, client, clock=clock, presenter=presenter)
-            await app.run_async()
+            loop = asyncio.get_running_loop()
+            # A SIGTERM (systemd, a closing tmux pane, kill) ends the app the way q
+            # does, so the terminal gets its screen, cursor and mouse back.
+            loop.add_signal_handler(signal.SIGTERM, app.exit, None, TERMINATED)
+            try:
+                await app.run_async()
+            finally:
+                loop.remove_signal_handler(signal.SIGTERM)
             return app.return_code or 0
         finally:
             if actors is not None:
