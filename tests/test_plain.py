@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Reconnecting
@@ -253,3 +254,19 @@ async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: 
             await asyncio.gather(following, return_exceptions=True)
     assert len(lookups) <= 6, lookups  # was one per arrival: 12
     assert out.getvalue().count(" NEW [") == 12
+
+
+async def test_a_crash_is_said_and_exits_1_never_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cron job or a screen reader reads the exit status: a crash is not success."""
+    from rf_tui.cli import plain as plain_module
+    from rf_tui.cli.script import FAILED
+
+    async def broken(self: Plain) -> int:
+        raise RuntimeError("the follower broke")
+
+    monkeypatch.setattr(plain_module.Plain, "follow", broken)
+    monkeypatch.setattr(plain_module, "_typed_lines", lambda loop, inbox: None)  # no one types
+    out = io.StringIO()
+    code = await plain_module.run(Client("http://127.0.0.1:9", "t"), out)
+    assert code == FAILED
+    assert "rf-tui stopped: RuntimeError: the follower broke" in out.getvalue()
