@@ -174,6 +174,8 @@ def resolve(
     by_name = {f.name: (f, o) for f, o in options()}
     named = outside(*by_name["profile"])
     server = outside(*by_name["server"])
+    # Pasted values carry a newline or spaces at the ends: never part of an address.
+    server = server.strip() if isinstance(server, str) else server
     profile = config.choose(named, server)
     server = server or (profile.server if profile else None)
     if not server:
@@ -185,6 +187,8 @@ def resolve(
         if name not in values:
             chosen = outside(f, o)
             values[name] = chosen if chosen is not None else keys.get(name, f.default)
+    if isinstance(values["token"], str):
+        values["token"] = values["token"].strip() or None  # a pasted token's line break
     if values["token"] is None:
         values["token"] = saved_token(server)
     return Settings(**values, state_dir=paths.state_dir())

@@ -70,6 +70,11 @@ def one_line(text: str | None, limit: int | None = None) -> str:
     return flat
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` and spaces to fill ``width`` terminal cells (a CJK name takes two a character)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
 def cell_len(text: str) -> int:
     """Terminal cells taken by ``text`` (wide CJK and emoji take two)."""
     return sum(_char_cells(ch) for ch in text)
@@ -95,3 +100,11 @@ def truncate(text: str, limit: int) -> str:
         out.append(ch)
         used += width
     return "".join(out) + "…"
+
+
+_USERINFO = re.compile(r"^(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^/@:]*)(?::[^/@]*)?@")
+
+
+def shown_url(url: str) -> str:
+    """An address fit to print: a password in it (a proxy's, say) becomes ***."""
+    return _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", url, count=1)

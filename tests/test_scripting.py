@@ -233,3 +233,55 @@ def test_queue_shows_the_good_rows_and_names_the_malformed_one(
     assert "row 2: id: Field required" in err
     assert "row 3 (h2): created_at" in err
     assert "Traceback" not in out + err
+
+
+def test_what_people_paste_and_what_a_reader_closes(capsys: pytest.CaptureFixture[str]) -> None:
+    """A server with a trailing newline works; a token with a CR is a sentence; a proxy
+    password in the address is never printed; columns keep straight with CJK names."""
+    from datetime import datetime, timezone
+
+    from rf_tui.api.models import QueueEntry
+    from tests.hostile.server import Hostile
+
+    hostile = Hostile()
+    hostile.start_in_thread()
+    assert cli.main(["queue", "--server", hostile.url + "\n", "--token", "t\n"]) == 0
+    assert "Problem number 1" in capsys.readouterr().out
+
+    assert cli.main(["queue", "--server", hostile.url, "--token", "ab\rcd"]) == 2
+    assert "token has a space, line break or control character" in capsys.readouterr().err
+
+    assert cli.main(["queue", "--server", "http://ops:s3cret@127.0.0.1:9", "--token", "t"]) == 1
+    err = capsys.readouterr().err
+    assert "ops:***@127.0.0.1:9" in err and "s3cret" not in err
+
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+
+    def row(name: str) -> QueueEntry:
+        return QueueEntry.model_validate({"id": "h1", "session_id": "s1", "created_at": now,
+                                          "handed_off_by_name": name, "problem_summary": "VPN"})  # fmt: skip
+
+    from rf_tui.cli.script import queue_lines
+    from rf_tui.text import cell_len
+
+    latin, cjk = queue_lines([row("Sam Okafor"), row("王小明")], now, None)
+    assert cell_len(latin[: latin.index("VPN")]) == cell_len(cjk[: cjk.index("VPN")])
+
+
+def test_a_reader_that_goes_away_ends_queue_quietly() -> None:
+    """`rf-tui queue --json | head -1`: no BrokenPipeError traceback."""
+    from tests.hostile.server import Hostile, entry
+
+    hostile = Hostile()
+    hostile.queue = [entry(n) for n in range(1, 2001)]  # more than a pipe holds
+    hostile.start_in_thread()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rf_tui", "queue", "--json", "--server", hostile.url, "--token", "t"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"["
+    proc.stdout.close()  # as head does after its line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=30) == 141
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err

@@ -43,7 +43,7 @@ from rf_tui.api.models import (
     Session,
     aware,
 )
-from rf_tui.text import one_line
+from rf_tui.text import one_line, shown_url
 
 API_PREFIX = "/api/v1"
 #: Bigger answers are refused: a queue of 10,000 escalations is a few MB.
@@ -90,7 +90,7 @@ class Client:
 
     def __repr__(self) -> str:
         # Never the token: reprs end up in logs and tracebacks.
-        return f"Client(server={self.server!r}, signed_in={self.token is not None})"
+        return f"Client(server={shown_url(self.server)!r}, signed_in={self.token is not None})"
 
     async def __aenter__(self) -> Client:
         return self
@@ -108,7 +108,7 @@ class Client:
 
     def transport_error(self, exc: httpx.HTTPError) -> ApiError:
         """Turn an httpx transport failure into a sentence about this server."""
-        where = self.server
+        where = shown_url(self.server)
         if isinstance(exc, httpx.TimeoutException):
             return Unreachable(f"The server at {where} did not answer in time.")
         text = str(exc)
@@ -142,7 +142,8 @@ class Client:
                     body = await read_capped(response, self.max_body)
         except TimeoutError:
             raise Unreachable(
-                f"The server at {self.server} took longer than {self.deadline:g} s to answer."
+                f"The server at {shown_url(self.server)} took longer than {self.deadline:g} s "
+                "to answer."
             ) from None
         except httpx.HTTPError as exc:
             raise self.transport_error(exc) from None

@@ -15,6 +15,7 @@ from rf_tui.api.client import Client
 from rf_tui.profiles import Config, ConfigError, load
 from rf_tui.settings import Settings, resolve
 from rf_tui.store import tokens
+from rf_tui.text import shown_url
 
 
 class Usage(Exception):
@@ -60,7 +61,14 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
             "which server? Pass --server URL, set RF_TUI_SERVER, or add a profile "
             "(rf-tui config path shows where). To try rf-tui with no backend, run `rf-tui demo`."
         )
-    server = settings.server
+    server = shown_url(settings.server)  # for messages: never a password in them
+    if any(ch.isspace() or ord(ch) < 0x20 for ch in server):
+        raise Usage(f"the server address {server!r} has a space or a control character in it.")
+    if settings.token and any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in settings.token):
+        raise Usage(
+            "the token has a space, line break or control character in it: "
+            "copy it again, or sign in with rf-tui login."
+        )
     if need_token and not settings.token:
         why = damaged[0] if damaged else f"not signed in to {server}."
         email = settings.email or "you@example.com"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from rf_tui.feed.feed import Feed
 from rf_tui.feed.outcomes import ClaimLost
 from rf_tui.state.clock import age
 from rf_tui.state.queue import QueueState, Sort
-from rf_tui.text import one_line
+from rf_tui.text import cell_len, one_line, pad
 
 OK = 0
 FAILED = 1  # the network or the server failed
@@ -40,6 +41,9 @@ USAGE = 2  # flags, config or sign-in need fixing first
 LOST_RACE = 3  # claim: someone else was first
 DENIED = 4  # signed out (401) or not allowed (403)
 NOT_FOUND = 5  # no such escalation waiting for you
+
+#: The exit status when the reader of our output went away: 128 + SIGPIPE, as tools do.
+PIPE_CLOSED = 141
 
 #: An arrival's line waits this long at most for its details (summary, requester).
 DETAILS_WAIT = 2.0
@@ -86,11 +90,12 @@ def queue_lines(entries: list[QueueEntry], now: datetime, width: int | None) -> 
     """One line per escalation: id, priority, age, requester, problem."""
     lines = []
     for e in entries:
-        head = (
-            f"{e.id:<12} {one_line(e.priority, 7):<7} "
-            f"{age((now - e.created_at).total_seconds()):>4}  {one_line(e.requester, 16):<16}  "
+        when = age((now - e.created_at).total_seconds())
+        head = (  # padded by terminal cells, so a CJK requester keeps the columns straight
+            f"{pad(one_line(e.id), 12)} {pad(one_line(e.priority, 7), 7)} "
+            f"{when:>4}  {pad(one_line(e.requester, 16), 16)}  "
         )
-        room = None if width is None else max(10, width - len(head))
+        room = None if width is None else max(10, width - cell_len(head))
         lines.append(head + one_line(e.summary or "(no summary)", room or 10_000))
     return lines
 
@@ -300,3 +305,9 @@ def run(coro: Any) -> int:
         return exit_code(exc)
     except KeyboardInterrupt:
         return OK
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): end quietly, as a tool killed by
+        # SIGPIPE would, and keep the interpreter's last flush from raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return PIPE_CLOSED
