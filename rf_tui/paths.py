@@ -55,6 +55,11 @@ def claimed_path(base: Path, server: str, user_id: str) -> Path:
     return base / "claimed" / _user_key(server, user_id)
 
 
+def known_path(base: Path, server: str) -> Path:
+    """Which session each escalation listed or claimed here belongs to, per server."""
+    return base / "known" / f"{server_key(server)}.json"
+
+
 def prefs_path(base: Path, profile: str | None) -> Path:
     """What was picked in the app (the theme), per profile."""
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in (profile or "default"))

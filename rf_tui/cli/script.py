@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from rf_tui import paths
 from rf_tui.api.client import Client
 from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotFound, NotSignedIn
 from rf_tui.api.models import QueueEntry
@@ -33,6 +34,7 @@ from rf_tui.feed.feed import Feed
 from rf_tui.feed.outcomes import ClaimLost
 from rf_tui.state.clock import age
 from rf_tui.state.queue import QueueState, Sort
+from rf_tui.store.known import KnownSessions
 from rf_tui.text import cell_len, one_line, pad
 
 OK = 0
@@ -106,6 +108,7 @@ async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
     for problem in rows.skipped:  # the good rows still go out; stdout stays parseable
         print(f"rf-tui: left out a malformed row, {problem}", file=sys.stderr)
     entries = rows.entries
+    _known(client).remember((e.id, e.session_id) for e in entries)
     state = QueueState()
     state.reconcile(entries, since=0)
     ordered = state.ordered(Sort.NEWEST)
@@ -122,22 +125,33 @@ async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
 
 
 async def claim(client: Client, handoff_id: str, session_id: str | None, out: TextIO) -> int:
+    known = _known(client)
     async with client:
         if session_id is None:
-            waiting = {e.id: e for e in await client.queue()}
-            if handoff_id not in waiting:
-                raise NotFound(
-                    f"Escalation {one_line(handoff_id, 40)} is not waiting in your queue"
+            waiting = {e.id: e.session_id for e in await client.queue()}
+            # Gone from the queue, but listed or claimed here before: the claim
+            # itself then says who won, or confirms it is already yours.
+            session_id = waiting.get(handoff_id) or known.get(handoff_id)
+            if session_id is None:
+                print(
+                    f"rf-tui: escalation {one_line(handoff_id, 40)} is not waiting in your "
+                    "queue. If someone claimed it, --session SESSION_ID tells who.",
+                    file=sys.stderr,
                 )
-            session_id = waiting[handoff_id].session_id
+                return NOT_FOUND
         try:
             handoff = await client.claim(session_id, handoff_id)
         except AlreadyClaimed as exc:
             lost = ClaimLost(handoff_id, exc.claimed_by_name or "someone else", exc.claimed_at)
             out.write(lost.sentence(_now()) + "\n")
             return LOST_RACE
+    known.remember([(handoff.id, handoff.session_id)])
     out.write(f"Claimed {handoff.id}: {one_line(handoff.summary, 100)}\n")
     return OK
+
+
+def _known(client: Client) -> KnownSessions:
+    return KnownSessions(paths.known_path(paths.state_dir(), client.server))
 
 
 class Watcher:
