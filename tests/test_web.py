@@ -122,3 +122,52 @@ async def test_the_queue_renders_in_a_browser_and_a_claim_works(
         except asyncio.TimeoutError:
             web.kill()
     assert web.returncode is not None
+
+
+async def test_a_page_from_another_site_cannot_drive_the_session(
+    running: Running, tmp_path: Path
+) -> None:
+    """Another site open in the same browser, or a DNS name rebound to 127.0.0.1, must not
+    open the websocket and press keys as the senior."""
+    import aiohttp
+
+    async with Client(running.url) as sign_in:
+        token = (await sign_in.login(DANA, "demo-password")).access_token
+    port = free_port()
+    env = {**os.environ, "RF_TUI_TOKEN": token, "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
+    web = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "rf_tui", "web", "--server", running.url, "--port", str(port),
+        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+
+            async def up() -> bool:
+                try:
+                    return (await http.get(f"{base}/")).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            for _ in range(100):  # bounded: 100 tries over at most ~10 s
+                if await up():
+                    break
+                await asyncio.sleep(0.1)
+            assert await up(), "rf-tui web did not start"
+            rebound = await http.get(f"{base}/", headers={"Host": f"evil.example:{port}"})
+            assert rebound.status_code == 403
+            assert "does not answer to this address" in rebound.text
+        async with aiohttp.ClientSession() as browser:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await browser.ws_connect(f"{base}/ws", origin="http://evil.example")
+            assert refused.value.status == 403
+            # The page rf-tui web served itself still gets its websocket.
+            socket_ = await browser.ws_connect(f"{base}/ws", origin=base)
+            await socket_.close()
+    finally:
+        web.terminate()
+        try:
+            await asyncio.wait_for(web.wait(), 10)
+        except asyncio.TimeoutError:
+            web.kill()

@@ -13,6 +13,8 @@ import os
 import shlex
 import socket
 import sys
+from typing import Any
+from urllib.parse import urlsplit
 
 from rf_tui.cli import extras
 from rf_tui.cli.resolve import target
@@ -42,9 +44,49 @@ def child_command(args: argparse.Namespace) -> str:
     return shlex.join(argv)
 
 
+#: Names a browser on this machine may use for a loopback server.
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Binding any of these serves every address: the Host header cannot be pinned.
+ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 - compared with, never bound here
+
+
+def allowed(host: str, origin: str | None, bound: str) -> str | None:
+    """Why a request may not reach the app, or None if it may.
+
+    A page from another site, open in the same browser, could otherwise open the
+    websocket and press keys as you (claim, send messages); a DNS name pointed at
+    127.0.0.1 (rebinding) could do the same through the Host header.
+    """
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        name = ""
+    if bound not in ANY_ADDRESS and name not in LOOPBACK | {bound}:
+        return "rf-tui web does not answer to this address."
+    if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+        return "A page from another site may not use your rf-tui session."
+    return None
+
+
 def web(args: argparse.Namespace) -> int:
     extras.require("web", extras.WEB)
+    from aiohttp import web as aioweb
     from textual_serve.server import Server
+
+    @aioweb.middleware
+    async def same_origin(request: Any, handler: Any) -> Any:
+        refusal = allowed(request.host, request.headers.get("Origin"), args.host)
+        if refusal is not None:
+            return aioweb.Response(status=403, text=refusal)
+        return await handler(request)
+
+    class GuardedServer(Server):
+        async def _make_app(self) -> Any:
+            # textual-serve has no hook for this; its app is built here, before it
+            # is frozen, so a middleware can still be added.
+            app = await super()._make_app()
+            app.middlewares.append(same_origin)
+            return app
 
     command = child_command(args)
     port = args.port or free_port(args.host)
@@ -53,5 +95,5 @@ def web(args: argparse.Namespace) -> int:
         "Ctrl+C stops it.",
         flush=True,
     )
-    Server(command, host=args.host, port=port, title="rf-tui").serve()
+    GuardedServer(command, host=args.host, port=port, title="rf-tui").serve()
     return 0
