@@ -61,14 +61,15 @@ async def test_many_subscribers_and_steady_escalations(served: ServedProcess) ->
             assert served.proc is not None
             rss_start = rss_kb(served.proc.pid)
             post_times: list[float] = []
-            sent = 0
+            # A fixed number of escalations, paced at RATE: on a busy machine the run
+            # takes longer instead of sending fewer, so the load asserted is the load sent.
+            count = round(SECONDS * RATE)
             start = time.monotonic()
-            while time.monotonic() - start < SECONDS:
+            for sent in range(1, count + 1):
                 t0 = time.monotonic()
                 session = await sam.create_session(f"Load {sent}")
                 await sam.hand_off(session.id)
                 post_times.append(time.monotonic() - t0)
-                sent += 1
                 # Pace to RATE a second: the load is the point, not the sleep.
                 await asyncio.sleep(max(0.0, start + sent / RATE - time.monotonic()))
             await wait_for(lambda: min(received) >= sent, timeout=30, what="every delivery")
@@ -83,7 +84,6 @@ async def test_many_subscribers_and_steady_escalations(served: ServedProcess) ->
         f"delivered min {min(received)}/{sent}; publish p99 {p99 * 1000:.1f} ms; "
         f"server RSS {rss_start // 1024} → {rss_end // 1024} MB"
     )
-    assert sent >= SECONDS * RATE * 0.8
     assert min(received) == sent, "a subscriber that keeps up misses nothing"
     assert p99 < 1.0, "publishing never waits on subscribers"
     assert rss_end - rss_start < 64 * 1024, "memory stays flat"
