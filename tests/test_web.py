@@ -12,6 +12,8 @@ import os
 import shutil
 import socket
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -37,11 +39,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_the_queue_renders_in_a_browser_and_a_claim_works(
-    running: Running, tmp_path: Path
-) -> None:
-    if not HAVE_CHROMIUM:
-        pytest.fail("Chromium is not installed: apt-get install chromium (then make test)")
+@asynccontextmanager
+async def rf_tui_web(running: Running, tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
+    """`rf-tui web` signed in as Dana, started and answering: (its address, the token)."""
     async with Client(running.url) as sign_in:
         token = (await sign_in.login(DANA, "demo-password")).access_token
     port = free_port()
@@ -51,91 +51,6 @@ async def test_the_queue_renders_in_a_browser_and_a_claim_works(
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
-    web = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "rf_tui", "web", "--server", running.url, "--port", str(port),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        async with httpx.AsyncClient() as http:
-
-            async def up() -> bool:
-                try:
-                    return (await http.get(f"http://127.0.0.1:{port}/")).status_code == 200
-                except httpx.HTTPError:
-                    return False
-
-            for _ in range(100):  # bounded: 100 tries over at most ~10 s
-                if await up():
-                    break
-                await asyncio.sleep(0.1)
-            assert await up(), "rf-tui web did not start"
-        async with (
-            async_playwright() as pw,
-            Client(running.url) as alex,
-            Client(running.url, token) as dana,
-        ):
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = await browser.new_page(viewport={"width": 1100, "height": 700})
-            frames: list[bytes] = []
-            page.on(
-                "websocket",
-                lambda ws: ws.on(
-                    "framereceived",
-                    lambda p: frames.append(p if isinstance(p, bytes) else p.encode()),
-                ),
-            )
-            await page.goto(f"http://127.0.0.1:{port}/")
-            # What the app paints travels as terminal output over the socket.
-            await wait_for(
-                lambda: b"3 escalations awaiting pickup" in b"".join(frames),
-                timeout=20,
-                what="the queue painted in the browser",
-            )
-            await alex.login(ALEX, "demo-password")
-            top = (await alex.queue())[0]  # newest first: where the app's cursor starts
-            await page.click("#terminal")
-            await page.keyboard.press("c")  # claim the escalation under the cursor
-            claimed_by = None
-            for _ in range(100):  # bounded: at most ~10 s
-                # Dana (the app's user) may read it once it is hers; until then, 404.
-                try:
-                    mine = await dana.handoffs(top.session_id)
-                except NotFound:
-                    mine = []
-                handoff = next((h for h in mine if h.id == top.id), None)
-                if handoff is None:
-                    await asyncio.sleep(0.1)
-                    continue
-                if (claimed_by := handoff.claimed_by_name) is not None:
-                    break
-                await asyncio.sleep(0.1)
-            assert claimed_by is not None and claimed_by.startswith("Dana")
-            assert len(await alex.queue()) == 2  # it left everyone's queue
-            await page.wait_for_timeout(300)  # let the last frame paint before the picture
-            shot = Path(os.environ.get("RF_TUI_WEB_SHOT", tmp_path / "web.png"))
-            await page.screenshot(path=str(shot))
-            await browser.close()
-    finally:
-        web.terminate()
-        try:
-            await asyncio.wait_for(web.wait(), 10)
-        except asyncio.TimeoutError:
-            web.kill()
-    assert web.returncode is not None
-
-
-async def test_a_page_from_another_site_cannot_drive_the_session(
-    running: Running, tmp_path: Path
-) -> None:
-    """Another site open in the same browser, or a DNS name rebound to 127.0.0.1, must not
-    open the websocket and press keys as the senior."""
-    import aiohttp
-
-    async with Client(running.url) as sign_in:
-        token = (await sign_in.login(DANA, "demo-password")).access_token
-    port = free_port()
-    env = {**os.environ, "RF_TUI_TOKEN": token, "XDG_STATE_HOME": str(tmp_path / "state"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
     web = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "rf_tui", "web", "--server", running.url, "--port", str(port),
         env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
@@ -155,7 +70,82 @@ async def test_a_page_from_another_site_cannot_drive_the_session(
                     break
                 await asyncio.sleep(0.1)
             assert await up(), "rf-tui web did not start"
-            rebound = await http.get(f"{base}/", headers={"Host": f"evil.example:{port}"})
+        yield base, token
+    finally:
+        web.terminate()
+        try:
+            await asyncio.wait_for(web.wait(), 10)
+        except asyncio.TimeoutError:
+            web.kill()
+    assert web.returncode is not None
+
+
+async def test_the_queue_renders_in_a_browser_and_a_claim_works(
+    running: Running, tmp_path: Path
+) -> None:
+    if not HAVE_CHROMIUM:
+        pytest.fail("Chromium is not installed: apt-get install chromium (then make test)")
+    async with (
+        rf_tui_web(running, tmp_path) as (base, token),
+        async_playwright() as pw,
+        Client(running.url) as alex,
+        Client(running.url, token) as dana,
+    ):
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = await browser.new_page(viewport={"width": 1100, "height": 700})
+        frames: list[bytes] = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived",
+                lambda p: frames.append(p if isinstance(p, bytes) else p.encode()),
+            ),
+        )
+        await page.goto(f"{base}/")
+        # What the app paints travels as terminal output over the socket.
+        await wait_for(
+            lambda: b"3 escalations awaiting pickup" in b"".join(frames),
+            timeout=20,
+            what="the queue painted in the browser",
+        )
+        await alex.login(ALEX, "demo-password")
+        top = (await alex.queue())[0]  # newest first: where the app's cursor starts
+        await page.click("#terminal")
+        await page.keyboard.press("c")  # claim the escalation under the cursor
+        claimed_by = None
+        for _ in range(100):  # bounded: at most ~10 s
+            # Dana (the app's user) may read it once it is hers; until then, 404.
+            try:
+                mine = await dana.handoffs(top.session_id)
+            except NotFound:
+                mine = []
+            handoff = next((h for h in mine if h.id == top.id), None)
+            if handoff is None:
+                await asyncio.sleep(0.1)
+                continue
+            if (claimed_by := handoff.claimed_by_name) is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert claimed_by is not None and claimed_by.startswith("Dana")
+        assert len(await alex.queue()) == 2  # it left everyone's queue
+        await page.wait_for_timeout(300)  # let the last frame paint before the picture
+        shot = Path(os.environ.get("RF_TUI_WEB_SHOT", tmp_path / "web.png"))
+        await page.screenshot(path=str(shot))
+        await browser.close()
+
+
+async def test_a_page_from_another_site_cannot_drive_the_session(
+    running: Running, tmp_path: Path
+) -> None:
+    """Another site open in the same browser, or a DNS name rebound to 127.0.0.1, must not
+    open the websocket and press keys as the senior."""
+    import aiohttp
+
+    async with rf_tui_web(running, tmp_path) as (base, _):
+        async with httpx.AsyncClient() as http:
+            rebound = await http.get(
+                f"{base}/", headers={"Host": "evil.example:" + base.rsplit(":", 1)[1]}
+            )
             assert rebound.status_code == 403
             assert "does not answer to this address" in rebound.text
         async with aiohttp.ClientSession() as browser:
@@ -165,9 +155,3 @@ async def test_a_page_from_another_site_cannot_drive_the_session(
             # The page rf-tui web served itself still gets its websocket.
             socket_ = await browser.ws_connect(f"{base}/ws", origin=base)
             await socket_.close()
-    finally:
-        web.terminate()
-        try:
-            await asyncio.wait_for(web.wait(), 10)
-        except asyncio.TimeoutError:
-            web.kill()
