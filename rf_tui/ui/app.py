@@ -131,6 +131,7 @@ class RfApp(App[None]):
             self.exit(return_code=HUNG_UP)  # as a SIGHUP would have ended it
             return
         self.notifier.flush(time.monotonic())
+        self.queue_screen.tick()  # one wake-up a second for the whole app, not one each
 
     # ── From the feed ────────────────────────────────────────────────────────
 

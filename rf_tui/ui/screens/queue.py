@@ -114,7 +114,6 @@ class QueueScreen(Screen[None]):
         self._mounted = True
         self.refresh_metric()
         self.rebuild()
-        self.set_interval(1.0, self._tick)
 
     @property
     def table(self) -> QueueTable:
@@ -169,7 +168,8 @@ class QueueScreen(Screen[None]):
         touched, self._touched = self._touched, set()
         self.apply(touched)
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Once a second, from the app's one timer: highlights, ages in sight, the link."""
         if not self.ready:
             return
         now = time.monotonic()
