@@ -189,16 +189,7 @@ class Client:
         One bad row of a real backend (no id, a time that is not one) must not
         hide the rest of the queue from the senior.
         """
-        data = await self._request("GET", "/ai-sessions/queue")
-        if not isinstance(data, list):
-            raise BadResponse("The server's answer was not a list, as expected.")
-        rows = Rows()
-        for number, item in enumerate(data, 1):
-            try:
-                rows.entries.append(QueueEntry.model_validate(item))
-            except ValidationError as exc:
-                rows.skipped.append(_row_problem(number, item, exc))
-        return rows
+        return parse_rows(await self._request("GET", "/ai-sessions/queue"))
 
     async def handoffs(self, session_id: str) -> list[Handoff]:
         data = await self._request(
@@ -385,6 +376,19 @@ class Rows:
     entries: list[QueueEntry] = field(default_factory=list)
     #: One sentence per row left out: "row 4 (h4): created_at: Input should be …".
     skipped: list[str] = field(default_factory=list)
+
+
+def parse_rows(data: Any) -> Rows:
+    """The queue's rows, each checked on its own (also what ``rf-tui doctor`` reports)."""
+    if not isinstance(data, list):
+        raise BadResponse("The server's answer was not a list, as expected.")
+    rows = Rows()
+    for number, item in enumerate(data, 1):
+        try:
+            rows.entries.append(QueueEntry.model_validate(item))
+        except ValidationError as exc:
+            rows.skipped.append(_row_problem(number, item, exc))
+    return rows
 
 
 def _row_problem(number: int, item: Any, exc: ValidationError) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rf_tui import __version__
-from rf_tui.cli import completion, config_cmd, run, script
+from rf_tui.cli import completion, config_cmd, doctor, run, script
 from rf_tui.cli.resolve import Usage, load_config, target
 from rf_tui.settings import options
 
@@ -86,6 +86,11 @@ def parser() -> argparse.ArgumentParser:
         "--session", metavar="SESSION_ID", help="its session (default: looked up in the queue)"
     )
     _flags(claim, "connection", inherit=True)
+
+    check = command("doctor", doctor.HELP, doctor.DESCRIPTION)
+    check.epilog = doctor.EPILOG
+    doctor.arguments(check)
+    _flags(check, "connection", inherit=True)
 
     login = command("login", "sign in and save the token for a server")
     _flags(login, "connection", inherit=True)
@@ -242,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _config,
         "demo": run.demo,
         "web": _web,
+        "doctor": doctor.doctor,
         "serve": run.serve,
         None: _tui_or_plain,
     }

@@ -1,0 +1,93 @@
+"""``rf-tui doctor``: check the backend in use against the contract, and say what to do.
+
+It resolves the server, token and CA bundle exactly as every other command does
+(rf_tui.cli.resolve), so what it finds is what the app will meet. No Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+
+from rf_tui.cli.resolve import target
+from rf_tui.doctor import render
+from rf_tui.doctor.checks import KEEPALIVE_WAIT, Doctor, Options, worst
+from rf_tui.text import shown_url
+
+OK = 0  # every check ok, or only warnings
+FAILED = 1  # at least one check failed
+USAGE = 2  # a flag or config.toml needs fixing before anything can be checked
+
+HELP = "check the server against what rf-tui needs, and say what to fix"
+DESCRIPTION = """\
+Check the server in use (--profile, --server, --token, the environment) against
+what rf-tui needs: the address, the connection and TLS, the API root, sign-in
+and role, the queue's rows and times, the clocks, the metric and the live
+stream. Each line is ok, warn, FAIL or skip (not checked, because an earlier
+check failed), and says what to do when it is not ok.
+
+The stream check waits up to --ready-wait seconds (5) for the `ready` frame.
+The keepalive interval (25 s by contract) is only measured with
+--wait-keepalive, which waits up to 60 s more. Whether the server announces
+claims is not checked: that would take a claim."""
+
+EPILOG = f"""\
+exit codes:
+  {OK}  every check ok, or only warnings (rf-tui works, with what a warning says)
+  {FAILED}  a check failed: rf-tui will not work until it is fixed
+  {USAGE}  a flag or config.toml needs fixing first (no server named, say)
+
+--json prints one object for CI: {{"server", "profile", "status", "exit_code",
+"checks": [{{"name", "status", "finding", "advice"}}]}}. Neither form ever
+shows the token or a password in the address.
+"""
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of lines")
+    parser.add_argument(
+        "--ready-wait",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds to wait for the stream's ready frame (default 5)",
+    )
+    parser.add_argument(
+        "--wait-keepalive",
+        action="store_true",
+        help=f"also wait up to {KEEPALIVE_WAIT:g} s for a stream keepalive, and time it",
+    )
+
+
+def _colour() -> bool:
+    return (
+        sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM", "") not in ("", "dumb")
+    )
+
+
+def doctor(args: argparse.Namespace) -> int:
+    settings = target(args, need_token=False).settings
+    options = Options(
+        server=settings.server,
+        token=settings.token,
+        ca_bundle=settings.ca_bundle,
+        email=settings.email,
+        ready_wait=max(0.1, args.ready_wait),
+        keepalive_wait=KEEPALIVE_WAIT if args.wait_keepalive else None,
+    )
+    checks = asyncio.run(Doctor(options).run())
+    code = FAILED if worst(checks) == "fail" else OK
+    server = shown_url(settings.server)
+    if args.json:
+        sys.stdout.write(render.as_json(checks, server, settings.profile, code))
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+        sys.stdout.write(
+            render.text(checks, server, settings.profile, width=min(width, 100), colour=_colour())
+        )
+    return code

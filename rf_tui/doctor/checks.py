@@ -1,0 +1,978 @@
+"""The checks of ``rf-tui doctor``: one ``Check`` per line, in the order a tech reads them.
+
+Each step asks the server what the app will ask it, with the same client (TLS,
+CA bundle, no redirects, user agent), and says what it found and, when it is
+not ok, what to do. A step that makes the rest meaningless (nothing answers, no
+token) ends the run; the steps after it are listed as ``skip`` with the reason.
+Every network step has a deadline, so a run never hangs on a stuck proxy.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import anyio
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from rf_tui.api.client import API_PREFIX, MAX_BODY, Client, parse_rows, read_capped
+from rf_tui.api.errors import ApiError
+from rf_tui.api.models import EscalationMetrics, Me
+from rf_tui.api.stream import STREAM_PATH
+from rf_tui.state.clock import duration, system_clock
+from rf_tui.text import one_line, shown_url
+
+Status = Literal["ok", "warn", "fail", "skip"]
+_RANK: dict[Status, int] = {"ok": 0, "skip": 0, "warn": 1, "fail": 2}
+
+#: Past this the clocks are told to differ (Date has whole seconds, and a round trip).
+SKEW_WARN = 60.0
+#: A round trip past this puts the app in lite mode (rf_tui/state/health.py).
+SLOW = 0.5
+#: The app's queue refetch while the stream is not live (rf_tui/feed/feed.py).
+POLL_EVERY = 30
+#: The app calls a stream dead after this long without a byte (rf_tui/api/stream.py).
+LINK_DEAD_AFTER = 2 * 25 + 5
+#: How long --wait-keepalive waits: past the app's own limit, so "none" means none.
+KEEPALIVE_WAIT = 60.0
+#: Non-queue answers are small; a bigger one is not the API.
+SMALL_BODY = 1024 * 1024
+_ENGINEER_OR_ADMIN = ("owner", "admin", "engineer")
+_COMPRESSED = ("gzip", "br", "deflate", "zstd", "compress")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    finding: str
+    advice: str = ""
+
+    def json(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "finding": self.finding,
+            "advice": self.advice or None,
+        }
+
+
+def worst(checks: list[Check]) -> Status:
+    return max((c.status for c in checks), key=lambda s: _RANK[s], default="ok")
+
+
+@dataclass(frozen=True)
+class Options:
+    server: str
+    token: str | None = None
+    ca_bundle: str | None = None
+    email: str | None = None
+    #: Seconds for each request, from connecting to the last byte.
+    step_timeout: float = 5.0
+    #: Seconds for the stream's headers and its ``ready`` frame.
+    ready_wait: float = 5.0
+    #: Seconds to wait after ``ready`` for a keepalive; None: not measured.
+    keepalive_wait: float | None = None
+
+
+#: The names of the lines, in order; a run cut short lists the rest as skipped.
+def names(options: Options) -> list[str]:
+    found = ["address", "connection", "api", "clock", "sign-in", "role", "speed", "queue"]
+    found += ["metric", "stream"] + (["keepalive"] if options.keepalive_wait else [])
+    return found
+
+
+@dataclass
+class Answer:
+    response: httpx.Response
+    body: bytes
+    seconds: float
+    #: This machine's time halfway through the exchange, to set against ``Date``.
+    middle: datetime
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def content_type(self) -> str:
+        return str(self.response.headers.get("content-type", "")).split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def is_json(self) -> bool:
+        try:
+            self.json()
+        except ValueError:
+            return False
+        return True
+
+    @property
+    def is_html(self) -> bool:
+        head = self.body[:512].lstrip().lower()
+        return "html" in self.content_type or head.startswith((b"<!doctype", b"<html"))
+
+    def detail(self) -> str:
+        """The server's ``detail``, shown literally (sanitised), or ``""``."""
+        try:
+            data = self.json()
+        except ValueError:
+            return ""
+        detail = data.get("detail") if isinstance(data, dict) else None
+        if isinstance(detail, dict):
+            detail = detail.get("message")
+        return one_line(str(detail), 120) if detail else ""
+
+
+class _Blocked(Exception):
+    """The rest cannot be checked; the reason names why, for the skipped lines."""
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _with_scheme(url: str, scheme: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((scheme, parts.netloc, parts.path, "", ""))
+
+
+def html_title(body: bytes) -> str:
+    found = re.search(rb"<title[^>]*>(.*?)</title>", body[:65536], re.I | re.S)
+    return one_line(found.group(1).decode("utf-8", "replace"), 60) if found else ""
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    item: BaseException | None = exc
+    while item is not None and item not in seen:
+        seen.append(item)
+        item = item.__cause__ or item.__context__
+    return seen
+
+
+def transport_problem(
+    exc: BaseException, server: str, ca_bundle: str | None, wait: float
+) -> tuple[str, str]:
+    """A failed exchange as (finding, advice), told as precisely as the error allows."""
+    parts = urlsplit(server)
+    host = parts.hostname or server
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    where = f"{host}:{port}"
+    chain = _chain(exc)
+    verify = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
+    if verify is not None:
+        why = one_line(verify.verify_message or str(verify), 100)
+        if "expired" in why:
+            return (
+                f"the TLS certificate of {host} has expired ({why})",
+                "Its owner must renew it; rf-tui always verifies TLS.",
+            )
+        if "mismatch" in why.lower() or "not valid for" in why:
+            return (
+                f"the TLS certificate is not for the name {host} ({why})",
+                "Use the name the certificate was issued for, or ask its owner to add this one.",
+            )
+        if ca_bundle:
+            return (
+                f"the TLS certificate of {host} could not be verified ({why}), "
+                f"even with the CA bundle {ca_bundle}",
+                "Check that the bundle holds the CA that signed the server's certificate "
+                "(and any intermediate).",
+            )
+        return (
+            f"the TLS certificate of {host} could not be verified ({why})",
+            "If your company uses a private CA, pass its certificate: --ca-bundle PATH "
+            "(or ca_bundle = in the profile). rf-tui never turns verification off.",
+        )
+    tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+    if tls is not None:
+        reason = str(getattr(tls, "reason", "") or tls)
+        if any(k in reason.upper() for k in ("WRONG_VERSION", "RECORD_LAYER", "PACKET_LENGTH")):
+            plain = _with_scheme(server, "http")
+            return (
+                f"{where} does not speak TLS: https:// went to a plain-HTTP port",
+                f"Use the server's https port, or {shown_url(plain)} on a trusted network only.",
+            )
+        return (f"TLS with {where} failed ({one_line(reason, 80)})", "Ask the server's owner.")
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return (
+            f"the name {host} does not resolve (DNS)",
+            "Check the spelling. If it is an internal name, connect the VPN or use the DNS "
+            "server that knows it.",
+        )
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return (
+            f"{where} refused the connection: nothing listens there",
+            "Is the server running, and is the port right? (https is 443 unless the address "
+            "names a port, http 80.)",
+        )
+    if isinstance(exc, httpx.ConnectTimeout):
+        return (
+            f"no connection to {where} within {wait:g} s",
+            "Is this machine allowed through to it (VPN, firewall)? Is the address right?",
+        )
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return (
+            f"{where} accepted the connection but did not answer within {wait:g} s",
+            "The server or a proxy in front of it is stuck or very slow; try again, then "
+            "tell whoever runs it.",
+        )
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError) and parts.scheme == "http":
+        secure = _with_scheme(server, "https")
+        return (
+            f"{where} closed the connection without an HTTP answer",
+            f"If that port speaks https, use {shown_url(secure)}.",
+        )
+    if isinstance(exc, ApiError):
+        return (exc.message, "")
+    return (f"the connection to {where} broke ({type(exc).__name__})", "Try again.")
+
+
+# ── The stream, read by hand: comments (keepalives) count too ───────────────
+
+
+class _Frames:
+    """SSE lines to frames and comments (httpx-sse hides comments, and we time them)."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._event = ""
+        self._fields = False
+
+    def feed(self, chunk: bytes) -> list[tuple[str, str]]:
+        """("frame", event name) and ("comment", text), in order."""
+        found: list[tuple[str, str]] = []
+        self._buffer += chunk
+        *lines, self._buffer = re.split(rb"\r\n|\r|\n", self._buffer)
+        for raw in lines:
+            line = raw.decode("utf-8", "replace")
+            if not line:
+                if self._fields:
+                    found.append(("frame", self._event or "message"))
+                self._event, self._fields = "", False
+            elif line.startswith(":"):
+                found.append(("comment", line[1:].strip()))
+            else:
+                name, _, value = line.partition(":")
+                self._fields = True
+                if name == "event":
+                    self._event = value.strip()
+        return found
+
+
+@dataclass
+class StreamSeen:
+    status: int | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    headers_after: float | None = None
+    body: bytes = b""
+    first_frame: str | None = None
+    first_after: float | None = None
+    #: Comments that came before the first frame.
+    comments: int = 0
+    bytes_seen: int = 0
+    #: Seconds from the first frame to the next comment (--wait-keepalive).
+    keepalive_gap: float | None = None
+    error: BaseException | None = None
+
+    @property
+    def content_type(self) -> str:
+        return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
+
+
+_BUFFERED = (
+    f"The app falls back to fetching the queue every {POLL_EVERY} s, so new escalations "
+    "show up late. Ask whoever runs the proxy to pass "
+    f"{API_PREFIX}{STREAM_PATH} through unbuffered: for nginx `proxy_buffering off;` "
+    "(or let the server's X-Accel-Buffering: no through) and `gzip off;` there; other "
+    "proxies have the same switch."
+)
+
+
+def judge_stream(seen: StreamSeen, wait: float, server: str, ca: str | None) -> Check:
+    """What the stream's answer says, from what was seen of it."""
+    name = "stream"
+    if seen.error is not None:
+        finding, advice = transport_problem(seen.error, server, ca, wait)
+        return Check(name, "fail", finding, advice)
+    if seen.status is None:
+        return Check(
+            name,
+            "warn",
+            f"no answer to the stream request within {wait:g} s: something between here and "
+            "the server holds it back (a buffering proxy)",
+            _BUFFERED,
+        )
+    answer = f"HTTP {seen.status}"
+    if seen.status != 200:
+        advice = {
+            401: "Sign in again: rf-tui login.",
+            403: "Your role may not follow the stream; ask for the engineer role.",
+            404: f"The server or a proxy has no {API_PREFIX}{STREAM_PATH}; the app polls the "
+            f"queue every {POLL_EVERY} s instead. Tell whoever runs it.",
+        }.get(seen.status, "The app retries with a growing pause; tell whoever runs the server.")
+        if 300 <= seen.status < 400:
+            where = one_line(shown_url(seen.headers.get("location", "")), 100) or "nowhere"
+            answer += f" to {where}"
+        return Check(name, "fail", f"the stream answered {answer}", advice)
+    if seen.content_type != "text/event-stream":
+        title = html_title(seen.body)
+        what = f"an HTML page ('{title}')" if title else (seen.content_type or "no content type")
+        return Check(
+            name,
+            "fail",
+            f"the stream answered with {what}, not text/event-stream",
+            "A proxy or a sign-in page may be in front of it. The app keeps retrying and "
+            f"fetches the queue every {POLL_EVERY} s meanwhile.",
+        )
+    encoding = seen.headers.get("content-encoding", "").strip().lower()
+    compressed = encoding in _COMPRESSED
+    no_cache = "no-cache" in seen.headers.get("cache-control", "").lower()
+    accel = seen.headers.get("x-accel-buffering", "").strip().lower() == "no"
+    if seen.first_frame is None:
+        after = ms(seen.headers_after or 0.0)
+        if seen.comments:
+            return Check(
+                name,
+                "warn",
+                f"keepalives came but no ready frame within {wait:g} s",
+                "The contract's stream starts with `event: ready`. The app counts it live "
+                f"only at its first event and fetches the queue every {POLL_EVERY} s until then.",
+            )
+        held = f" (compressed: {encoding})" if compressed else ""
+        return Check(
+            name,
+            "warn",
+            f"headers came after {after}, then no ready frame within {wait:g} s{held}: "
+            "something between here and the server holds the stream back (a buffering proxy)",
+            _BUFFERED,
+        )
+    first = ms(seen.first_after or 0.0)
+    if seen.first_frame != "ready":
+        return Check(
+            name,
+            "warn",
+            f"live, but the first frame was '{one_line(seen.first_frame, 40)}', not ready",
+            "It works: the app counts the stream live at its first frame. The contract's "
+            "`ready` lets it refetch the queue at once.",
+        )
+    if compressed:
+        return Check(
+            name,
+            "warn",
+            f"live: ready after {first}, but the stream is compressed ({encoding})",
+            "Compression makes the server and proxies hold frames back until a block fills: "
+            "turn it off for text/event-stream (nginx: `gzip off;` in that location).",
+        )
+    if not no_cache:
+        return Check(
+            name,
+            "warn",
+            f"live: ready after {first}, but without Cache-Control: no-cache",
+            "The server or the proxy should send Cache-Control: no-cache on the stream, or a "
+            "cache in between may hold it back.",
+        )
+    extra = "" if accel else "; no X-Accel-Buffering: no (only nginx needs it)"
+    return Check(name, "ok", f"live: ready after {first}; text/event-stream, no-cache{extra}")
+
+
+def judge_keepalive(seen: StreamSeen, wait: float) -> Check:
+    name = "keepalive"
+    if seen.first_frame is None:
+        return Check(name, "skip", "not measured: the stream never went live")
+    if seen.keepalive_gap is None:
+        return Check(
+            name,
+            "warn",
+            f"no keepalive within {wait:g} s of silence",
+            f"The app calls a silent stream dead after {LINK_DEAD_AFTER} s and reconnects. The "
+            "server should send a comment (': keepalive') after 25 s of silence; a proxy's "
+            "read timeout (nginx proxy_read_timeout, 60 s by default) may cut it too.",
+        )
+    gap = seen.keepalive_gap
+    if gap > LINK_DEAD_AFTER:
+        return Check(
+            name,
+            "warn",
+            f"a keepalive came after {gap:.0f} s of silence",
+            f"The app gives up on a silent stream after {LINK_DEAD_AFTER} s and reconnects: "
+            "the server should send one every 25 s.",
+        )
+    return Check(
+        name, "ok", f"one came after {gap:.1f} s of silence (the app waits {LINK_DEAD_AFTER} s)"
+    )
+
+
+# ── The run ──────────────────────────────────────────────────────────────────
+
+
+_TIME = TypeAdapter(datetime)
+
+
+def zoneless(value: Any) -> bool:
+    """A time the client reads, but without a zone (so it is taken as UTC)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return _TIME.validate_python(value).tzinfo is None
+    except ValidationError:
+        return False
+
+
+class Doctor:
+    def __init__(self, options: Options, *, clock: Callable[[], datetime] = system_clock) -> None:
+        self.options = options
+        self.clock = clock
+        self.checks: list[Check] = []
+        self.base = options.server.rstrip("/")
+        self._client: Client | None = None
+        self._me: Answer | None = None
+
+    @property
+    def client(self) -> Client:
+        assert self._client is not None
+        return self._client
+
+    def add(self, name: str, status: Status, finding: str, advice: str = "") -> None:
+        self.checks.append(Check(name, status, finding, advice))
+
+    async def run(self) -> list[Check]:
+        try:
+            await self._steps()
+        except _Blocked as blocked:
+            done = {c.name for c in self.checks}
+            for name in names(self.options):
+                if name not in done:
+                    self.add(name, "skip", f"not checked: {blocked}")
+        finally:
+            if self._client is not None:
+                await self._client.aclose()
+        return self.checks
+
+    async def _steps(self) -> None:
+        self.address()
+        self.open_client()
+        await self.api()
+        await self.sign_in()
+        await self.queue()
+        await self.metric()
+        await self.stream()
+
+    async def fetch(
+        self,
+        path: str,
+        *,
+        auth: bool,
+        limit: int = SMALL_BODY,
+        params: dict[str, str] | None = None,
+    ) -> Answer:
+        headers = self.client.auth_headers() if auth else {}
+        wall, started = time.time(), time.monotonic()
+        # httpx's timeouts are per read; this bounds a server that trickles.
+        with anyio.fail_after(self.options.step_timeout):
+            async with self.client.http.stream(
+                "GET", path, headers=headers, params=params
+            ) as response:
+                body = await read_capped(response, limit)
+        seconds = time.monotonic() - started
+        middle = datetime.fromtimestamp(wall + seconds / 2, timezone.utc)
+        return Answer(response, body, seconds, middle)
+
+    def _problem(self, exc: BaseException) -> tuple[str, str]:
+        return transport_problem(exc, self.base, self.options.ca_bundle, self.options.step_timeout)
+
+    # ── address and connection ───────────────────────────────────────────────
+
+    def address(self) -> None:
+        shown = shown_url(self.options.server)
+        parts = urlsplit(self.options.server)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.add(
+                "address",
+                "fail",
+                f"{one_line(shown, 100)} is not a web address",
+                "Give the server as https://host (or http://host:port on a trusted network).",
+            )
+            raise _Blocked("the address is not usable")
+        path = parts.path.rstrip("/")
+        if path.lower().endswith(API_PREFIX):
+            self.base = urlunsplit((parts.scheme, parts.netloc, path[: -len(API_PREFIX)], "", ""))
+            fixed = shown_url(self.base)
+            self.add(
+                "address",
+                "fail",
+                f"{shown} ends in {API_PREFIX}, which rf-tui adds itself: it would ask "
+                f"{shown}{API_PREFIX}/…",
+                f"Use --server {fixed} (or server = in the profile). "
+                "The checks below use that address.",
+            )
+        elif parts.query or parts.fragment:
+            self.base = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+            self.add(
+                "address",
+                "warn",
+                f"{shown} has a ?query or #fragment, which an API address does not",
+                f"Use --server {shown_url(self.base)}. The checks below use that address.",
+            )
+        elif parts.scheme == "http" and not _is_loopback(parts.hostname):
+            self.add(
+                "address",
+                "warn",
+                f"{shown}: plain HTTP, so your password and token cross the network unencrypted",
+                "Use https:// if the server offers it.",
+            )
+        else:
+            self.add("address", "ok", shown)
+
+    def open_client(self) -> None:
+        verify: bool | ssl.SSLContext = True
+        ca = self.options.ca_bundle
+        if ca:
+            try:
+                verify = ssl.create_default_context(cafile=ca)
+            except (OSError, ValueError) as exc:
+                self.add(
+                    "connection",
+                    "fail",
+                    f"cannot use the CA bundle {ca}: {one_line(str(exc), 80)}",
+                    "Check the path (--ca-bundle, or ca_bundle = in the profile) and that the "
+                    "file is PEM: it starts with -----BEGIN CERTIFICATE-----.",
+                )
+                raise _Blocked("the CA bundle is not usable") from None
+        timeout = httpx.Timeout(self.options.step_timeout)
+        self._client = Client(self.base, self.options.token, verify=verify, timeout=timeout)
+
+    # ── the API root ─────────────────────────────────────────────────────────
+
+    async def api(self) -> None:
+        try:
+            # Without the token: where the answer comes from is not known yet.
+            first = await self.fetch("/users/me", auth=False)
+        except (httpx.HTTPError, TimeoutError, ApiError) as exc:
+            self.add("connection", "fail", *self._problem(exc))
+            raise _Blocked("the server could not be reached") from None
+        parts = urlsplit(self.base)
+        how = "plain HTTP"
+        if parts.scheme == "https":
+            how = "TLS verified" + (
+                f" with the CA bundle {self.options.ca_bundle}" if self.options.ca_bundle else ""
+            )
+        self.add("connection", "ok", f"{parts.netloc} answered in {ms(first.seconds)}; {how}")
+        self._judge_api(first)
+        if first.status == 404:
+            await self._no_api(first)
+        self.clock_check(first)
+
+    def _judge_api(self, first: Answer) -> None:
+        where = shown_url(self.base) + API_PREFIX
+        status = first.status
+        if 300 <= status < 400:
+            raw = first.response.headers.get("location", "")
+            target = one_line(shown_url(raw), 100) or "nowhere (no Location header)"
+            advice = (
+                "rf-tui never follows a redirect with your sign-in. Use the address the API "
+                "answers at itself."
+            )
+            if raw.startswith("https://") and where.startswith("http://"):
+                advice = "The server wants https: use --server " + shown_url(
+                    _with_scheme(self.base, "https")
+                )
+            elif re.search(r"login|signin|sign-in|sso|saml|oauth|auth", raw, re.I):
+                advice = (
+                    "A sign-in page is in front of the API (an SSO proxy). rf-tui signs in with "
+                    "a bearer token: ask for the API address that takes one."
+                )
+            self.add("api", "fail", f"{where} redirects (HTTP {status}) to {target}", advice)
+            raise _Blocked("the API did not answer")
+        if first.is_html:
+            text = first.body[:65536].decode("utf-8", "replace")
+            if "plain http request was sent to https port" in text.lower():
+                secure = _with_scheme(self.base, "https")
+                self.add(
+                    "api",
+                    "fail",
+                    "plain HTTP went to a port that speaks https",
+                    f"Use --server {shown_url(secure)}",
+                )
+                raise _Blocked("the API did not answer")
+            title = html_title(first.body)
+            page = f"an HTML page ('{title}')" if title else "an HTML page"
+            self.add(
+                "api",
+                "fail",
+                f"{where} answered with {page}, not the API's JSON: a sign-in page or a proxy "
+                "in front of it",
+                "Check the address. If it is right, whoever runs the proxy must pass "
+                f"{API_PREFIX} through to ResolutionFlow as it is: rf-tui signs in with a "
+                "bearer token, not a web page.",
+            )
+            raise _Blocked("the API did not answer")
+        if status == 404:
+            return  # _no_api looks further
+        if status >= 500:
+            self.add(
+                "api",
+                "fail",
+                f"{where} answered HTTP {status}: the server had a problem",
+                "A proxy may answer while ResolutionFlow behind it is down. Try again in a "
+                "minute, then tell whoever runs it.",
+            )
+            raise _Blocked("the API did not answer")
+        if not first.is_json:
+            kind = first.content_type or "no content type"
+            self.add(
+                "api",
+                "fail",
+                f"{where} answered HTTP {status} with {one_line(kind, 40)}, not JSON",
+                "Is this a ResolutionFlow server? Check the address.",
+            )
+            raise _Blocked("the API did not answer")
+        if status not in (200, 401, 403):
+            self.add(
+                "api",
+                "fail",
+                f"{where}/users/me answered HTTP {status}",
+                "Is this a ResolutionFlow server? Check the address.",
+            )
+            raise _Blocked("the API did not answer")
+        self.add("api", "ok", f"the API answers at {where}")
+
+    async def _no_api(self, first: Answer) -> None:
+        where = shown_url(self.base) + API_PREFIX
+        parts = urlsplit(self.base)
+        advice = (
+            "If the API is published under a path (say https://host/rf/api/v1), put that path "
+            "in the address: --server https://host/rf."
+        )
+        if parts.path.strip("/"):
+            origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+            try:
+                there = await self.fetch(f"{origin}{API_PREFIX}/users/me", auth=False)
+            except (httpx.HTTPError, TimeoutError, ApiError):
+                there = None
+            if there is not None and there.is_json and there.status in (200, 401, 403):
+                advice = (
+                    f"The API answers at {shown_url(origin)}{API_PREFIX}: drop the path, "
+                    f"--server {shown_url(origin)}"
+                )
+        self.add("api", "fail", f"nothing answers at {where} (HTTP 404)", advice)
+        self.clock_check(first)
+        raise _Blocked("the API was not found")
+
+    # ── the clock ────────────────────────────────────────────────────────────
+
+    def clock_check(self, answer: Answer) -> None:
+        if any(c.name == "clock" for c in self.checks):
+            return
+        raw = answer.response.headers.get("date")
+        try:
+            theirs = parsedate_to_datetime(raw) if raw else None
+        except (TypeError, ValueError):
+            theirs = None
+        if theirs is None or theirs.tzinfo is None:
+            self.add("clock", "skip", "not compared: the server sends no usable Date header")
+            return
+        offset = (theirs - answer.middle).total_seconds()
+        if abs(offset) <= SKEW_WARN:
+            self.add("clock", "ok", "the server's and this machine's agree to within a minute")
+            return
+        ahead = "ahead of" if offset > 0 else "behind"
+        self.add(
+            "clock",
+            "warn",
+            f"the server's clock is {duration(abs(offset))} {ahead} this machine's (its Date "
+            "header)",
+            "Ages in the queue and 'claimed 2m ago' are off by about that much. Check this "
+            "machine's clock first (is NTP on? timedatectl on Linux); if it is right, tell "
+            "whoever runs the server.",
+        )
+
+    # ── sign-in, role, speed ─────────────────────────────────────────────────
+
+    async def sign_in(self) -> None:
+        shown = shown_url(self.base)
+        login = f"rf-tui login --server {shown} --email {self.options.email or 'you@msp.example'}"
+        if not self.options.token:
+            self.add(
+                "sign-in",
+                "fail",
+                f"no token for {shown}",
+                f"Sign in: {login} (or pass a token from SSO with --token or RF_TUI_TOKEN).",
+            )
+            raise _Blocked("not signed in")
+        try:
+            me = await self.fetch("/users/me", auth=True)
+        except (httpx.HTTPError, TimeoutError, ApiError) as exc:
+            self.add("sign-in", "fail", *self._problem(exc))
+            raise _Blocked("the server stopped answering") from None
+        if me.status == 401:
+            self.add(
+                "sign-in",
+                "fail",
+                "the server refused the token: it has expired, was revoked, or is for another "
+                "server",
+                f"Sign in again: {login}",
+            )
+            raise _Blocked("not signed in")
+        if me.status == 403:
+            detail = me.detail() or "no reason given"
+            advice = "Ask an admin of your ResolutionFlow account."
+            if "account" in detail.lower():
+                advice = "Your user belongs to no account: ask an admin to add you to one."
+            self.add("sign-in", "fail", f"signed in, but refused: '{detail}'", advice)
+            raise _Blocked("signed in, but refused")
+        try:
+            data = me.json() if me.status == 200 else None
+            who = Me.model_validate(data)
+        except (ValueError, ValidationError):
+            self.add(
+                "sign-in",
+                "fail",
+                f"/users/me answered HTTP {me.status}, not the signed-in user",
+                "Is this a ResolutionFlow server? Check the address.",
+            )
+            raise _Blocked("the signed-in user is unknown") from None
+        name = one_line(who.name or who.email or who.id, 40)
+        email = f" <{one_line(who.email, 60)}>" if who.email and who.name else ""
+        self.add("sign-in", "ok", f"signed in as {name}{email}")
+        self._me = me
+        self.role(who, data)
+        self.speed(me)
+
+    def role(self, who: Me, data: Any) -> None:
+        role = one_line(who.account_role, 30)
+        given = isinstance(data, dict) and data.get("account_role") not in (None, "")
+        if role in _ENGINEER_OR_ADMIN and given:
+            self.add("role", "ok", f"{role}: sees and claims the queue")
+            return
+        if role == "viewer" or not given:
+            said = "viewer" if given else "no role given (no account_role), so a viewer"
+            self.add(
+                "role",
+                "fail",
+                f"{said}: may sign in, but not see or claim the queue",
+                "Ask an admin of your ResolutionFlow account for the engineer role.",
+            )
+            raise _Blocked("a viewer may not use the queue")
+        self.add(
+            "role",
+            "fail",
+            f"'{role}' is not a role rf-tui knows, so it treats you as a viewer (no claims)",
+            "rf-tui knows owner, admin, engineer and viewer: ask for the engineer role.",
+        )
+
+    def speed(self, me: Answer) -> None:
+        took = ms(me.seconds)
+        if me.seconds <= SLOW:
+            self.add("speed", "ok", f"a request takes {took}")
+            return
+        self.add(
+            "speed",
+            "warn",
+            f"a request takes {took}: on a link this slow the app switches to lite mode",
+            "Nothing to fix in rf-tui; --lite (or lite = true) starts that way. A VPN or proxy "
+            "in the way may be what is slow.",
+        )
+
+    # ── the queue ────────────────────────────────────────────────────────────
+
+    async def queue(self) -> None:
+        try:
+            answer = await self.fetch("/ai-sessions/queue", auth=True, limit=MAX_BODY)
+        except (httpx.HTTPError, TimeoutError, ApiError) as exc:
+            self.add("queue", "fail", *self._problem(exc))
+            return
+        if answer.status != 200:
+            detail = answer.detail()
+            self.add(
+                "queue",
+                "fail",
+                f"the queue answered HTTP {answer.status}" + (f": '{detail}'" if detail else ""),
+                "Tell whoever runs the server; the app cannot show the queue.",
+            )
+            return
+        try:
+            data = answer.json()
+            rows = parse_rows(data)
+        except (ValueError, ApiError):
+            self.add(
+                "queue",
+                "fail",
+                "the queue's answer is not a JSON list",
+                "Tell whoever runs the server; the app cannot show the queue.",
+            )
+            return
+        self.checks.append(self._judge_rows(data, rows.skipped, rows.entries))
+
+    def _judge_rows(self, data: list[Any], skipped: list[str], entries: list[Any]) -> Check:
+        total = len(data)
+        if total == 0:
+            return Check("queue", "ok", "nobody is waiting, so no rows to check")
+        findings: list[str] = []
+        advice: list[str] = []
+        status: Status = "ok"
+        if skipped:
+            status = "fail"
+            listed = "; ".join(skipped[:3]) + (
+                f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            )
+            findings.append(
+                f"{len(skipped)} of {total} rows cannot be read, so rf-tui leaves them out: "
+                + listed
+            )
+            advice.append(
+                "Those escalations are missing from every rf-tui queue until the backend sends "
+                "them whole: send this line to whoever runs it."
+            )
+        naive: dict[str, int] = {}
+        for item in data:
+            if isinstance(item, dict):
+                for key in ("created_at", "claimed_at"):
+                    if zoneless(item.get(key)):
+                        naive[key] = naive.get(key, 0) + 1
+        if naive:
+            status = "fail" if status == "fail" else "warn"
+            fields = ", ".join(f"{key} ({n} of {total} rows)" for key, n in naive.items())
+            findings.append(f"times without a zone in {fields}; rf-tui reads them as UTC")
+            advice.append(
+                "If the server writes local time, ages are off by its UTC offset: ask whoever "
+                "runs it to send times with an offset (+00:00 or Z)."
+            )
+        now = self.clock()
+        ahead = [e for e in entries if e.created_at - now > timedelta(seconds=SKEW_WARN)]
+        if ahead:
+            status = "fail" if status == "fail" else "warn"
+            first = max(ahead, key=lambda e: e.created_at)
+            by = duration((first.created_at - now).total_seconds())
+            findings.append(
+                f"{len(ahead)} rows were created in the future by this machine's clock "
+                f"({one_line(first.id, 40)}: {by} ahead)"
+            )
+            advice.append("Ages will read 'now' until then: compare the clocks (see clock).")
+        if status == "ok":
+            return Check("queue", "ok", f"{total} waiting; every row reads, every time has a zone")
+        return Check("queue", status, "; ".join(findings), " ".join(advice))
+
+    # ── the metric ───────────────────────────────────────────────────────────
+
+    async def metric(self) -> None:
+        path = "/analytics/flowpilot/escalations"
+        try:
+            answer = await self.fetch(path, auth=True, params={"period": "7d"})
+        except (httpx.HTTPError, TimeoutError, ApiError) as exc:
+            finding, advice = self._problem(exc)
+            self.add("metric", "warn", finding, advice)
+            return
+        unseen = "the line above the queue shows the metric as unavailable; everything else works"
+        if answer.status == 404:
+            self.add(
+                "metric",
+                "warn",
+                f"not offered (HTTP 404): {unseen}",
+                f"Only if you want the metric: the backend needs {API_PREFIX}{path}.",
+            )
+            return
+        if answer.status != 200:
+            detail = answer.detail()
+            said = f"HTTP {answer.status}" + (f": '{detail}'" if detail else "")
+            self.add(
+                "metric", "warn", f"refused ({said}): {unseen}", "Tell whoever runs the server."
+            )
+            return
+        try:
+            metrics = EscalationMetrics.model_validate(answer.json())
+        except (ValueError, ValidationError):
+            self.add(
+                "metric",
+                "warn",
+                f"its answer is not the metric's shape: {unseen}",
+                "Tell whoever runs the server.",
+            )
+            return
+        median = duration(metrics.median_seconds_to_first_action)
+        self.add(
+            "metric",
+            "ok",
+            f"offered: median time to first action {median} "
+            f"({metrics.n_handoffs_claimed} claimed in 7 days)",
+        )
+
+    # ── the stream ───────────────────────────────────────────────────────────
+
+    async def stream(self) -> None:
+        seen = await self.read_stream()
+        wait = self.options.ready_wait
+        self.checks.append(judge_stream(seen, wait, self.base, self.options.ca_bundle))
+        if self.options.keepalive_wait:
+            self.checks.append(judge_keepalive(seen, self.options.keepalive_wait))
+
+    async def read_stream(self) -> StreamSeen:
+        seen = StreamSeen()
+        started = time.monotonic()
+        headers = {**self.client.auth_headers(), "accept": "text/event-stream"}
+        timeout = httpx.Timeout(self.options.step_timeout, read=None)
+        try:
+            # One scope for the whole read; its deadline moves once the stream is live.
+            with anyio.CancelScope(
+                deadline=anyio.current_time() + self.options.ready_wait
+            ) as scope:
+                async with self.client.http.stream(
+                    "GET", STREAM_PATH, headers=headers, timeout=timeout
+                ) as response:
+                    seen.status, seen.headers = response.status_code, response.headers
+                    seen.headers_after = time.monotonic() - started
+                    if response.status_code != 200 or seen.content_type != "text/event-stream":
+                        seen.body = await read_capped(response, SMALL_BODY)
+                        return seen
+                    await self._follow(response, seen, scope, started)
+        except (httpx.HTTPError, ApiError) as exc:
+            if seen.first_frame is None:
+                seen.error = exc
+        return seen
+
+    async def _follow(
+        self, response: httpx.Response, seen: StreamSeen, scope: anyio.CancelScope, started: float
+    ) -> None:
+        frames = _Frames()
+        live_at = 0.0
+        async for chunk in response.aiter_bytes():
+            seen.bytes_seen += len(chunk)
+            for kind, name in frames.feed(chunk):
+                now = time.monotonic()
+                if seen.first_frame is None:
+                    if kind == "comment":
+                        seen.comments += 1
+                        continue
+                    seen.first_frame, seen.first_after = name, now - started
+                    if not self.options.keepalive_wait:
+                        return
+                    live_at = now
+                    scope.deadline = anyio.current_time() + self.options.keepalive_wait
+                elif kind == "comment":
+                    seen.keepalive_gap = now - live_at
+                    return
+                else:
+                    live_at = now  # the keepalive counts from the last thing sent
