@@ -67,6 +67,7 @@ PLAIN = [
     "export.py",
     "text.py",
     "disguise.py",
+    "doctor",
 ]
 
 

@@ -145,6 +145,21 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
+def span(seconds: float) -> str:
+    """ "about 10 min", "about 2 h 5 min": clocks are compared to the second at best."""
+    minutes = round(abs(seconds) / 60)
+    if minutes < 60:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60} min"
+
+
+def _where(url: str) -> str:
+    """host:port, never the user name or password an address may carry."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname}:{port}"
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -178,9 +193,8 @@ def transport_problem(
 ) -> tuple[str, str]:
     """A failed exchange as (finding, advice), told as precisely as the error allows."""
     parts = urlsplit(server)
-    host = parts.hostname or server
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    where = f"{host}:{port}"
+    host = parts.hostname or "the server"
+    where = _where(server)
     chain = _chain(exc)
     verify = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
     if verify is not None:
@@ -580,7 +594,7 @@ class Doctor:
             how = "TLS verified" + (
                 f" with the CA bundle {self.options.ca_bundle}" if self.options.ca_bundle else ""
             )
-        self.add("connection", "ok", f"{parts.netloc} answered in {ms(first.seconds)}; {how}")
+        self.add("connection", "ok", f"{_where(self.base)} answered in {ms(first.seconds)}; {how}")
         self._judge_api(first)
         if first.status == 404:
             await self._no_api(first)
@@ -596,10 +610,11 @@ class Doctor:
                 "rf-tui never follows a redirect with your sign-in. Use the address the API "
                 "answers at itself."
             )
-            if raw.startswith("https://") and where.startswith("http://"):
-                advice = "The server wants https: use --server " + shown_url(
-                    _with_scheme(self.base, "https")
-                )
+            went, base = urlsplit(raw), urlsplit(self.base)
+            if (went.scheme, base.scheme) == ("https", "http") and went.hostname == base.hostname:
+                # The same host on https: the address only needs its scheme changed.
+                secure = urlunsplit(("https", went.netloc, base.path, "", ""))
+                advice = f"The server wants https: use --server {shown_url(secure)}"
             elif re.search(r"login|signin|sign-in|sso|saml|oauth|auth", raw, re.I):
                 advice = (
                     "A sign-in page is in front of the API (an SSO proxy). rf-tui signs in with "
@@ -703,8 +718,7 @@ class Doctor:
         self.add(
             "clock",
             "warn",
-            f"the server's clock is {duration(abs(offset))} {ahead} this machine's (its Date "
-            "header)",
+            f"the server's clock is {span(offset)} {ahead} this machine's (its Date header)",
             "Ages in the queue and 'claimed 2m ago' are off by about that much. Check this "
             "machine's clock first (is NTP on? timedatectl on Linux); if it is right, tell "
             "whoever runs the server.",
@@ -866,9 +880,10 @@ class Doctor:
         if ahead:
             status = "fail" if status == "fail" else "warn"
             first = max(ahead, key=lambda e: e.created_at)
-            by = duration((first.created_at - now).total_seconds())
+            by = span((first.created_at - now).total_seconds())
+            rows = "1 row was" if len(ahead) == 1 else f"{len(ahead)} rows were"
             findings.append(
-                f"{len(ahead)} rows were created in the future by this machine's clock "
+                f"{rows} created in the future by this machine's clock "
                 f"({one_line(first.id, 40)}: {by} ahead)"
             )
             advice.append("Ages will read 'now' until then: compare the clocks (see clock).")

@@ -20,6 +20,8 @@ from tests.canned import response
 Writer = asyncio.StreamWriter
 Handler = Callable[[Writer], Awaitable[None]]
 API = "/api/v1"
+#: What the contract's stream answers with besides its content type.
+STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 ME = {
     "id": "u-dana",
@@ -188,7 +190,8 @@ class Hostile:
         if path == f"{API}/analytics/flowpilot/escalations":
             return ok(self.metrics)
         if path == f"{API}/ai-sessions/escalations/stream":
-            head = response(200, b"", content_type="text/event-stream", length=False)
+            head = response(200, b"", content_type="text/event-stream", length=False,
+                            headers=STREAM_HEADERS)  # fmt: skip
             return head + self.stream_preamble
         if parts[0] == "ai-sessions" and len(parts) == 2:
             found = self.sessions.get(parts[1])

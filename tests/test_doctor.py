@@ -1,0 +1,513 @@
+"""`rf-tui doctor` against the real reference server, and against a stand-in for each
+broken shape a real backend (or what stands in front of it) has."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import trustme
+
+from rf_tui import cli
+from rf_tui.server.config import ServerConfig
+from rf_tui.server.run import ThreadedServer
+from rf_tui.server.seed import seed_demo
+from rf_tui.text import cell_len
+from tests.canned import response
+from tests.helpers import DANA, TEST_PASSWORD_COST, VIC, FakeClock, Running
+from tests.hostile.server import API, ME, STREAM_HEADERS, Hostile, entry, frame
+from tests.test_scripting import as_user, token
+
+ORDER = ["address", "connection", "api", "clock", "sign-in", "role", "speed", "queue",
+         "metric", "stream"]  # fmt: skip
+ME_PATH = ("GET", f"{API}/users/me")
+STREAM_PATH = ("GET", f"{API}/ai-sessions/escalations/stream")
+
+
+@pytest.fixture
+def server_config(clock: FakeClock) -> ServerConfig:
+    # A short keepalive, so --wait-keepalive has something to time.
+    return ServerConfig(clock=clock, keepalive_seconds=0.3, assessment_delay=0.05)
+
+
+def doctor(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    """Exit code and the JSON report, its checks by name."""
+    code = cli.main(["doctor", "--json", *argv])
+    report = json.loads(capsys.readouterr().out)
+    report["by_name"] = {c["name"]: c for c in report["checks"]}
+    return code, report
+
+
+def hostile_url(hostile: Hostile) -> list[str]:
+    hostile.start_in_thread()
+    return ["--server", hostile.url, "--token", "t"]
+
+
+# ── A healthy backend ────────────────────────────────────────────────────────
+
+
+def test_a_healthy_server_is_all_ok_in_80_columns(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = token(running)
+    started = time.monotonic()
+    code = cli.main(["doctor", "--server", running.url, "--token", secret])
+    took = time.monotonic() - started
+    out = capsys.readouterr().out
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == f"rf-tui doctor: {running.url}"
+    rows = [line.split() for line in lines[2:-2]]
+    assert [row[1] for row in rows if not line_continues(row)] == ORDER
+    assert {row[0] for row in rows if not line_continues(row)} == {"ok"}
+    assert lines[-1] == "All 10 checks ok."
+    assert "signed in as Dana Whitfield <dana@northwind.example>" in out
+    assert "3 waiting; every row reads" in out and "live: ready after" in out
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert "\x1b" not in out  # not a terminal: no colours
+    assert secret not in out
+    # No step sat out a timeout: the stream's ready came at once.
+    assert took < 5.0
+
+
+def line_continues(row: list[str]) -> bool:
+    return not row or row[0] not in ("ok", "warn", "FAIL", "skip")
+
+
+def test_json_is_one_object_for_ci(running: Running, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = doctor(capsys, *as_user(running))
+    assert code == 0
+    assert report["status"] == "ok" and report["exit_code"] == 0
+    assert report["server"] == running.url and report["profile"] is None
+    assert [c["name"] for c in report["checks"]] == ORDER
+    for check in report["checks"]:
+        assert set(check) == {"name", "status", "finding", "advice"}
+        assert check["status"] == "ok" and check["advice"] is None and check["finding"]
+
+
+def test_wait_keepalive_times_the_servers_keepalive(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = doctor(capsys, "--wait-keepalive", *as_user(running))
+    assert code == 0
+    keepalive = report["by_name"]["keepalive"]
+    assert keepalive["status"] == "ok"
+    assert "came after 0.3 s of silence" in keepalive["finding"]  # the server's 0.3 s
+
+
+def test_a_profile_is_used_and_named(
+    running: Running, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rf_tui import paths
+
+    config = paths.config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[profiles.lab]\nserver = "{running.url}"\n')
+    monkeypatch.setenv("RF_TUI_TOKEN", token(running))
+    code, report = doctor(capsys, "--profile", "lab")
+    assert code == 0 and report["profile"] == "lab" and report["server"] == running.url
+
+
+# ── Sign-in and role ─────────────────────────────────────────────────────────
+
+
+def test_a_viewer_is_told_the_role_and_the_queue_is_not_checked(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = doctor(capsys, *as_user(running, VIC))
+    checks = report["by_name"]
+    assert code == 1 and report["status"] == "fail"
+    assert checks["sign-in"]["status"] == "ok"
+    assert checks["role"]["status"] == "fail"
+    assert checks["role"]["finding"].startswith("viewer: may sign in, but not see or claim")
+    assert "engineer role" in checks["role"]["advice"]
+    for name in ("speed", "queue", "metric", "stream"):
+        assert checks[name] == {
+            "name": name,
+            "status": "skip",
+            "finding": "not checked: a viewer may not use the queue",
+            "advice": None,
+        }
+
+
+def test_no_token_and_a_refused_token_say_how_to_sign_in(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = doctor(capsys, "--server", running.url)
+    signin = report["by_name"]["sign-in"]
+    assert code == 1 and signin["status"] == "fail"
+    assert signin["finding"] == f"no token for {running.url}"
+    assert f"rf-tui login --server {running.url} --email" in signin["advice"]
+    assert report["by_name"]["clock"]["status"] == "ok"  # told before sign-in
+
+    code, report = doctor(capsys, "--server", running.url, "--token", "not-a-token")
+    signin = report["by_name"]["sign-in"]
+    assert code == 1 and signin["status"] == "fail"
+    assert "refused the token" in signin["finding"]
+    assert report["by_name"]["queue"]["finding"] == "not checked: not signed in"
+
+
+# ── The address and the API root ─────────────────────────────────────────────
+
+
+def test_api_v1_in_the_address_is_named_and_the_rest_checked_without_it(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = doctor(capsys, "--server", running.url + "/api/v1", "--token", token(running))
+    address = report["by_name"]["address"]
+    assert code == 1 and address["status"] == "fail"
+    assert f"it would ask {running.url}/api/v1/api/v1/" in address["finding"]
+    assert address["advice"].startswith(f"Use --server {running.url} ")
+    assert [c["status"] for c in report["checks"][1:]] == ["ok"] * (len(ORDER) - 1)
+
+
+def test_a_path_that_is_not_the_apis_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    hostile.start_in_thread()
+    code, report = doctor(capsys, "--server", hostile.url + "/rf", "--token", "t")
+    api = report["by_name"]["api"]
+    assert code == 1 and api["status"] == "fail"
+    assert api["finding"] == f"nothing answers at {hostile.url}/rf/api/v1 (HTTP 404)"
+    assert api["advice"] == (
+        f"The API answers at {hostile.url}/api/v1: drop the path, --server {hostile.url}"
+    )
+    assert report["by_name"]["sign-in"]["status"] == "skip"
+
+
+def test_an_api_under_a_path_the_address_lacks(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    hostile.routes[ME_PATH] = response(404, '{"detail": "Not Found"}')
+    code, report = doctor(capsys, *hostile_url(hostile))
+    api = report["by_name"]["api"]
+    assert code == 1 and api["status"] == "fail"
+    assert "put that path in the address: --server https://host/rf" in api["advice"]
+
+
+def test_html_at_the_api_root_is_a_sign_in_page_or_proxy_shown_literally(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = "<!doctype html><html><head><title>\x1b]2;pwned\x07Sign in · Okta</title></head>"
+    hostile = Hostile()
+    hostile.routes[ME_PATH] = response(200, page, content_type="text/html; charset=utf-8")
+    args = hostile_url(hostile)
+    code, report = doctor(capsys, *args)
+    api = report["by_name"]["api"]
+    assert code == 1 and api["status"] == "fail"
+    assert "answered with an HTML page ('␛]2;pwned␇Sign in · Okta')" in api["finding"]
+    assert "a sign-in page or a proxy in front of it" in api["finding"]
+    assert report["by_name"]["queue"]["finding"] == "not checked: the API did not answer"
+
+    assert cli.main(["doctor", *args]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "␛]2;pwned␇Sign in" in out
+
+
+def test_a_redirect_says_where_it_goes(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    sso = "https://sso.example.com/login?next=/api/v1/users/me"
+    hostile.routes[ME_PATH] = response(302, "", headers={"location": sso})
+    code, report = doctor(capsys, *hostile_url(hostile))
+    api = report["by_name"]["api"]
+    assert code == 1
+    assert api["finding"] == f"{hostile.url}/api/v1 redirects (HTTP 302) to {sso}"
+    assert "A sign-in page is in front of the API" in api["advice"]
+
+
+# ── Reachability and TLS ─────────────────────────────────────────────────────
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_refused_connection_and_an_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:
+    port = closed_port()
+    code, report = doctor(capsys, "--server", f"http://127.0.0.1:{port}", "--token", "t")
+    connection = report["by_name"]["connection"]
+    assert code == 1 and connection["status"] == "fail"
+    assert (
+        connection["finding"] == f"127.0.0.1:{port} refused the connection: nothing listens there"
+    )
+    assert report["by_name"]["api"]["finding"] == "not checked: the server could not be reached"
+
+    code, report = doctor(capsys, "--server", "https://rf.invalid", "--token", "t")
+    connection = report["by_name"]["connection"]
+    assert code == 1
+    assert connection["finding"] == "the name rf.invalid does not resolve (DNS)"
+    assert "VPN" in connection["advice"]
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_server(ca: trustme.CA, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert_file, key_file, ca_file = (tmp_path / n for n in ("cert.pem", "key.pem", "ca.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    ca.cert_pem.write_to_path(str(ca_file))
+    config = ServerConfig(password_cost=TEST_PASSWORD_COST)
+    server = ThreadedServer(config, tls=(str(cert_file), str(key_file)))
+    seed_demo(server.backend.store, now=config.clock(), password_cost=TEST_PASSWORD_COST)
+    server.start()
+    try:
+        yield server.url, ca_file
+    finally:
+        server.stop()
+
+
+def test_tls_a_private_ca_its_bundle_and_https_on_a_plain_port(
+    tls_server: tuple[str, Path],
+    running: Running,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url, ca_file = tls_server
+    code, report = doctor(capsys, "--server", url, "--token", "t")
+    connection = report["by_name"]["connection"]
+    assert code == 1 and connection["status"] == "fail"
+    assert "TLS certificate of 127.0.0.1 could not be verified" in connection["finding"]
+    assert "--ca-bundle PATH" in connection["advice"]
+
+    answer = httpx.post(
+        f"{url}/api/v1/auth/login",
+        json={"email": DANA, "password": "demo-password"},
+        verify=ssl.create_default_context(cafile=str(ca_file)),
+    )
+    secret = answer.json()["access_token"]
+    code, report = doctor(capsys, "--server", url, "--token", secret, "--ca-bundle", str(ca_file))
+    assert code == 0, report
+    assert report["by_name"]["connection"]["finding"].endswith(
+        f"TLS verified with the CA bundle {ca_file}"
+    )
+
+    missing = tmp_path / "nope.pem"
+    code, report = doctor(capsys, "--server", url, "--token", "t", "--ca-bundle", str(missing))
+    connection = report["by_name"]["connection"]
+    assert code == 1 and connection["finding"].startswith(f"cannot use the CA bundle {missing}")
+
+    plain = running.url.replace("http://", "https://")
+    code, report = doctor(capsys, "--server", plain, "--token", "t")
+    connection = report["by_name"]["connection"]
+    assert code == 1
+    assert connection["finding"].endswith("does not speak TLS: https:// went to a plain-HTTP port")
+    assert running.url in connection["advice"]
+
+
+# ── The queue ────────────────────────────────────────────────────────────────
+
+
+def test_times_without_a_zone_are_a_warning_naming_the_field(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    hostile.queue = [entry(1, created_at="2026-11-23T11:59:00.123"), entry(2)]
+    code, report = doctor(capsys, *hostile_url(hostile))
+    queue = report["by_name"]["queue"]
+    assert code == 0 and report["status"] == "warn"
+    assert queue["status"] == "warn"
+    assert queue["finding"] == (
+        "times without a zone in created_at (1 of 2 rows); rf-tui reads them as UTC"
+    )
+    assert "+00:00 or Z" in queue["advice"]
+
+
+def test_a_row_that_does_not_parse_fails_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    hostile.queue = [entry(1), entry(2, created_at="yesterday"), {"session_id": "s9"}]
+    code, report = doctor(capsys, *hostile_url(hostile))
+    queue = report["by_name"]["queue"]
+    assert code == 1 and queue["status"] == "fail"
+    assert queue["finding"].startswith("2 of 3 rows cannot be read, so rf-tui leaves them out: ")
+    assert "row 2 (h2): created_at: Input should be a valid datetime" in queue["finding"]
+    assert "row 3: id: Field required" in queue["finding"]
+    assert "missing from every rf-tui queue" in queue["advice"]
+
+
+def test_rows_from_the_future_point_at_the_clocks(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    later = datetime.now(timezone.utc) + timedelta(minutes=10)
+    hostile.queue = [entry(1, created_at=later.isoformat())]
+    code, report = doctor(capsys, *hostile_url(hostile))
+    queue = report["by_name"]["queue"]
+    assert code == 0 and queue["status"] == "warn"
+    assert (
+        "1 row was created in the future by this machine's clock (h1: about 10 min ahead)"
+        in queue["finding"]
+    )
+
+
+# ── The clock, the metric ────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(("minutes", "said"), [(10, "ahead of"), (-125, "behind")])
+def test_a_skewed_date_header_says_by_how_much_and_which_is_ahead(
+    capsys: pytest.CaptureFixture[str], minutes: int, said: str
+) -> None:
+    hostile = Hostile()
+    skewed = datetime.now(timezone.utc) + timedelta(minutes=minutes)
+    date = format_datetime(skewed, usegmt=True)
+    hostile.routes[ME_PATH] = response(200, json.dumps(ME), headers={"date": date})
+    code, report = doctor(capsys, *hostile_url(hostile))
+    clock = report["by_name"]["clock"]
+    assert code == 0 and clock["status"] == "warn"
+    span = {10: "about 10 min", -125: "about 2 h 5 min"}[minutes]
+    assert (
+        clock["finding"] == f"the server's clock is {span} {said} this machine's (its Date header)"
+    )
+    assert "NTP" in clock["advice"]
+
+
+def test_a_server_without_the_metric_is_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    hostile.routes[("GET", f"{API}/analytics/flowpilot/escalations")] = response(
+        404, '{"detail": "Not Found"}'
+    )
+    code, report = doctor(capsys, *hostile_url(hostile))
+    metric = report["by_name"]["metric"]
+    assert code == 0 and report["status"] == "warn"
+    assert metric["status"] == "warn"
+    assert metric["finding"].startswith("not offered (HTTP 404): the line above the queue")
+    assert {c["status"] for c in report["checks"] if c["name"] != "metric"} <= {"ok", "skip"}
+
+
+# ── The stream ───────────────────────────────────────────────────────────────
+
+
+async def held(writer: asyncio.StreamWriter) -> None:
+    """A buffering proxy: the stream's headers, then nothing it holds back."""
+    writer.write(response(200, b"", content_type="text/event-stream", length=False,
+                          headers=STREAM_HEADERS))  # fmt: skip
+    await writer.drain()
+    await asyncio.Event().wait()
+
+
+def test_a_stream_that_never_sends_ready_is_a_buffering_proxy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = held
+    started = time.monotonic()
+    code, report = doctor(capsys, "--ready-wait", "0.5", *hostile_url(hostile))
+    took = time.monotonic() - started
+    stream = report["by_name"]["stream"]
+    assert code == 0 and stream["status"] == "warn"
+    assert "then no ready frame within 0.5 s" in stream["finding"]
+    assert "a buffering proxy" in stream["finding"]
+    assert "fetching the queue every 30 s" in stream["advice"]
+    assert "`proxy_buffering off;`" in stream["advice"]
+    assert took < 5.0  # the wait is the one asked for
+
+
+def test_keepalives_without_ready_are_told_apart_from_buffering(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    hostile.stream_preamble = b""  # its keepalives still come every 0.1 s
+    code, report = doctor(capsys, "--ready-wait", "0.5", *hostile_url(hostile))
+    stream = report["by_name"]["stream"]
+    assert code == 0 and stream["status"] == "warn"
+    assert stream["finding"] == "keepalives came but no ready frame within 0.5 s"
+
+
+def test_a_compressed_stream_is_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    squeeze = zlib.compressobj(wbits=31)  # gzip
+    body = squeeze.compress(frame("ready", {"account_id": "acct"})) + squeeze.flush(
+        zlib.Z_SYNC_FLUSH
+    )
+
+    async def gzipped(writer: asyncio.StreamWriter) -> None:
+        headers = {**STREAM_HEADERS, "content-encoding": "gzip"}
+        writer.write(response(200, body, content_type="text/event-stream", length=False,
+                              headers=headers))  # fmt: skip
+        await writer.drain()
+        await asyncio.Event().wait()
+
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = gzipped
+    code, report = doctor(capsys, *hostile_url(hostile))
+    stream = report["by_name"]["stream"]
+    assert code == 0 and stream["status"] == "warn"
+    assert "but the stream is compressed (gzip)" in stream["finding"]
+    assert "`gzip off;`" in stream["advice"]
+
+
+def test_a_stream_refused_or_not_an_event_stream_fails(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = response(200, "[]")
+    code, report = doctor(capsys, *hostile_url(hostile))
+    stream = report["by_name"]["stream"]
+    assert code == 1
+    assert stream["finding"] == "the stream answered with application/json, not text/event-stream"
+
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = response(404, '{"detail": "Not Found"}')
+    code, report = doctor(capsys, *hostile_url(hostile))
+    assert code == 1 and report["by_name"]["stream"]["finding"] == "the stream answered HTTP 404"
+
+
+# ── What is never shown, what is never loaded ────────────────────────────────
+
+
+def test_never_the_token_nor_a_password_in_the_address(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    hostile.start_in_thread()
+    server = hostile.url.replace("http://", "http://ops:s3cret@")
+    secret = "tok-4f9a2c-very-secret"
+    for form in (["--json"], []):
+        code = cli.main(["doctor", *form, "--server", server, "--token", secret])
+        out, err = capsys.readouterr()
+        assert code == 0, out
+        assert "ops:***@127.0.0.1" in out
+        assert "s3cret" not in out + err and secret not in out + err
+
+
+def test_doctor_never_imports_textual(running: Running) -> None:
+    probe = (
+        "import sys; from rf_tui import cli; code = cli.main(sys.argv[1:]); "
+        "assert 'textual' not in sys.modules, 'textual imported'; raise SystemExit(code)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "doctor", *as_user(running)],
+        capture_output=True, text=True, env=env, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "All 10 checks ok." in done.stdout
+
+
+def test_help_says_the_exit_codes_and_the_waits(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["doctor", "--help"])
+    out = capsys.readouterr().out
+    assert "exit codes:\n  0  every check ok, or only warnings" in out
+    assert "--wait-keepalive" in out and "--ready-wait S" in out
+    assert "Whether the server announces\nclaims is not checked" in out
+
+
+def test_no_server_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["doctor"]) == 2
+    assert "which server?" in capsys.readouterr().err
