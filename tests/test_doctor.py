@@ -23,6 +23,7 @@ import pytest
 import trustme
 
 from rf_tui import cli
+from rf_tui.doctor.checks import Doctor, Options
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.run import ThreadedServer
 from rf_tui.server.seed import seed_demo
@@ -244,7 +245,7 @@ def test_a_refused_connection_and_an_unknown_name(capsys: pytest.CaptureFixture[
     assert (
         connection["finding"] == f"127.0.0.1:{port} refused the connection: nothing listens there"
     )
-    assert report["by_name"]["api"]["finding"] == "not checked: the server could not be reached"
+    assert report["by_name"]["api"]["finding"] == "not checked: no answer from the server"
 
     code, report = doctor(capsys, "--server", "https://rf.invalid", "--token", "t")
     connection = report["by_name"]["connection"]
@@ -304,6 +305,12 @@ def test_tls_a_private_ca_its_bundle_and_https_on_a_plain_port(
     code, report = doctor(capsys, "--server", url, "--token", "t", "--ca-bundle", str(missing))
     connection = report["by_name"]["connection"]
     assert code == 1 and connection["finding"].startswith(f"cannot use the CA bundle {missing}")
+
+    code, report = doctor(capsys, "--server", url.replace("https://", "http://"), "--token", "t")
+    connection = report["by_name"]["connection"]
+    assert code == 1
+    assert connection["finding"].endswith("closed the connection without an HTTP answer")
+    assert connection["advice"] == f"That port speaks https: use --server {url}"
 
     plain = running.url.replace("http://", "https://")
     code, report = doctor(capsys, "--server", plain, "--token", "t")
@@ -511,3 +518,49 @@ def test_help_says_the_exit_codes_and_the_waits(capsys: pytest.CaptureFixture[st
 def test_no_server_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["doctor"]) == 2
     assert "which server?" in capsys.readouterr().err
+
+
+# ── Every step is bounded; a slow server is slow, not a proxy ────────────────
+
+
+async def test_a_server_that_never_answers_ends_the_run_in_its_timeout() -> None:
+    async def stuck(writer: asyncio.StreamWriter) -> None:
+        await asyncio.Event().wait()
+
+    async with Hostile() as hostile:
+        hostile.routes[ME_PATH] = stuck
+        started = time.monotonic()
+        checks = await Doctor(Options(hostile.url, "t", step_timeout=0.3)).run()
+        took = time.monotonic() - started
+    by_name = {c.name: c for c in checks}
+    port = hostile.url.rsplit(":", 1)[1]
+    assert by_name["connection"].status == "fail"
+    assert by_name["connection"].finding == (
+        f"127.0.0.1:{port} accepted the connection but did not answer within 0.3 s"
+    )
+    assert took < 3.0
+
+
+def test_a_slow_server_gets_its_round_trip_on_top_of_the_ready_wait(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def slow_me(writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(0.4)  # the server's own pace, as `serve --quirk slow` has
+        writer.write(response(200, json.dumps(ME)))
+        await writer.drain()
+
+    async def slow_stream(writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(0.4)
+        writer.write(response(200, frame("ready", {}), content_type="text/event-stream",
+                              length=False, headers=STREAM_HEADERS))  # fmt: skip
+        await writer.drain()
+        await asyncio.Event().wait()
+
+    hostile = Hostile()
+    hostile.routes[ME_PATH] = slow_me
+    hostile.routes[STREAM_PATH] = slow_stream
+    code, report = doctor(capsys, "--ready-wait", "0.2", *hostile_url(hostile))
+    assert code == 0
+    assert report["by_name"]["speed"]["status"] == "ok"  # 400 ms: under the app's 500
+    assert report["by_name"]["stream"]["status"] == "ok"
+    assert report["by_name"]["stream"]["finding"].startswith("live: ready after 4")

@@ -78,9 +78,12 @@ class Options:
     token: str | None = None
     ca_bundle: str | None = None
     email: str | None = None
-    #: Seconds for each request, from connecting to the last byte.
-    step_timeout: float = 5.0
-    #: Seconds for the stream's headers and its ``ready`` frame.
+    #: Seconds to connect, as the app allows.
+    connect_timeout: float = 5.0
+    #: Seconds for each request, from connecting to the last byte (the app allows 15
+    #: between reads): a slow server is told as slow by the speed check, not as down.
+    step_timeout: float = 15.0
+    #: Seconds for the stream's ``ready`` frame, on top of one round trip.
     ready_wait: float = 5.0
     #: Seconds to wait after ``ready`` for a keepalive; None: not measured.
     keepalive_wait: float | None = None
@@ -141,6 +144,11 @@ class _Blocked(Exception):
     """The rest cannot be checked; the reason names why, for the skipped lines."""
 
 
+def secs(seconds: float) -> str:
+    """ "5", "0.5", "5.3": a wait as a person would write it."""
+    return f"{seconds:.1f}".rstrip("0").rstrip(".")
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
@@ -189,7 +197,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def transport_problem(
-    exc: BaseException, server: str, ca_bundle: str | None, wait: float
+    exc: BaseException, server: str, ca_bundle: str | None, wait: float, connect: float = 5.0
 ) -> tuple[str, str]:
     """A failed exchange as (finding, advice), told as precisely as the error allows."""
     parts = urlsplit(server)
@@ -245,12 +253,12 @@ def transport_problem(
         )
     if isinstance(exc, httpx.ConnectTimeout):
         return (
-            f"no connection to {where} within {wait:g} s",
+            f"no connection to {where} within {connect:g} s",
             "Is this machine allowed through to it (VPN, firewall)? Is the address right?",
         )
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return (
-            f"{where} accepted the connection but did not answer within {wait:g} s",
+            f"{where} accepted the connection but did not answer within {secs(wait)} s",
             "The server or a proxy in front of it is stuck or very slow; try again, then "
             "tell whoever runs it.",
         )
@@ -336,7 +344,7 @@ def judge_stream(seen: StreamSeen, wait: float, server: str, ca: str | None) -> 
         return Check(
             name,
             "warn",
-            f"no answer to the stream request within {wait:g} s: something between here and "
+            f"no answer to the stream request within {secs(wait)} s: something between here and "
             "the server holds it back (a buffering proxy)",
             _BUFFERED,
         )
@@ -372,7 +380,7 @@ def judge_stream(seen: StreamSeen, wait: float, server: str, ca: str | None) -> 
             return Check(
                 name,
                 "warn",
-                f"keepalives came but no ready frame within {wait:g} s",
+                f"keepalives came but no ready frame within {secs(wait)} s",
                 "The contract's stream starts with `event: ready`. The app counts it live "
                 f"only at its first event and fetches the queue every {POLL_EVERY} s until then.",
             )
@@ -380,7 +388,7 @@ def judge_stream(seen: StreamSeen, wait: float, server: str, ca: str | None) -> 
         return Check(
             name,
             "warn",
-            f"headers came after {after}, then no ready frame within {wait:g} s{held}: "
+            f"headers came after {after}, then no ready frame within {secs(wait)} s{held}: "
             "something between here and the server holds the stream back (a buffering proxy)",
             _BUFFERED,
         )
@@ -421,7 +429,7 @@ def judge_keepalive(seen: StreamSeen, wait: float) -> Check:
         return Check(
             name,
             "warn",
-            f"no keepalive within {wait:g} s of silence",
+            f"no keepalive within {secs(wait)} s of silence",
             f"The app calls a silent stream dead after {LINK_DEAD_AFTER} s and reconnects. The "
             "server should send a comment (': keepalive') after 25 s of silence; a proxy's "
             "read timeout (nginx proxy_read_timeout, 60 s by default) may cut it too.",
@@ -463,7 +471,7 @@ class Doctor:
         self.checks: list[Check] = []
         self.base = options.server.rstrip("/")
         self._client: Client | None = None
-        self._me: Answer | None = None
+        self._round_trip = 0.0
 
     @property
     def client(self) -> Client:
@@ -516,7 +524,8 @@ class Doctor:
         return Answer(response, body, seconds, middle)
 
     def _problem(self, exc: BaseException) -> tuple[str, str]:
-        return transport_problem(exc, self.base, self.options.ca_bundle, self.options.step_timeout)
+        o = self.options
+        return transport_problem(exc, self.base, o.ca_bundle, o.step_timeout, o.connect_timeout)
 
     # ── address and connection ───────────────────────────────────────────────
 
@@ -576,7 +585,7 @@ class Doctor:
                     "file is PEM: it starts with -----BEGIN CERTIFICATE-----.",
                 )
                 raise _Blocked("the CA bundle is not usable") from None
-        timeout = httpx.Timeout(self.options.step_timeout)
+        timeout = httpx.Timeout(self.options.step_timeout, connect=self.options.connect_timeout)
         self._client = Client(self.base, self.options.token, verify=verify, timeout=timeout)
 
     # ── the API root ─────────────────────────────────────────────────────────
@@ -586,8 +595,12 @@ class Doctor:
             # Without the token: where the answer comes from is not known yet.
             first = await self.fetch("/users/me", auth=False)
         except (httpx.HTTPError, TimeoutError, ApiError) as exc:
-            self.add("connection", "fail", *self._problem(exc))
-            raise _Blocked("the server could not be reached") from None
+            finding, advice = self._problem(exc)
+            if await self._speaks_tls(exc):
+                secure = shown_url(_with_scheme(self.base, "https"))
+                advice = f"That port speaks https: use --server {secure}"
+            self.add("connection", "fail", finding, advice)
+            raise _Blocked("no answer from the server") from None
         parts = urlsplit(self.base)
         how = "plain HTTP"
         if parts.scheme == "https":
@@ -599,6 +612,21 @@ class Doctor:
         if first.status == 404:
             await self._no_api(first)
         self.clock_check(first)
+
+    async def _speaks_tls(self, exc: BaseException) -> bool:
+        """After plain HTTP met a hang-up: does the same port answer https?"""
+        plain = isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError)
+        if not plain or urlsplit(self.base).scheme != "http":
+            return False
+        secure = _with_scheme(self.base, "https") + API_PREFIX + "/users/me"
+        try:
+            await self.fetch(secure, auth=False)
+        except httpx.ConnectError as refused:
+            # A certificate we do not trust is still TLS spoken on that port.
+            return any(isinstance(e, ssl.SSLCertVerificationError) for e in _chain(refused))
+        except (httpx.HTTPError, TimeoutError, ApiError):
+            return False
+        return True
 
     def _judge_api(self, first: Answer) -> None:
         where = shown_url(self.base) + API_PREFIX
@@ -772,7 +800,6 @@ class Doctor:
         name = one_line(who.name or who.email or who.id, 40)
         email = f" <{one_line(who.email, 60)}>" if who.email and who.name else ""
         self.add("sign-in", "ok", f"signed in as {name}{email}")
-        self._me = me
         self.role(who, data)
         self.speed(me)
 
@@ -799,6 +826,7 @@ class Doctor:
         )
 
     def speed(self, me: Answer) -> None:
+        self._round_trip = me.seconds
         took = ms(me.seconds)
         if me.seconds <= SLOW:
             self.add("speed", "ok", f"a request takes {took}")
@@ -938,22 +966,21 @@ class Doctor:
     # ── the stream ───────────────────────────────────────────────────────────
 
     async def stream(self) -> None:
-        seen = await self.read_stream()
-        wait = self.options.ready_wait
+        # A slow server is slow for the stream too: one round trip more is not a proxy.
+        wait = min(self.options.step_timeout, self.options.ready_wait + self._round_trip)
+        seen = await self.read_stream(wait)
         self.checks.append(judge_stream(seen, wait, self.base, self.options.ca_bundle))
         if self.options.keepalive_wait:
             self.checks.append(judge_keepalive(seen, self.options.keepalive_wait))
 
-    async def read_stream(self) -> StreamSeen:
+    async def read_stream(self, wait: float) -> StreamSeen:
         seen = StreamSeen()
         started = time.monotonic()
         headers = {**self.client.auth_headers(), "accept": "text/event-stream"}
         timeout = httpx.Timeout(self.options.step_timeout, read=None)
         try:
             # One scope for the whole read; its deadline moves once the stream is live.
-            with anyio.CancelScope(
-                deadline=anyio.current_time() + self.options.ready_wait
-            ) as scope:
+            with anyio.CancelScope(deadline=anyio.current_time() + wait) as scope:
                 async with self.client.http.stream(
                     "GET", STREAM_PATH, headers=headers, timeout=timeout
                 ) as response:
