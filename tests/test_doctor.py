@@ -4,6 +4,7 @@ broken shape a real backend (or what stands in front of it) has."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import socket
@@ -524,14 +525,17 @@ def test_no_server_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 async def test_a_server_that_never_answers_ends_the_run_in_its_timeout() -> None:
+    release = asyncio.Event()
+
     async def stuck(writer: asyncio.StreamWriter) -> None:
-        await asyncio.Event().wait()
+        await release.wait()
 
     async with Hostile() as hostile:
         hostile.routes[ME_PATH] = stuck
         started = time.monotonic()
         checks = await Doctor(Options(hostile.url, "t", step_timeout=0.3)).run()
         took = time.monotonic() - started
+        release.set()
     by_name = {c.name: c for c in checks}
     port = hostile.url.rsplit(":", 1)[1]
     assert by_name["connection"].status == "fail"
@@ -564,3 +568,29 @@ def test_a_slow_server_gets_its_round_trip_on_top_of_the_ready_wait(
     assert report["by_name"]["speed"]["status"] == "ok"  # 400 ms: under the app's 500
     assert report["by_name"]["stream"]["status"] == "ok"
     assert report["by_name"]["stream"]["finding"].startswith("live: ready after 4")
+
+
+def test_colour_only_on_a_terminal_and_never_under_no_color(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rf_tui.cli.doctor import wants_colour
+    from rf_tui.doctor import render
+    from rf_tui.doctor.checks import Check
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_colour()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour()
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert not wants_colour()
+
+    checks = [Check("queue", "fail", "a finding", "advice")]
+    assert "\x1b[1;31mFAIL\x1b[0m  queue" in render.text(checks, "http://h", None, colour=True)
+    assert "\x1b" not in render.text(checks, "http://h", None, colour=False)

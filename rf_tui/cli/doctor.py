@@ -62,7 +62,8 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _colour() -> bool:
+def wants_colour() -> bool:
+    """Colours for a terminal that takes them; never in a pipe or under NO_COLOR."""
     return (
         sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
@@ -88,6 +89,8 @@ def doctor(args: argparse.Namespace) -> int:
     else:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
         sys.stdout.write(
-            render.text(checks, server, settings.profile, width=min(width, 100), colour=_colour())
+            render.text(
+                checks, server, settings.profile, width=min(width, 100), colour=wants_colour()
+            )
         )
     return code

@@ -40,7 +40,7 @@ def text(
         first, *rest = body or [""]
         lines.append(f"  {shown}  {check.name:<{_NAME}} {first}".rstrip())
         lines += [" " * _LEFT + line for line in rest]
-    lines += ["", summary(checks)]
+    lines += ["", *textwrap.wrap(summary(checks), width)]
     return "\n".join(lines) + "\n"
 
 
@@ -55,12 +55,9 @@ def summary(checks: list[Check]) -> str:
     parts += [f"{counts['skip']} not checked"] if counts["skip"] else []
     if worst(checks) == "ok":
         return f"All {counts['ok']} checks ok." + (f" ({parts[0]})" if parts else "")
-    verdict = (
-        "rf-tui will not work until the failures are fixed."
-        if counts["fail"]
-        else ("rf-tui works; the warnings say what it does without.")
-    )
-    return ", ".join(parts) + ". " + verdict
+    if counts["fail"]:
+        return ", ".join(parts) + ": fix what FAIL says first."
+    return ", ".join(parts) + ": rf-tui works, without what the warnings name."
 
 
 def as_json(checks: list[Check], server: str, profile: str | None, code: int) -> str:
