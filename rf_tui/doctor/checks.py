@@ -740,7 +740,7 @@ class Doctor:
             return
         offset = (theirs - answer.middle).total_seconds()
         if abs(offset) <= SKEW_WARN:
-            self.add("clock", "ok", "the server's and this machine's agree to within a minute")
+            self.add("clock", "ok", "agrees with this machine's to within a minute")
             return
         ahead = "ahead of" if offset > 0 else "behind"
         self.add(
@@ -959,8 +959,8 @@ class Doctor:
         self.add(
             "metric",
             "ok",
-            f"offered: median time to first action {median} "
-            f"({metrics.n_handoffs_claimed} claimed in 7 days)",
+            f"offered: median first action {median}, "
+            f"{metrics.n_handoffs_claimed} claimed in 7 days",
         )
 
     # ── the stream ───────────────────────────────────────────────────────────
