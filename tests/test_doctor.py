@@ -594,3 +594,26 @@ def test_colour_only_on_a_terminal_and_never_under_no_color(
     checks = [Check("queue", "fail", "a finding", "advice")]
     assert "\x1b[1;31mFAIL\x1b[0m  queue" in render.text(checks, "http://h", None, colour=True)
     assert "\x1b" not in render.text(checks, "http://h", None, colour=False)
+
+
+def test_a_stream_that_ends_at_once_is_not_taken_for_a_proxy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    opened = response(200, b"", content_type="text/event-stream", length=False,
+                      headers=STREAM_HEADERS)  # fmt: skip
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = opened  # and closed: no frame at all
+    code, report = doctor(capsys, *hostile_url(hostile))
+    stream = report["by_name"]["stream"]
+    assert code == 1 and stream["status"] == "fail"
+    assert stream["finding"].startswith("the stream ended ")
+    assert stream["finding"].endswith(" after it was asked for, before any frame")
+
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = opened + frame("ready", {"account_id": "acct"})
+    code, report = doctor(capsys, "--wait-keepalive", *hostile_url(hostile))
+    keepalive = report["by_name"]["keepalive"]
+    assert code == 0 and report["by_name"]["stream"]["status"] == "ok"
+    assert keepalive["status"] == "warn"
+    assert keepalive["finding"].startswith("the stream was cut ")
+    assert "proxy_read_timeout" in keepalive["advice"]

@@ -14,7 +14,8 @@ import sys
 
 from rf_tui.cli.resolve import target
 from rf_tui.doctor import render
-from rf_tui.doctor.checks import KEEPALIVE_WAIT, Doctor, Options, worst
+from rf_tui.doctor.checks import Doctor, Options
+from rf_tui.doctor.model import KEEPALIVE_WAIT, worst
 from rf_tui.text import shown_url
 
 OK = 0  # every check ok, or only warnings

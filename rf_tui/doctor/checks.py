@@ -9,17 +9,14 @@ Every network step has a deadline, so a run never hangs on a stuck proxy.
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import re
-import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import anyio
@@ -29,47 +26,25 @@ from pydantic import TypeAdapter, ValidationError
 from rf_tui.api.client import API_PREFIX, MAX_BODY, Client, parse_rows, read_capped
 from rf_tui.api.errors import ApiError
 from rf_tui.api.models import EscalationMetrics, Me
-from rf_tui.api.stream import STREAM_PATH
+from rf_tui.doctor.model import SMALL_BODY, Check, Status, ms, span
+from rf_tui.doctor.stream import judge_keepalive, judge_stream, read_stream
+from rf_tui.doctor.wire import (
+    Answer,
+    error_chain,
+    host_port,
+    html_title,
+    is_loopback,
+    transport_problem,
+    with_scheme,
+)
 from rf_tui.state.clock import duration, system_clock
 from rf_tui.text import one_line, shown_url
-
-Status = Literal["ok", "warn", "fail", "skip"]
-_RANK: dict[Status, int] = {"ok": 0, "skip": 0, "warn": 1, "fail": 2}
 
 #: Past this the clocks are told to differ (Date has whole seconds, and a round trip).
 SKEW_WARN = 60.0
 #: A round trip past this puts the app in lite mode (rf_tui/state/health.py).
 SLOW = 0.5
-#: The app's queue refetch while the stream is not live (rf_tui/feed/feed.py).
-POLL_EVERY = 30
-#: The app calls a stream dead after this long without a byte (rf_tui/api/stream.py).
-LINK_DEAD_AFTER = 2 * 25 + 5
-#: How long --wait-keepalive waits: past the app's own limit, so "none" means none.
-KEEPALIVE_WAIT = 60.0
-#: Non-queue answers are small; a bigger one is not the API.
-SMALL_BODY = 1024 * 1024
 _ENGINEER_OR_ADMIN = ("owner", "admin", "engineer")
-_COMPRESSED = ("gzip", "br", "deflate", "zstd", "compress")
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    status: Status
-    finding: str
-    advice: str = ""
-
-    def json(self) -> dict[str, str | None]:
-        return {
-            "name": self.name,
-            "status": self.status,
-            "finding": self.finding,
-            "advice": self.advice or None,
-        }
-
-
-def worst(checks: list[Check]) -> Status:
-    return max((c.status for c in checks), key=lambda s: _RANK[s], default="ok")
 
 
 @dataclass(frozen=True)
@@ -96,359 +71,8 @@ def names(options: Options) -> list[str]:
     return found
 
 
-@dataclass
-class Answer:
-    response: httpx.Response
-    body: bytes
-    seconds: float
-    #: This machine's time halfway through the exchange, to set against ``Date``.
-    middle: datetime
-
-    @property
-    def status(self) -> int:
-        return self.response.status_code
-
-    @property
-    def content_type(self) -> str:
-        return str(self.response.headers.get("content-type", "")).split(";")[0].strip().lower()
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    @property
-    def is_json(self) -> bool:
-        try:
-            self.json()
-        except ValueError:
-            return False
-        return True
-
-    @property
-    def is_html(self) -> bool:
-        head = self.body[:512].lstrip().lower()
-        return "html" in self.content_type or head.startswith((b"<!doctype", b"<html"))
-
-    def detail(self) -> str:
-        """The server's ``detail``, shown literally (sanitised), or ``""``."""
-        try:
-            data = self.json()
-        except ValueError:
-            return ""
-        detail = data.get("detail") if isinstance(data, dict) else None
-        if isinstance(detail, dict):
-            detail = detail.get("message")
-        return one_line(str(detail), 120) if detail else ""
-
-
 class _Blocked(Exception):
     """The rest cannot be checked; the reason names why, for the skipped lines."""
-
-
-def secs(seconds: float) -> str:
-    """ "5", "0.5", "5.3": a wait as a person would write it."""
-    return f"{seconds:.1f}".rstrip("0").rstrip(".")
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
-
-
-def span(seconds: float) -> str:
-    """ "about 10 min", "about 2 h 5 min": clocks are compared to the second at best."""
-    minutes = round(abs(seconds) / 60)
-    if minutes < 60:
-        return f"about {minutes} min"
-    return f"about {minutes // 60} h {minutes % 60} min"
-
-
-def _where(url: str) -> str:
-    """host:port, never the user name or password an address may carry."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return f"{parts.hostname}:{port}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _with_scheme(url: str, scheme: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((scheme, parts.netloc, parts.path, "", ""))
-
-
-def html_title(body: bytes) -> str:
-    found = re.search(rb"<title[^>]*>(.*?)</title>", body[:65536], re.I | re.S)
-    return one_line(found.group(1).decode("utf-8", "replace"), 60) if found else ""
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    item: BaseException | None = exc
-    while item is not None and item not in seen:
-        seen.append(item)
-        item = item.__cause__ or item.__context__
-    return seen
-
-
-def transport_problem(
-    exc: BaseException, server: str, ca_bundle: str | None, wait: float, connect: float = 5.0
-) -> tuple[str, str]:
-    """A failed exchange as (finding, advice), told as precisely as the error allows."""
-    parts = urlsplit(server)
-    host = parts.hostname or "the server"
-    where = _where(server)
-    chain = _chain(exc)
-    verify = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
-    if verify is not None:
-        why = one_line(verify.verify_message or str(verify), 100)
-        if "expired" in why:
-            return (
-                f"the TLS certificate of {host} has expired ({why})",
-                "Its owner must renew it; rf-tui always verifies TLS.",
-            )
-        if "mismatch" in why.lower() or "not valid for" in why:
-            return (
-                f"the TLS certificate is not for the name {host} ({why})",
-                "Use the name the certificate was issued for, or ask its owner to add this one.",
-            )
-        if ca_bundle:
-            return (
-                f"the TLS certificate of {host} could not be verified ({why}), "
-                f"even with the CA bundle {ca_bundle}",
-                "Check that the bundle holds the CA that signed the server's certificate "
-                "(and any intermediate).",
-            )
-        return (
-            f"the TLS certificate of {host} could not be verified ({why})",
-            "If your company uses a private CA, pass its certificate: --ca-bundle PATH "
-            "(or ca_bundle = in the profile). rf-tui never turns verification off.",
-        )
-    tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-    if tls is not None:
-        reason = str(getattr(tls, "reason", "") or tls)
-        if any(k in reason.upper() for k in ("WRONG_VERSION", "RECORD_LAYER", "PACKET_LENGTH")):
-            plain = _with_scheme(server, "http")
-            return (
-                f"{where} does not speak TLS: https:// went to a plain-HTTP port",
-                f"Use the server's https port, or {shown_url(plain)} on a trusted network only.",
-            )
-        return (f"TLS with {where} failed ({one_line(reason, 80)})", "Ask the server's owner.")
-    if any(isinstance(e, socket.gaierror) for e in chain):
-        return (
-            f"the name {host} does not resolve (DNS)",
-            "Check the spelling. If it is an internal name, connect the VPN or use the DNS "
-            "server that knows it.",
-        )
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return (
-            f"{where} refused the connection: nothing listens there",
-            "Is the server running, and is the port right? (https is 443 unless the address "
-            "names a port, http 80.)",
-        )
-    if isinstance(exc, httpx.ConnectTimeout):
-        return (
-            f"no connection to {where} within {connect:g} s",
-            "Is this machine allowed through to it (VPN, firewall)? Is the address right?",
-        )
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
-        return (
-            f"{where} accepted the connection but did not answer within {secs(wait)} s",
-            "The server or a proxy in front of it is stuck or very slow; try again, then "
-            "tell whoever runs it.",
-        )
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError) and parts.scheme == "http":
-        secure = _with_scheme(server, "https")
-        return (
-            f"{where} closed the connection without an HTTP answer",
-            f"If that port speaks https, use {shown_url(secure)}.",
-        )
-    if isinstance(exc, ApiError):
-        return (exc.message, "")
-    return (f"the connection to {where} broke ({type(exc).__name__})", "Try again.")
-
-
-# ── The stream, read by hand: comments (keepalives) count too ───────────────
-
-
-class _Frames:
-    """SSE lines to frames and comments (httpx-sse hides comments, and we time them)."""
-
-    def __init__(self) -> None:
-        self._buffer = b""
-        self._event = ""
-        self._fields = False
-
-    def feed(self, chunk: bytes) -> list[tuple[str, str]]:
-        """("frame", event name) and ("comment", text), in order."""
-        found: list[tuple[str, str]] = []
-        self._buffer += chunk
-        *lines, self._buffer = re.split(rb"\r\n|\r|\n", self._buffer)
-        for raw in lines:
-            line = raw.decode("utf-8", "replace")
-            if not line:
-                if self._fields:
-                    found.append(("frame", self._event or "message"))
-                self._event, self._fields = "", False
-            elif line.startswith(":"):
-                found.append(("comment", line[1:].strip()))
-            else:
-                name, _, value = line.partition(":")
-                self._fields = True
-                if name == "event":
-                    self._event = value.strip()
-        return found
-
-
-@dataclass
-class StreamSeen:
-    status: int | None = None
-    headers: httpx.Headers = field(default_factory=httpx.Headers)
-    headers_after: float | None = None
-    body: bytes = b""
-    first_frame: str | None = None
-    first_after: float | None = None
-    #: Comments that came before the first frame.
-    comments: int = 0
-    bytes_seen: int = 0
-    #: Seconds from the first frame to the next comment (--wait-keepalive).
-    keepalive_gap: float | None = None
-    error: BaseException | None = None
-
-    @property
-    def content_type(self) -> str:
-        return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
-
-
-_BUFFERED = (
-    f"The app falls back to fetching the queue every {POLL_EVERY} s, so new escalations "
-    "show up late. Ask whoever runs the proxy to pass "
-    f"{API_PREFIX}{STREAM_PATH} through unbuffered: for nginx `proxy_buffering off;` "
-    "(or let the server's X-Accel-Buffering: no through) and `gzip off;` there; other "
-    "proxies have the same switch."
-)
-
-
-def judge_stream(seen: StreamSeen, wait: float, server: str, ca: str | None) -> Check:
-    """What the stream's answer says, from what was seen of it."""
-    name = "stream"
-    if seen.error is not None:
-        finding, advice = transport_problem(seen.error, server, ca, wait)
-        return Check(name, "fail", finding, advice)
-    if seen.status is None:
-        return Check(
-            name,
-            "warn",
-            f"no answer to the stream request within {secs(wait)} s: something between here and "
-            "the server holds it back (a buffering proxy)",
-            _BUFFERED,
-        )
-    answer = f"HTTP {seen.status}"
-    if seen.status != 200:
-        advice = {
-            401: "Sign in again: rf-tui login.",
-            403: "Your role may not follow the stream; ask for the engineer role.",
-            404: f"The server or a proxy has no {API_PREFIX}{STREAM_PATH}; the app polls the "
-            f"queue every {POLL_EVERY} s instead. Tell whoever runs it.",
-        }.get(seen.status, "The app retries with a growing pause; tell whoever runs the server.")
-        if 300 <= seen.status < 400:
-            where = one_line(shown_url(seen.headers.get("location", "")), 100) or "nowhere"
-            answer += f" to {where}"
-        return Check(name, "fail", f"the stream answered {answer}", advice)
-    if seen.content_type != "text/event-stream":
-        title = html_title(seen.body)
-        what = f"an HTML page ('{title}')" if title else (seen.content_type or "no content type")
-        return Check(
-            name,
-            "fail",
-            f"the stream answered with {what}, not text/event-stream",
-            "A proxy or a sign-in page may be in front of it. The app keeps retrying and "
-            f"fetches the queue every {POLL_EVERY} s meanwhile.",
-        )
-    encoding = seen.headers.get("content-encoding", "").strip().lower()
-    compressed = encoding in _COMPRESSED
-    no_cache = "no-cache" in seen.headers.get("cache-control", "").lower()
-    accel = seen.headers.get("x-accel-buffering", "").strip().lower() == "no"
-    if seen.first_frame is None:
-        after = ms(seen.headers_after or 0.0)
-        if seen.comments:
-            return Check(
-                name,
-                "warn",
-                f"keepalives came but no ready frame within {secs(wait)} s",
-                "The contract's stream starts with `event: ready`. The app counts it live "
-                f"only at its first event and fetches the queue every {POLL_EVERY} s until then.",
-            )
-        held = f" (compressed: {encoding})" if compressed else ""
-        return Check(
-            name,
-            "warn",
-            f"headers came after {after}, then no ready frame within {secs(wait)} s{held}: "
-            "something between here and the server holds the stream back (a buffering proxy)",
-            _BUFFERED,
-        )
-    first = ms(seen.first_after or 0.0)
-    if seen.first_frame != "ready":
-        return Check(
-            name,
-            "warn",
-            f"live, but the first frame was '{one_line(seen.first_frame, 40)}', not ready",
-            "It works: the app counts the stream live at its first frame. The contract's "
-            "`ready` lets it refetch the queue at once.",
-        )
-    if compressed:
-        return Check(
-            name,
-            "warn",
-            f"live: ready after {first}, but the stream is compressed ({encoding})",
-            "Compression makes the server and proxies hold frames back until a block fills: "
-            "turn it off for text/event-stream (nginx: `gzip off;` in that location).",
-        )
-    if not no_cache:
-        return Check(
-            name,
-            "warn",
-            f"live: ready after {first}, but without Cache-Control: no-cache",
-            "The server or the proxy should send Cache-Control: no-cache on the stream, or a "
-            "cache in between may hold it back.",
-        )
-    extra = "" if accel else "; no X-Accel-Buffering: no (only nginx needs it)"
-    return Check(name, "ok", f"live: ready after {first}; text/event-stream, no-cache{extra}")
-
-
-def judge_keepalive(seen: StreamSeen, wait: float) -> Check:
-    name = "keepalive"
-    if seen.first_frame is None:
-        return Check(name, "skip", "not measured: the stream never went live")
-    if seen.keepalive_gap is None:
-        return Check(
-            name,
-            "warn",
-            f"no keepalive within {secs(wait)} s of silence",
-            f"The app calls a silent stream dead after {LINK_DEAD_AFTER} s and reconnects. The "
-            "server should send a comment (': keepalive') after 25 s of silence; a proxy's "
-            "read timeout (nginx proxy_read_timeout, 60 s by default) may cut it too.",
-        )
-    gap = seen.keepalive_gap
-    if gap > LINK_DEAD_AFTER:
-        return Check(
-            name,
-            "warn",
-            f"a keepalive came after {gap:.0f} s of silence",
-            f"The app gives up on a silent stream after {LINK_DEAD_AFTER} s and reconnects: "
-            "the server should send one every 25 s.",
-        )
-    return Check(
-        name, "ok", f"one came after {gap:.1f} s of silence (the app waits {LINK_DEAD_AFTER} s)"
-    )
-
-
-# ── The run ──────────────────────────────────────────────────────────────────
 
 
 _TIME = TypeAdapter(datetime)
@@ -560,7 +184,7 @@ class Doctor:
                 f"{shown} has a ?query or #fragment, which an API address does not",
                 f"Use --server {shown_url(self.base)}. The checks below use that address.",
             )
-        elif parts.scheme == "http" and not _is_loopback(parts.hostname):
+        elif parts.scheme == "http" and not is_loopback(parts.hostname):
             self.add(
                 "address",
                 "warn",
@@ -597,7 +221,7 @@ class Doctor:
         except (httpx.HTTPError, TimeoutError, ApiError) as exc:
             finding, advice = self._problem(exc)
             if await self._speaks_tls(exc):
-                secure = shown_url(_with_scheme(self.base, "https"))
+                secure = shown_url(with_scheme(self.base, "https"))
                 advice = f"That port speaks https: use --server {secure}"
             self.add("connection", "fail", finding, advice)
             raise _Blocked("no answer from the server") from None
@@ -607,7 +231,8 @@ class Doctor:
             how = "TLS verified" + (
                 f" with the CA bundle {self.options.ca_bundle}" if self.options.ca_bundle else ""
             )
-        self.add("connection", "ok", f"{_where(self.base)} answered in {ms(first.seconds)}; {how}")
+        took = ms(first.seconds)
+        self.add("connection", "ok", f"{host_port(self.base)} answered in {took}; {how}")
         self._judge_api(first)
         if first.status == 404:
             await self._no_api(first)
@@ -618,12 +243,12 @@ class Doctor:
         plain = isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError)
         if not plain or urlsplit(self.base).scheme != "http":
             return False
-        secure = _with_scheme(self.base, "https") + API_PREFIX + "/users/me"
+        secure = with_scheme(self.base, "https") + API_PREFIX + "/users/me"
         try:
             await self.fetch(secure, auth=False)
         except httpx.ConnectError as refused:
             # A certificate we do not trust is still TLS spoken on that port.
-            return any(isinstance(e, ssl.SSLCertVerificationError) for e in _chain(refused))
+            return any(isinstance(e, ssl.SSLCertVerificationError) for e in error_chain(refused))
         except (httpx.HTTPError, TimeoutError, ApiError):
             return False
         return True
@@ -653,7 +278,7 @@ class Doctor:
         if first.is_html:
             text = first.body[:65536].decode("utf-8", "replace")
             if "plain http request was sent to https port" in text.lower():
-                secure = _with_scheme(self.base, "https")
+                secure = with_scheme(self.base, "https")
                 self.add(
                     "api",
                     "fail",
@@ -968,53 +593,14 @@ class Doctor:
     async def stream(self) -> None:
         # A slow server is slow for the stream too: one round trip more is not a proxy.
         wait = min(self.options.step_timeout, self.options.ready_wait + self._round_trip)
-        seen = await self.read_stream(wait)
+        headers = {**self.client.auth_headers(), "accept": "text/event-stream"}
+        seen = await read_stream(
+            self.client.http,
+            headers,
+            wait=wait,
+            keepalive_wait=self.options.keepalive_wait,
+            connect_timeout=self.options.connect_timeout,
+        )
         self.checks.append(judge_stream(seen, wait, self.base, self.options.ca_bundle))
         if self.options.keepalive_wait:
             self.checks.append(judge_keepalive(seen, self.options.keepalive_wait))
-
-    async def read_stream(self, wait: float) -> StreamSeen:
-        seen = StreamSeen()
-        started = time.monotonic()
-        headers = {**self.client.auth_headers(), "accept": "text/event-stream"}
-        timeout = httpx.Timeout(self.options.step_timeout, read=None)
-        try:
-            # One scope for the whole read; its deadline moves once the stream is live.
-            with anyio.CancelScope(deadline=anyio.current_time() + wait) as scope:
-                async with self.client.http.stream(
-                    "GET", STREAM_PATH, headers=headers, timeout=timeout
-                ) as response:
-                    seen.status, seen.headers = response.status_code, response.headers
-                    seen.headers_after = time.monotonic() - started
-                    if response.status_code != 200 or seen.content_type != "text/event-stream":
-                        seen.body = await read_capped(response, SMALL_BODY)
-                        return seen
-                    await self._follow(response, seen, scope, started)
-        except (httpx.HTTPError, ApiError) as exc:
-            if seen.first_frame is None:
-                seen.error = exc
-        return seen
-
-    async def _follow(
-        self, response: httpx.Response, seen: StreamSeen, scope: anyio.CancelScope, started: float
-    ) -> None:
-        frames = _Frames()
-        live_at = 0.0
-        async for chunk in response.aiter_bytes():
-            seen.bytes_seen += len(chunk)
-            for kind, name in frames.feed(chunk):
-                now = time.monotonic()
-                if seen.first_frame is None:
-                    if kind == "comment":
-                        seen.comments += 1
-                        continue
-                    seen.first_frame, seen.first_after = name, now - started
-                    if not self.options.keepalive_wait:
-                        return
-                    live_at = now
-                    scope.deadline = anyio.current_time() + self.options.keepalive_wait
-                elif kind == "comment":
-                    seen.keepalive_gap = now - live_at
-                    return
-                else:
-                    live_at = now  # the keepalive counts from the last thing sent

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from rf_tui.doctor.checks import Check, Status, worst
+from rf_tui.doctor.model import Check, Status, worst
 
 _WORD: dict[Status, str] = {"ok": "ok", "warn": "warn", "fail": "FAIL", "skip": "skip"}
 _COLOUR: dict[Status, str] = {"ok": "32", "warn": "33", "fail": "1;31", "skip": "2"}
