@@ -617,3 +617,20 @@ def test_a_stream_that_ends_at_once_is_not_taken_for_a_proxy(
     assert keepalive["status"] == "warn"
     assert keepalive["finding"].startswith("the stream was cut ")
     assert "proxy_read_timeout" in keepalive["advice"]
+
+
+def test_a_check_that_trips_is_a_line_not_a_traceback(
+    running: Running, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def trips(data: object) -> object:
+        raise RuntimeError("an answer nobody foresaw")
+
+    monkeypatch.setattr("rf_tui.doctor.checks.parse_rows", trips)
+    code, report = doctor(capsys, *as_user(running))
+    checks = report["by_name"]
+    assert code == 1
+    assert checks["speed"]["status"] == "ok"  # the lines before it stand
+    assert checks["queue"]["finding"] == (
+        "rf-tui doctor could not read the answer (RuntimeError: an answer nobody foresaw)"
+    )
+    assert checks["stream"]["finding"] == "not checked: rf-tui doctor stopped"

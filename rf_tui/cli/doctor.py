@@ -82,6 +82,11 @@ def doctor(args: argparse.Namespace) -> int:
         ready_wait=max(0.1, args.ready_wait),
         keepalive_wait=KEEPALIVE_WAIT if args.wait_keepalive else None,
     )
+    if args.wait_keepalive and not args.json:
+        print(
+            f"rf-tui doctor: up to {KEEPALIVE_WAIT:g} s more for a stream keepalive…",
+            file=sys.stderr,
+        )
     checks = asyncio.run(Doctor(options).run())
     code = FAILED if worst(checks) == "fail" else OK
     server = shown_url(settings.server)

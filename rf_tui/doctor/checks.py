@@ -109,14 +109,32 @@ class Doctor:
         try:
             await self._steps()
         except _Blocked as blocked:
-            done = {c.name for c in self.checks}
-            for name in names(self.options):
-                if name not in done:
-                    self.add(name, "skip", f"not checked: {blocked}")
+            self._skip_the_rest(str(blocked))
+        except Exception as exc:
+            # A server can answer what nobody foresaw; the lines so far still help
+            # more than a traceback would.
+            step = next((n for n in names(self.options) if n not in self._done()), "doctor")
+            self.add(
+                step,
+                "fail",
+                f"rf-tui doctor could not read the answer ({type(exc).__name__}: "
+                f"{one_line(str(exc), 80)})",
+                "Report this to rf-tui's maintainers with the output of rf-tui doctor --json.",
+            )
+            self._skip_the_rest("rf-tui doctor stopped")
         finally:
             if self._client is not None:
                 await self._client.aclose()
         return self.checks
+
+    def _done(self) -> set[str]:
+        return {c.name for c in self.checks}
+
+    def _skip_the_rest(self, why: str) -> None:
+        done = self._done()
+        for name in names(self.options):
+            if name not in done:
+                self.add(name, "skip", f"not checked: {why}")
 
     async def _steps(self) -> None:
         self.address()
