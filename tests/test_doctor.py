@@ -14,6 +14,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -44,6 +45,14 @@ STREAM_PATH = ("GET", f"{API}/ai-sessions/escalations/stream")
 def server_config(clock: FakeClock) -> ServerConfig:
     # A short keepalive, so --wait-keepalive has something to time.
     return ServerConfig(clock=clock, keepalive_seconds=0.3, assessment_delay=0.05)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_the_developer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy in the test run's own environment would change every connection line."""
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+        monkeypatch.delenv(var.lower(), raising=False)
 
 
 def doctor(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
@@ -260,10 +269,10 @@ def ca() -> trustme.CA:
     return trustme.CA()
 
 
-@pytest.fixture
-def tls_server(ca: trustme.CA, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    cert_file, key_file, ca_file = (tmp_path / n for n in ("cert.pem", "key.pem", "ca.pem"))
+@contextmanager
+def serving_tls(cert: trustme.LeafCert, ca: trustme.CA, where: Path) -> Iterator[tuple[str, Path]]:
+    """The reference server on https with ``cert``; its URL and the CA's PEM file."""
+    cert_file, key_file, ca_file = (where / n for n in ("cert.pem", "key.pem", "ca.pem"))
     cert.cert_chain_pems[0].write_to_path(str(cert_file))
     cert.private_key_pem.write_to_path(str(key_file))
     ca.cert_pem.write_to_path(str(ca_file))
@@ -275,6 +284,12 @@ def tls_server(ca: trustme.CA, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         yield server.url, ca_file
     finally:
         server.stop()
+
+
+@pytest.fixture
+def tls_server(ca: trustme.CA, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    with serving_tls(ca.issue_cert("127.0.0.1", "localhost"), ca, tmp_path) as found:
+        yield found
 
 
 def test_tls_a_private_ca_its_bundle_and_https_on_a_plain_port(
@@ -634,3 +649,58 @@ def test_a_check_that_trips_is_a_line_not_a_traceback(
         "rf-tui doctor could not read the answer (RuntimeError: an answer nobody foresaw)"
     )
     assert checks["stream"]["finding"] == "not checked: rf-tui doctor stopped"
+
+
+def test_a_proxy_from_the_environment_is_named_as_the_first_hop(
+    running: Running, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rf_tui.doctor.wire import env_proxy
+
+    port = closed_port()
+    dana = as_user(running)
+    monkeypatch.setenv("HTTP_PROXY", f"http://ops:s3cret@127.0.0.1:{port}")
+    code, report = doctor(capsys, *dana)
+    connection = report["by_name"]["connection"]
+    assert code == 1
+    assert connection["finding"] == (
+        f"the proxy http://ops:***@127.0.0.1:{port} (HTTPS_PROXY or HTTP_PROXY) could not be "
+        "reached"
+    )
+    assert connection["advice"].endswith("NO_PROXY=127.0.0.1.")
+    assert "s3cret" not in json.dumps(report)
+
+    monkeypatch.setenv("NO_PROXY", "example.com,127.0.0.1")
+    assert env_proxy("http://127.0.0.1:8765") is None
+    assert env_proxy("http://rf.example.com") is None
+    assert env_proxy("http://rf.example.org") == f"http://ops:***@127.0.0.1:{port}"
+    code, report = doctor(capsys, *dana)
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("issued", "said"),
+    [
+        ({"identities": ("rf.example.test",)}, "is not for the name 127.0.0.1"),
+        (
+            {
+                "identities": ("127.0.0.1",),
+                "not_before": datetime(2024, 1, 1, tzinfo=timezone.utc),
+                "not_after": datetime(2025, 1, 1, tzinfo=timezone.utc),
+            },
+            "of 127.0.0.1 has expired",
+        ),
+    ],
+)
+def test_a_certificate_for_another_name_or_out_of_date(
+    ca: trustme.CA,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    issued: dict[str, Any],
+    said: str,
+) -> None:
+    names = issued.pop("identities")
+    with serving_tls(ca.issue_cert(*names, **issued), ca, tmp_path) as (url, ca_file):
+        code, report = doctor(capsys, "--server", url, "--token", "t", "--ca-bundle", str(ca_file))
+    connection = report["by_name"]["connection"]
+    assert code == 1 and connection["status"] == "fail"
+    assert said in connection["finding"]

@@ -30,6 +30,7 @@ from rf_tui.doctor.model import SMALL_BODY, Check, Status, ms, span
 from rf_tui.doctor.stream import judge_keepalive, judge_stream, read_stream
 from rf_tui.doctor.wire import (
     Answer,
+    env_proxy,
     error_chain,
     host_port,
     html_title,
@@ -250,7 +251,9 @@ class Doctor:
                 f" with the CA bundle {self.options.ca_bundle}" if self.options.ca_bundle else ""
             )
         took = ms(first.seconds)
-        self.add("connection", "ok", f"{host_port(self.base)} answered in {took}; {how}")
+        proxy = env_proxy(self.base)
+        via = f", through the proxy {proxy}" if proxy else ""
+        self.add("connection", "ok", f"{host_port(self.base)} answered in {took}; {how}{via}")
         self._judge_api(first)
         if first.status == 404:
             await self._no_api(first)

@@ -7,6 +7,7 @@ import json
 import re
 import socket
 import ssl
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,6 +71,18 @@ def host_port(url: str) -> str:
     return f"{parts.hostname}:{port}"
 
 
+def env_proxy(url: str) -> str | None:
+    """The proxy httpx will send ``url`` through (HTTPS_PROXY and the like), if any."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    host = parts.hostname or ""
+    bypass = [e.strip().lstrip(".") for e in proxies.get("no", "").split(",") if e.strip()]
+    if not proxy or any(e == "*" or host == e or host.endswith("." + e) for e in bypass):
+        return None
+    return shown_url(proxy)
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -106,6 +119,15 @@ def transport_problem(
     host = parts.hostname or "the server"
     where = host_port(server)
     chain = error_chain(exc)
+    proxy = env_proxy(server)
+    first_hop = (socket.gaierror, ConnectionRefusedError, httpx.ConnectTimeout)
+    if proxy and any(isinstance(e, first_hop) for e in chain):
+        # The first hop is the proxy: a refusal or a name that does not resolve is its.
+        why = "did not answer" if isinstance(exc, httpx.ConnectTimeout) else "could not be reached"
+        return (
+            f"the proxy {proxy} (HTTPS_PROXY or HTTP_PROXY) {why}",
+            f"Check the proxy settings, or bypass the proxy for this host with NO_PROXY={host}.",
+        )
     verify = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
     if verify is not None:
         why = one_line(verify.verify_message or str(verify), 100)
@@ -169,6 +191,12 @@ def transport_problem(
         return (
             f"{where} closed the connection without an HTTP answer",
             f"If that port speaks https, use {shown_url(secure)}.",
+        )
+    if isinstance(exc, httpx.ProxyError):
+        return (
+            f"the proxy refused to reach {where} ({one_line(str(exc), 60)})",
+            "Check the proxy settings (HTTPS_PROXY, HTTP_PROXY), or bypass it for this "
+            f"host with NO_PROXY={host}.",
         )
     if isinstance(exc, ApiError):
         return (exc.message, "")
