@@ -381,7 +381,9 @@ class Rows:
 def parse_rows(data: Any) -> Rows:
     """The queue's rows, each checked on its own (also what ``rf-tui doctor`` reports)."""
     if not isinstance(data, list):
-        raise BadResponse("The server's answer was not a list, as expected.")
+        raise BadResponse(
+            f"The queue the server sent was {_kind(data)}, not a list of escalations."
+        )
     rows = Rows()
     for number, item in enumerate(data, 1):
         try:
@@ -399,7 +401,13 @@ def _row_problem(number: int, item: Any, exc: ValidationError) -> str:
     return f"row {number}{named}: {where}: {one_line(str(first.get('msg')), 80)}"
 
 
+def _kind(data: Any) -> str:
+    """What a JSON value is, in words (a backend that wraps lists in an object…)."""
+    kinds = {dict: "an object", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(data), "a number" if isinstance(data, int | float) else "something else")
+
+
 def _parse_list(model: type[M], data: Any) -> list[M]:
     if not isinstance(data, list):
-        raise BadResponse("The server's answer was not a list, as expected.")
+        raise BadResponse(f"The server's answer was {_kind(data)}, not the list expected.")
     return [_parse(model, item) for item in data]

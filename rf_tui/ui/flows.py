@@ -96,6 +96,8 @@ async def claim(app: App[Any], desk: Desk, entry: Handoff) -> None:
             severity="warning",
             markup=False,
         )
+        for screen in handoff_screens(app, outcome.handoff_id):
+            screen.taken(outcome.winner)
         if (queue := queue_screen(app)) is not None:
             queue.show_winner(outcome.handoff_id, one_line(outcome.winner, 40))
         app.set_timer(WINNER_SHOWN_SECONDS, lambda: desk.feed.let_go(outcome))
