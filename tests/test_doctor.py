@@ -704,3 +704,12 @@ def test_a_certificate_for_another_name_or_out_of_date(
     connection = report["by_name"]["connection"]
     assert code == 1 and connection["status"] == "fail"
     assert said in connection["finding"]
+
+
+def test_a_queue_wrapped_in_an_object_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    hostile.routes[("GET", f"{API}/ai-sessions/queue")] = response(200, '{"items": []}')
+    code, report = doctor(capsys, *hostile_url(hostile))
+    queue = report["by_name"]["queue"]
+    assert code == 1
+    assert queue["finding"] == "the queue the server sent was an object, not a list of escalations"

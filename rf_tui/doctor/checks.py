@@ -505,11 +505,12 @@ class Doctor:
         try:
             data = answer.json()
             rows = parse_rows(data)
-        except (ValueError, ApiError):
+        except (ValueError, ApiError) as exc:
+            said = exc.message if isinstance(exc, ApiError) else "The queue is not JSON."
             self.add(
                 "queue",
                 "fail",
-                "the queue's answer is not a JSON list",
+                f"{said[:1].lower()}{said[1:].rstrip('.')}",
                 "Tell whoever runs the server; the app cannot show the queue.",
             )
             return
