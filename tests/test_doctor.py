@@ -713,3 +713,35 @@ def test_a_queue_wrapped_in_an_object_is_named(capsys: pytest.CaptureFixture[str
     queue = report["by_name"]["queue"]
     assert code == 1
     assert queue["finding"] == "the queue the server sent was an object, not a list of escalations"
+
+
+def test_plain_http_across_a_network_is_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = doctor(capsys, "--server", "http://rf.invalid:8080", "--token", "t")
+    address = report["by_name"]["address"]
+    assert code == 1  # it does not resolve either
+    assert address["status"] == "warn"
+    assert address["finding"] == (
+        "http://rf.invalid:8080: plain HTTP, so your password and token cross the network "
+        "unencrypted"
+    )
+
+
+def test_a_role_rf_tui_does_not_know_and_a_user_with_no_account(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    hostile.me = {**ME, "account_role": "Supervisor"}
+    code, report = doctor(capsys, *hostile_url(hostile))
+    checks = report["by_name"]
+    assert code == 1 and checks["role"]["status"] == "fail"
+    assert checks["role"]["finding"] == (
+        "'Supervisor' is not a role rf-tui knows, so it treats you as a viewer (no claims)"
+    )
+    assert checks["queue"]["status"] == "ok"  # the server may still show it the queue
+
+    hostile = Hostile()
+    hostile.routes[ME_PATH] = response(403, '{"detail": "No account"}')
+    code, report = doctor(capsys, *hostile_url(hostile))
+    signin = report["by_name"]["sign-in"]
+    assert code == 1 and signin["finding"] == "signed in, but refused: 'No account'"
+    assert signin["advice"] == "Your user belongs to no account: ask an admin to add you to one."

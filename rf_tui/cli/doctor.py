@@ -30,15 +30,16 @@ and role, the queue's rows and times, the clocks, the metric and the live
 stream. Each line is ok, warn, FAIL or skip (not checked, because an earlier
 check failed), and says what to do when it is not ok.
 
-The stream check waits up to --ready-wait seconds (5) for the `ready` frame.
+The stream check waits --ready-wait seconds (5), plus one round trip, for the
+`ready` frame.
 The keepalive interval (25 s by contract) is only measured with
 --wait-keepalive, which waits up to 60 s more. Whether the server announces
 claims is not checked: that would take a claim."""
 
 EPILOG = f"""\
 exit codes:
-  {OK}  every check ok, or only warnings (rf-tui works, with what a warning says)
-  {FAILED}  a check failed: rf-tui will not work until it is fixed
+  {OK}  every check ok, or only warnings (rf-tui works, without what they name)
+  {FAILED}  a check failed: something rf-tui needs is broken (the line says what)
   {USAGE}  a flag or config.toml needs fixing first (no server named, say)
 
 --json prints one object for CI: {{"server", "profile", "status", "exit_code",
