@@ -411,6 +411,9 @@ def test_a_server_without_the_metric_is_a_warning(capsys: pytest.CaptureFixture[
     assert metric["status"] == "warn"
     assert metric["finding"].startswith("not offered (HTTP 404): the line above the queue")
     assert {c["status"] for c in report["checks"] if c["name"] != "metric"} <= {"ok", "skip"}
+    assert cli.main(["doctor", "--server", hostile.url, "--token", "t"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == "1 warning, 1 not checked: rf-tui works, without what it names."
 
 
 # ── The stream ───────────────────────────────────────────────────────────────

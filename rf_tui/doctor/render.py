@@ -57,7 +57,8 @@ def summary(checks: list[Check]) -> str:
         return f"All {counts['ok']} checks ok." + (f" ({parts[0]})" if parts else "")
     if counts["fail"]:
         return ", ".join(parts) + ": fix what FAIL says first."
-    return ", ".join(parts) + ": rf-tui works, without what the warnings name."
+    named = "it names" if counts["warn"] == 1 else "they name"
+    return ", ".join(parts) + f": rf-tui works, without what {named}."
 
 
 def as_json(checks: list[Check], server: str, profile: str | None, code: int) -> str:
