@@ -748,3 +748,27 @@ def test_a_role_rf_tui_does_not_know_and_a_user_with_no_account(
     signin = report["by_name"]["sign-in"]
     assert code == 1 and signin["finding"] == "signed in, but refused: 'No account'"
     assert signin["advice"] == "Your user belongs to no account: ask an admin to add you to one."
+
+
+def test_lines_come_as_checks_are_made_and_a_closed_reader_ends_quietly() -> None:
+    """A slow run is seen as it goes; `rf-tui doctor | head` leaves no traceback."""
+    hostile = Hostile()
+    hostile.routes[STREAM_PATH] = held
+    hostile.start_in_thread()
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rf_tui", "doctor", "--ready-wait", "5", "--server", hostile.url,
+         "--token", "t"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    seen = []
+    while not (seen and seen[-1].split()[:2] == [b"ok", b"metric"]):
+        seen.append(proc.stdout.readline())
+        assert seen[-1], b"".join(seen)
+    # Before the stream's 5 s were up: the lines did not wait for the last check.
+    assert time.monotonic() - started < 4.5
+    proc.stdout.close()  # as head does once it has its lines
+    err = proc.stderr.read()
+    assert proc.wait(timeout=30) == 141
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err

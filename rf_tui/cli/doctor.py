@@ -13,9 +13,10 @@ import shutil
 import sys
 
 from rf_tui.cli.resolve import target
+from rf_tui.cli.script import PIPE_CLOSED
 from rf_tui.doctor import render
 from rf_tui.doctor.checks import Doctor, Options
-from rf_tui.doctor.model import KEEPALIVE_WAIT, worst
+from rf_tui.doctor.model import KEEPALIVE_WAIT, Check, worst
 from rf_tui.text import shown_url
 
 OK = 0  # every check ok, or only warnings
@@ -74,6 +75,15 @@ def wants_colour() -> bool:
 
 
 def doctor(args: argparse.Namespace) -> int:
+    try:
+        return _doctor(args)
+    except BrokenPipeError:
+        # `rf-tui doctor | head -3`: end quietly, as a tool killed by SIGPIPE would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return PIPE_CLOSED
+
+
+def _doctor(args: argparse.Namespace) -> int:
     settings = target(args, need_token=False).settings
     options = Options(
         server=settings.server,
@@ -88,16 +98,21 @@ def doctor(args: argparse.Namespace) -> int:
             f"rf-tui doctor: up to {KEEPALIVE_WAIT:g} s more for a stream keepalive…",
             file=sys.stderr,
         )
-    checks = asyncio.run(Doctor(options).run())
-    code = FAILED if worst(checks) == "fail" else OK
     server = shown_url(settings.server)
     if args.json:
+        checks = asyncio.run(Doctor(options).run())
+        code = FAILED if worst(checks) == "fail" else OK
         sys.stdout.write(render.as_json(checks, server, settings.profile, code))
-    else:
-        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
-        sys.stdout.write(
-            render.text(
-                checks, server, settings.profile, width=min(width, 100), colour=wants_colour()
-            )
-        )
+        return code
+    width = min(shutil.get_terminal_size().columns, 100) if sys.stdout.isatty() else 80
+    colour = wants_colour()
+
+    def show(check: Check) -> None:
+        sys.stdout.write(render.line(check, width=width, colour=colour))
+        sys.stdout.flush()  # a slow server's run is seen as it goes
+
+    sys.stdout.write(render.header(server, settings.profile))
+    checks = asyncio.run(Doctor(options, on_check=show).run())
+    sys.stdout.write(render.footer(checks, width=width))
+    code = FAILED if worst(checks) == "fail" else OK
     return code

@@ -90,8 +90,16 @@ def zoneless(value: Any) -> bool:
 
 
 class Doctor:
-    def __init__(self, options: Options, *, clock: Callable[[], datetime] = system_clock) -> None:
+    def __init__(
+        self,
+        options: Options,
+        *,
+        clock: Callable[[], datetime] = system_clock,
+        on_check: Callable[[Check], None] | None = None,
+    ) -> None:
         self.options = options
+        #: Told of each check as it is made, so a terminal sees a slow run progress.
+        self.on_check = on_check
         self.clock = clock
         self.checks: list[Check] = []
         self.base = options.server.rstrip("/")
@@ -104,13 +112,20 @@ class Doctor:
         return self._client
 
     def add(self, name: str, status: Status, finding: str, advice: str = "") -> None:
-        self.checks.append(Check(name, status, finding, advice))
+        self.made(Check(name, status, finding, advice))
+
+    def made(self, check: Check) -> None:
+        self.checks.append(check)
+        if self.on_check is not None:
+            self.on_check(check)
 
     async def run(self) -> list[Check]:
         try:
             await self._steps()
         except _Blocked as blocked:
             self._skip_the_rest(str(blocked))
+        except BrokenPipeError:
+            raise  # the reader went away (| head): nothing the server did
         except Exception as exc:
             # A server can answer what nobody foresaw; the lines so far still help
             # more than a traceback would.
@@ -514,7 +529,7 @@ class Doctor:
                 "Tell whoever runs the server; the app cannot show the queue.",
             )
             return
-        self.checks.append(self._judge_rows(data, rows.skipped, rows.entries))
+        self.made(self._judge_rows(data, rows.skipped, rows.entries))
 
     def _judge_rows(self, data: list[Any], skipped: list[str], entries: list[Any]) -> Check:
         total = len(data)
@@ -623,6 +638,6 @@ class Doctor:
             keepalive_wait=self.options.keepalive_wait,
             connect_timeout=self.options.connect_timeout,
         )
-        self.checks.append(judge_stream(seen, wait, self.base, self.options.ca_bundle))
+        self.made(judge_stream(seen, wait, self.base, self.options.ca_bundle))
         if self.options.keepalive_wait:
-            self.checks.append(judge_keepalive(seen, self.options.keepalive_wait))
+            self.made(judge_keepalive(seen, self.options.keepalive_wait))

@@ -19,29 +19,39 @@ _NAME = 11
 _LEFT = 2 + 4 + 2 + _NAME + 1  # "  FAIL  connection  "
 
 
+def header(server: str, profile: str | None) -> str:
+    return f"rf-tui doctor: {server}" + (f" (profile {profile})" if profile else "") + "\n\n"
+
+
+def line(check: Check, *, width: int = 80, colour: bool = False) -> str:
+    """One check: its status, name and finding, and its advice when not ok, wrapped."""
+    room = max(60, width) - _LEFT
+    word = _WORD[check.status]
+    shown = f"\x1b[{_COLOUR[check.status]}m{word:<4}\x1b[0m" if colour else f"{word:<4}"
+    body = textwrap.wrap(check.finding, room, break_long_words=False, break_on_hyphens=False)
+    if check.advice and check.status in ("warn", "fail"):
+        body += textwrap.wrap(
+            "→ " + check.advice,
+            room,
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    first, *rest = body or [""]
+    lines = [f"  {shown}  {check.name:<{_NAME}} {first}".rstrip()]
+    lines += [" " * _LEFT + more for more in rest]
+    return "\n".join(lines) + "\n"
+
+
+def footer(checks: list[Check], *, width: int = 80) -> str:
+    return "\n" + "\n".join(textwrap.wrap(summary(checks), max(60, width))) + "\n"
+
+
 def text(
     checks: list[Check], server: str, profile: str | None, *, width: int = 80, colour: bool = False
 ) -> str:
-    width = max(60, width)
-    lines = [f"rf-tui doctor: {server}" + (f" (profile {profile})" if profile else ""), ""]
-    room = width - _LEFT
-    for check in checks:
-        word = _WORD[check.status]
-        shown = f"\x1b[{_COLOUR[check.status]}m{word:<4}\x1b[0m" if colour else f"{word:<4}"
-        body = textwrap.wrap(check.finding, room, break_long_words=False, break_on_hyphens=False)
-        if check.advice and check.status in ("warn", "fail"):
-            body += textwrap.wrap(
-                "→ " + check.advice,
-                room,
-                subsequent_indent="  ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        first, *rest = body or [""]
-        lines.append(f"  {shown}  {check.name:<{_NAME}} {first}".rstrip())
-        lines += [" " * _LEFT + line for line in rest]
-    lines += ["", *textwrap.wrap(summary(checks), width)]
-    return "\n".join(lines) + "\n"
+    body = "".join(line(c, width=width, colour=colour) for c in checks)
+    return header(server, profile) + body + footer(checks, width=width)
 
 
 def summary(checks: list[Check]) -> str:
