@@ -755,11 +755,14 @@ def test_lines_come_as_checks_are_made_and_a_closed_reader_ends_quietly() -> Non
     hostile = Hostile()
     hostile.routes[STREAM_PATH] = held
     hostile.start_in_thread()
+    # Into a pipe, Python holds what is printed until it exits, unless it is flushed.
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    buffered["PYTHONPATH"] = os.getcwd()
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "rf_tui", "doctor", "--ready-wait", "5", "--server", hostile.url,
          "--token", "t"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.getcwd()},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=buffered,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stderr is not None
     seen = []
