@@ -775,3 +775,28 @@ def test_lines_come_as_checks_are_made_and_a_closed_reader_ends_quietly() -> Non
     err = proc.stderr.read()
     assert proc.wait(timeout=30) == 141
     assert b"Traceback" not in err and b"BrokenPipeError" not in err
+
+
+def test_a_backend_with_several_faults_reads_at_80_columns(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's broken sample: every fault on its own line, none wider than 80."""
+    hostile = Hostile()
+    now = datetime.now(timezone.utc)
+    naive = (now - timedelta(minutes=3)).replace(tzinfo=None).isoformat(timespec="milliseconds")
+    hostile.queue = [entry(1, created_at=naive), entry(2), entry(3, id=None)]
+    date = format_datetime(now + timedelta(minutes=7), usegmt=True)
+    hostile.routes[ME_PATH] = response(200, json.dumps(ME), headers={"date": date})
+    hostile.routes[("GET", f"{API}/analytics/flowpilot/escalations")] = response(404, "{}")
+    hostile.routes[STREAM_PATH] = held
+    hostile.start_in_thread()
+    code = cli.main(["doctor", "--ready-wait", "0.3", "--server", hostile.url, "--token", "t"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert all(cell_len(line) <= 80 for line in lines), "\n".join(lines)
+    statuses = {line.split()[1]: line.split()[0] for line in lines[2:-2] if line[2:3] != " "}
+    assert statuses == {
+        "address": "ok", "connection": "ok", "api": "ok", "clock": "warn", "sign-in": "ok",
+        "role": "ok", "speed": "ok", "queue": "FAIL", "metric": "warn", "stream": "warn",
+    }  # fmt: skip
+    assert lines[-1] == "1 failure, 3 warnings: fix what FAIL says first."
