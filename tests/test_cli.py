@@ -92,15 +92,6 @@ def test_settings_never_show_the_token() -> None:
     assert "s3cr3t" not in repr(Settings(server="https://rf.example", token="s3cr3t"))
 
 
-def test_help_documents_exit_codes_per_command(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["--help"], ["claim", "--help"], ["watch", "--help"]):
-        with pytest.raises(SystemExit) as done:
-            cli.main(argv)
-        assert done.value.code == 0
-        out = capsys.readouterr().out
-        assert "exit codes:" in out and "3  claim: someone else claimed it first" in out
-
-
 def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
     import subprocess
     import sys
