@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,14 @@ def test_the_codes_are_the_ones_the_code_returns() -> None:
     assert script.PIPE_CLOSED == exit_codes.PIPE_CLOSED == 141
 
 
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield int(holder.getsockname()[1])
+
+
 def returned(argv: list[str]) -> int:
     """What ``rf-tui ARGV`` exits with; the code must be one its --help lists."""
     try:
@@ -93,6 +103,18 @@ def returned(argv: list[str]) -> int:
     command = next((a for a in argv if a in exit_codes.COMMANDS), "")
     assert code in exit_codes.codes(command), f"rf-tui {command} returned {code}, not listed"
     return code
+
+
+@pytest.mark.parametrize("command", ["serve", "web"])
+def test_a_taken_port_is_a_sentence_and_exit_2(
+    command: str, taken_port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # serve used to exit 3 (uvicorn's own), which scripts read as a lost claim;
+    # web ended in a traceback.
+    argv = [command, "--port", str(taken_port), "--server", "http://127.0.0.1:9", "--token", "t"]
+    assert returned(argv if command == "web" else argv[:3]) == USAGE
+    err = capsys.readouterr().err
+    assert f"port {taken_port} on 127.0.0.1 is taken" in err and "Traceback" not in err
 
 
 def test_what_a_new_user_meets_returns_what_help_says(
