@@ -42,6 +42,7 @@ COMMON = [
     ("rf-tui --profile ", ["lab", "work"]),  # from config.toml, through rf-tui on PATH
     ("rf-tui --profile work qu", ["queue"]),
     ("rf-tui --server https://rf.example.com cl", ["claim"]),  # a flag's value is no command
+    ("rf-tui --server ", []),  # its value: no commands offered
     ("rf-tui serve --port 8765 --d", ["--db", "--demo-seed"]),
     ("rf-tui completion ", ["bash", "fish", "zsh"]),
 ]

@@ -82,6 +82,15 @@ def _valued(nodes: dict[str, Node]) -> dict[str, str]:
     return every
 
 
+def _value_help(nodes: dict[str, Node]) -> dict[str, str]:
+    """What to type after each flag that takes a value: its metavar and its help."""
+    said: dict[str, str] = {}
+    for node in nodes.values():
+        for flag, kind in node.valued.items():
+            said.setdefault(flag, f"{kind}: {node.flags[flag]}" if node.flags[flag] else kind)
+    return said
+
+
 def _sh(text: str) -> str:
     """Single-quoted for bash and zsh."""
     return "'" + text.replace("'", "'\\''") + "'"
@@ -143,8 +152,9 @@ def zsh(parser: argparse.ArgumentParser) -> str:
     valued = _valued(nodes)
     takes_value = "|".join(sorted(valued))
     keys = "|".join(_sh(k) for k in nodes if k)
+    said = _value_help(nodes)
     values = "\n".join(
-        f"        ({flag}) _message {_sh(kind)} ;;"
+        f"        ({flag}) _message {_sh(said[flag])}; return ;;"
         for flag, kind in sorted(valued.items())
         if kind not in ("profile", "file")
     )
