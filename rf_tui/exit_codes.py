@@ -63,7 +63,7 @@ COMMANDS: dict[str, dict[int, str]] = {
     "watch": {
         OK: "stopped with Ctrl-C",
         FAILED: "the server refused the live stream or does not serve one "
-        "(a viewer's role, a wrong address), or it could not be reached in the tries allowed",
+        "(a viewer's role, a wrong address); a server out of reach is retried, not an exit",
         USAGE: SAME,
         DENIED: "the server refused your token (sign in again)",
         PIPE_CLOSED: SAME,

@@ -13,7 +13,8 @@ import pytest
 
 from rf_tui import cli, exit_codes
 from rf_tui.exit_codes import DENIED, FAILED, OK, USAGE, WRITE_COMMAND
-from tests.helpers import DANA, Running
+from tests.helpers import DANA, VIC, Running
+from tests.test_scripting import as_user
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -123,6 +124,7 @@ def test_what_a_new_user_meets_returns_what_help_says(
     assert returned(["queue", "--server", running.url]) == USAGE  # no token saved yet: 2, not 4
     assert "rf-tui login" in capsys.readouterr().err
     assert returned(["watch", "--server", running.url, "--token", "not-a-token"]) == DENIED
+    assert returned(["watch", *as_user(running, VIC)]) == FAILED  # the stream is for engineers
     assert returned(["queue", "--server", "http://127.0.0.1:9", "--token", "t"]) == FAILED
     monkeypatch.setattr("getpass.getpass", lambda prompt: "wrong")
     assert returned(["login", "--server", running.url, "--email", DANA]) == USAGE
