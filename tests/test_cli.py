@@ -92,50 +92,6 @@ def test_settings_never_show_the_token() -> None:
     assert "s3cr3t" not in repr(Settings(server="https://rf.example", token="s3cr3t"))
 
 
-def _complete(words: str) -> list[str]:
-    """What bash offers after ``words`` (the last word is being typed)."""
-    import os
-    import subprocess
-    import sys
-
-    script = subprocess.run(
-        [sys.executable, "-m", "rf_tui", "completion", "bash"],
-        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": os.getcwd()},
-    ).stdout  # fmt: skip
-    parts = words.split(" ")
-    probe = (
-        f"{script}\nCOMP_WORDS=({' '.join(repr(p) for p in parts)}); "
-        f"COMP_CWORD={len(parts) - 1}; _rf_tui; printf '%s\\n' \"${{COMPREPLY[@]}}\""
-    )
-    done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True)
-    return done.stdout.split()
-
-
-def test_bash_completion_knows_commands_and_their_flags() -> None:
-    assert _complete("rf-tui q") == ["queue"]
-    assert set(_complete("rf-tui ")) >= {"queue", "watch", "claim", "demo", "--profile"}
-    assert _complete("rf-tui queue --j") == ["--json"]
-    assert _complete("rf-tui claim --se") == ["--server", "--session"]
-    assert _complete("rf-tui config s") == ["show"]
-
-
-@pytest.mark.parametrize("shell", ["zsh", "fish"])
-def test_other_shells_get_every_command(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["completion", shell]) == 0
-    out = capsys.readouterr().out
-    for command in ("queue", "watch", "claim", "login", "config", "demo", "serve"):
-        assert command in out
-
-
-def test_help_documents_exit_codes_per_command(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["--help"], ["claim", "--help"], ["watch", "--help"]):
-        with pytest.raises(SystemExit) as done:
-            cli.main(argv)
-        assert done.value.code == 0
-        out = capsys.readouterr().out
-        assert "exit codes:" in out and "3  claim: someone else claimed it first" in out
-
-
 def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
     import subprocess
     import sys

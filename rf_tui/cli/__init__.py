@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rf_tui import __version__
+from rf_tui import exit_codes as exits
 from rf_tui.cli import completion, config_cmd, run, script
 from rf_tui.cli.resolve import Usage, load_config, target
 from rf_tui.settings import options
@@ -43,7 +44,8 @@ def parser() -> argparse.ArgumentParser:
         prog="rf-tui",
         description=DESCRIPTION,
         epilog="Run `rf-tui demo` to try it with no backend (from pip, it needs the server "
-        "extra: pip install 'rf-tui[server]'). " + script.EXIT_CODES,
+        "extra: pip install 'rf-tui[server]').\n\n"
+        f"{exits.epilog('')}(each command's --help lists its own)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"rf-tui {__version__}")
@@ -59,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
             name,
             help=help,
             description=description or help,
-            epilog=script.EXIT_CODES,
+            epilog=exits.epilog(name),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 

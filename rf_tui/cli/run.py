@@ -165,6 +165,10 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.port < 0 or args.port > 65535:
         return say("--port must be between 0 and 65535")
+    from rf_tui.cli.web import listen_problem
+
+    if problem := listen_problem(args.host, args.port):
+        return say(problem)
     config = ServerConfig(
         db_path=args.db,
         keepalive_seconds=args.keepalive,

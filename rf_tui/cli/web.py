@@ -10,6 +10,7 @@ and serves nothing without the per-run secret in the address it prints.
 from __future__ import annotations
 
 import argparse
+import errno
 import hmac
 import os
 import secrets
@@ -20,13 +21,35 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rf_tui.cli import extras
-from rf_tui.cli.resolve import target
+from rf_tui.cli.resolve import Usage, target
 
 
 def free_port(host: str) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why nothing can listen on ``host``:``port``, in a sentence; None if it can.
+
+    Asked before starting, so a port in use is a sentence and exit 2, not
+    uvicorn's exit 3 (which scripts read as "someone else claimed it") or
+    aiohttp's traceback.
+    """
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"port {port} on {host} is taken: pick another with --port, "
+                "or leave --port out for a free one."
+            )
+        return f"cannot listen on {host} port {port}: {exc.strerror or exc}."
+    return None
 
 
 def child_command(args: argparse.Namespace) -> str:
@@ -124,6 +147,9 @@ def web(args: argparse.Namespace) -> int:
             return app
 
     command = child_command(args)
+    problem = listen_problem(args.host, args.port)
+    if problem:
+        raise Usage(problem)
     port = args.port or free_port(args.host)
     print(
         f"rf-tui web: open http://{args.host}:{port}/?{KEY}={secret} — whoever opens it "
