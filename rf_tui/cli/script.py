@@ -19,7 +19,14 @@ from typing import Any, TextIO
 
 from rf_tui import paths
 from rf_tui.api.client import Client
-from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotFound, NotSignedIn
+from rf_tui.api.errors import (
+    AlreadyClaimed,
+    ApiError,
+    Forbidden,
+    NotFound,
+    NotSignedIn,
+    WrongAddress,
+)
 from rf_tui.api.models import QueueEntry
 from rf_tui.api.stream import (
     ConnectionState,
@@ -62,6 +69,8 @@ exit codes:
 
 
 def exit_code(error: ApiError) -> int:
+    if isinstance(error, WrongAddress):
+        return USAGE  # --server needs fixing, whatever the server said
     if isinstance(error, AlreadyClaimed):
         return LOST_RACE
     if isinstance(error, NotSignedIn | Forbidden):
