@@ -3,9 +3,14 @@ pipe, and an answer in words, never a traceback, whatever goes wrong (issue 14, 
 
 from __future__ import annotations
 
+import io
 import os
+import pty
+import re
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -13,7 +18,8 @@ import pytest
 
 from rf_tui import cli
 from rf_tui.cli import script
-from tests.helpers import DANA, Running, Terminal
+from rf_tui.store import tokens
+from tests.helpers import ALEX, DANA, VIC, Running, Terminal
 
 PASSWORD = "demo-password"
 NOWHERE = "http://127.0.0.1:9"  # nothing listens there: refused at once
@@ -55,6 +61,37 @@ def prompts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr("getpass.getpass", getpass)
     monkeypatch.setattr("sys.stdin", Terminal())
     return asked
+
+
+def pty_run(argv: list[str], wait_for: bytes, keys: bytes) -> tuple[int, str]:
+    """Run rf-tui on a real terminal; once ``wait_for`` shows, type ``keys``."""
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its controlling terminal
+        os.execve(sys.executable, [sys.executable, "-m", "rf_tui", *argv], env)
+    seen = b""
+    typed = False
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child is gone and the terminal closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not typed and wait_for in seen:
+                os.write(fd, keys)
+                typed = True
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    assert typed, f"never saw {wait_for!r}: {seen!r}"
+    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
 
 
 # ── Tokens: not on the command line (part 8) ────────────────────────────────
@@ -157,3 +194,180 @@ def test_an_unusable_address_is_told_before_a_password_is_asked(
     assert cli.main(["login", "--server", address, "--email", DANA]) == script.USAGE
     assert says in capsys.readouterr().err
     assert prompts == []
+
+
+def test_an_address_ending_in_api_v1_says_to_drop_it(
+    running: Running,
+    prompts: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    doubled = running.url + "/api/v1"
+    assert cli.main(["login", "--server", doubled, "--email", DANA]) == script.USAGE
+    err = capsys.readouterr().err
+    assert f"{doubled} does not look like the ResolutionFlow API root" in err
+    assert f"Drop /api/v1 from the address: try {running.url}" in err
+    assert "was not found" not in err
+
+    monkeypatch.setenv("RF_TUI_TOKEN", token_for(running))
+    for command in (["queue"], ["claim", "h1"], ["claim", "h1", "--session", "s1"]):
+        assert cli.main([*command, "--server", doubled]) == script.USAGE, command
+        err = capsys.readouterr().err
+        assert f"Drop /api/v1 from the address: try {running.url}" in err, command
+
+
+def test_an_address_with_a_wrong_prefix_says_it_is_not_the_api_root(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RF_TUI_TOKEN", token_for(running))
+    assert cli.main(["queue", "--server", running.url + "/rf"]) == script.USAGE
+    err = capsys.readouterr().err
+    assert f"{running.url}/rf does not look like the ResolutionFlow API root" in err
+    assert f"try {running.url}," in err
+
+
+def test_the_web_apps_pages_are_not_the_api_root(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A single-page app answers every path with 200 and its index.html."""
+    from tests.canned import response
+    from tests.hostile.server import API, Hostile
+
+    hostile = Hostile()
+    page = response(200, "<!doctype html><title>RF</title>", content_type="text/html")
+    hostile.routes[("GET", f"{API}/ai-sessions/queue")] = page
+    hostile.start_in_thread()
+    monkeypatch.setenv("RF_TUI_TOKEN", "t")
+    assert cli.main(["queue", "--server", hostile.url]) == script.USAGE
+    err = capsys.readouterr().err
+    assert "does not look like the ResolutionFlow API root" in err
+    assert "answered with a web page" in err
+
+
+def test_https_to_a_plain_http_port_says_try_http(
+    running: Running,
+    prompts: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tls = running.url.replace("http://", "https://")
+    assert cli.main(["login", "--server", tls, "--email", DANA]) == script.FAILED
+    err = capsys.readouterr().err
+    assert f"The server at {tls} speaks plain HTTP on that port" in err
+    assert f"try {running.url}" in err
+    monkeypatch.setenv("RF_TUI_TOKEN", "t")
+    assert cli.main(["queue", "--server", tls]) == script.FAILED
+    assert f"try {running.url}" in capsys.readouterr().err
+
+
+def test_a_password_in_the_address_is_never_told(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RF_TUI_TOKEN", "t")
+    with_password = running.url.replace("http://", "http://ops:s3cret@") + "/api/v1"
+    assert cli.main(["queue", "--server", with_password]) == script.USAGE
+    err = capsys.readouterr().err
+    assert "ops:***@" in err and "s3cret" not in err
+
+
+# ── login: no traceback, ever ────────────────────────────────────────────────
+
+
+def test_ctrl_c_at_the_password_prompt_is_exit_130_and_quiet() -> None:
+    code, shown = pty_run(["login", "--server", NOWHERE, "--email", DANA], b"Password for", b"\x03")
+    assert code == 130
+    after = shown.split("Password for", 1)[1].split(": ", 1)[1]
+    assert after.strip() == "" and "\n" in after
+    assert "Traceback" not in shown and "KeyboardInterrupt" not in shown
+
+
+def test_ctrl_d_at_the_password_prompt_is_no_password_given() -> None:
+    code, shown = pty_run(["login", "--server", NOWHERE, "--email", DANA], b"Password for", b"\x04")
+    assert code == script.USAGE
+    assert "rf-tui: no password given." in shown
+    assert "Traceback" not in shown and "EOFError" not in shown
+
+
+def test_login_with_stdin_from_dev_null_is_no_password_given() -> None:
+    done = rf_tui("login", "--server", NOWHERE, "--email", DANA, devnull=True)
+    assert done.returncode == script.USAGE
+    assert "no password given" in done.stderr and "--password-stdin" in done.stderr
+    assert "Traceback" not in done.stderr and "GetPassWarning" not in done.stderr
+
+
+def test_a_piped_password_needs_password_stdin(running: Running) -> None:
+    done = rf_tui("login", "--server", running.url, "--email", DANA, stdin=PASSWORD + "\n")
+    assert done.returncode == script.USAGE
+    assert "--password-stdin" in done.stderr and "GetPassWarning" not in done.stderr
+    assert tokens.load(running.url) is None
+    done = rf_tui(
+        "login", "--server", running.url, "--email", DANA, "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"Signed in to {running.url} as {DANA}" in done.stdout
+    assert done.stderr == ""  # no prompt, no GetPassWarning
+    assert tokens.load(running.url) is not None
+
+
+@pytest.mark.parametrize("bundle", ["missing", "not-pem"])
+def test_a_bad_ca_bundle_at_login_is_a_sentence(
+    bundle: str, tmp_path: Path, prompts: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ca.pem"
+    if bundle == "not-pem":
+        path.write_text("not a certificate\n")
+    argv = ["login", "--server", "https://127.0.0.1:9", "--email", DANA, "--ca-bundle", str(path)]
+    assert cli.main(argv) == script.USAGE
+    err = capsys.readouterr().err
+    assert f"cannot use the CA bundle {path}" in err and "Traceback" not in err
+    assert prompts == []  # told before a password was typed for nothing
+
+
+def test_a_rate_limited_sign_in_says_to_wait_and_exits_1(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["login", "--server", running.url, "--email", VIC, "--password-stdin"]
+    codes = []
+    for _ in range(6):  # the reference server allows five failures a minute
+        monkeypatch.setattr("sys.stdin", io.StringIO("wrong-password\n"))
+        codes.append(cli.main(argv))
+    assert codes == [script.USAGE] * 5 + [script.FAILED]
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "rf-tui: Wrong email or password."
+    assert re.fullmatch(
+        rf"rf-tui: Too many sign-in attempts for {VIC}: wait \d+ s, then try again\.", err[-1]
+    )
+
+
+# ── login with a token (SSO) ─────────────────────────────────────────────────
+
+
+def test_login_checks_and_saves_a_token_from_stdin(running: Running) -> None:
+    token = token_for(running, ALEX)
+    done = rf_tui("login", "--server", running.url, "--token", "-", stdin=token + "\n")
+    assert done.returncode == 0, done.stderr
+    assert f"Signed in to {running.url} as Alex Moreno <{ALEX}>" in done.stdout
+    assert token not in done.stdout + done.stderr
+    assert tokens.load(running.url) == token
+    # The saved token is then the one every command uses.
+    assert rf_tui("queue", "--server", running.url).returncode == 0
+
+
+def test_login_with_a_token_file(
+    running: Running, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = tmp_path / "sso-token"
+    kept.write_text(token_for(running) + "\n")
+    kept.chmod(0o600)
+    assert cli.main(["login", "--server", running.url, "--token-file", str(kept)]) == 0
+    assert "as Dana" in capsys.readouterr().out
+    assert tokens.load(running.url) == kept.read_text().strip()
+
+
+def test_login_with_a_token_the_server_refuses_saves_nothing(running: Running) -> None:
+    done = rf_tui("login", "--server", running.url, "--token", "-", stdin="expired.token.x\n")
+    assert done.returncode == script.DENIED
+    assert f"{running.url} did not accept that token" in done.stderr
+    assert "Nothing was saved" in done.stderr and "Traceback" not in done.stderr
+    assert tokens.load(running.url) is None

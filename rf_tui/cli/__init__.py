@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rf_tui import __version__
-from rf_tui.cli import completion, config_cmd, run, script
+from rf_tui.cli import completion, config_cmd, run, script, signin
 from rf_tui.cli.resolve import Usage, load_config, target
 from rf_tui.settings import options
 
@@ -87,9 +87,17 @@ def parser() -> argparse.ArgumentParser:
     )
     _flags(claim, "connection", inherit=True)
 
-    login = command("login", "sign in and save the token for a server")
+    login = command(
+        "login",
+        "sign in and save the token for a server",
+        "Sign in with your password (asked for, or --password-stdin), or check a token "
+        "from SSO (--token -, --token-file PATH) and save it for the server.",
+    )
     _flags(login, "connection", inherit=True)
     _flags(login, "login", inherit=False)
+    login.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin, one line"
+    )
 
     logout = command("logout", "forget the saved token for a server")
     _flags(logout, "connection", inherit=True)
@@ -237,8 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "queue": _scripted,
         "watch": _scripted,
         "claim": _scripted,
-        "login": run.login,
-        "logout": run.logout,
+        "login": signin.login,
+        "logout": signin.logout,
         "config": _config,
         "demo": run.demo,
         "web": _web,
@@ -252,3 +260,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except Usage as problem:
         return run.say(str(problem))
+    except KeyboardInterrupt:  # Ctrl-C at a prompt (a token pasted with --token -)
+        print(file=sys.stderr)
+        return signin.INTERRUPTED
