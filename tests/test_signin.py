@@ -4,6 +4,7 @@ pipe, and an answer in words, never a traceback, whatever goes wrong (issue 14, 
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import re
@@ -371,3 +372,113 @@ def test_login_with_a_token_the_server_refuses_saves_nothing(running: Running) -
     assert f"{running.url} did not accept that token" in done.stderr
     assert "Nothing was saved" in done.stderr and "Traceback" not in done.stderr
     assert tokens.load(running.url) is None
+
+
+# ── auth status ──────────────────────────────────────────────────────────────
+
+
+def write_config(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "xdg_config_home" / "rf-tui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text)
+
+
+def test_auth_status_says_whom_each_server_signs_in_as(
+    running: Running, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = token_for(running)
+    revoked = running.url.replace("127.0.0.1", "localhost")  # the same server, another name
+    tokens.save(running.url, good, DANA)
+    tokens.save(revoked, "revoked.token.x", DANA)
+    tokens.save(NOWHERE, "some.token.y", DANA)
+    write_config(
+        tmp_path,
+        f'[profiles.work]\nserver = "{running.url}/"\n'
+        '[profiles.spare]\nserver = "https://rf.spare.example"\n',
+    )
+    assert cli.main(["auth", "status"]) == script.OK
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 4
+
+    def line(server: str) -> str:
+        return next(x for x in lines if x.startswith((f"{server}:", f"{server} ")))
+
+    assert line(running.url) == (
+        f"{running.url} (profile work): signed in as Dana Whitfield <{DANA}>, admin"
+    )
+    assert "the token is no longer accepted (expired or revoked)" in line(revoked)
+    assert "could not check: Cannot reach the server" in line(NOWHERE)
+    assert line("https://rf.spare.example") == (
+        "https://rf.spare.example (profile spare): not signed in: "
+        "rf-tui login --server https://rf.spare.example"
+    )
+    for secret in (good, "revoked.token.x", "some.token.y"):
+        assert secret not in out
+
+    assert cli.main(["auth", "status", "--json"]) == script.OK
+    rows = json.loads(capsys.readouterr().out)
+    states = {row["server"]: row["state"] for row in rows}
+    assert states == {
+        running.url: "signed_in",
+        revoked: "rejected",
+        NOWHERE: "unreachable",
+        "https://rf.spare.example": "not_signed_in",
+    }
+    signed_in = next(row for row in rows if row["state"] == "signed_in")
+    assert signed_in["user"]["email"] == DANA and signed_in["profiles"] == ["work"]
+
+    tokens.forget(running.url)  # none signs in now; one could not be checked
+    assert cli.main(["auth", "status"]) == script.FAILED
+    tokens.forget(NOWHERE)
+    assert cli.main(["auth", "status"]) == script.DENIED
+    capsys.readouterr()
+
+
+def test_auth_status_with_nothing_saved(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["auth", "status"]) == script.DENIED
+    assert "Not signed in anywhere" in capsys.readouterr().out
+
+
+def test_auth_status_gives_a_silent_server_a_short_time(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from tests.hostile.server import API, Hostile
+
+    hostile = Hostile()
+    never = asyncio.Event()
+
+    async def silent(writer: asyncio.StreamWriter) -> None:
+        await never.wait()
+
+    hostile.routes[("GET", f"{API}/users/me")] = silent
+    hostile.start_in_thread()
+    tokens.save(hostile.url, "t", DANA)
+    monkeypatch.setattr("rf_tui.cli.signin.CHECK_TIMEOUT", 0.5)
+    started = time.monotonic()
+    assert cli.main(["auth", "status"]) == script.FAILED
+    assert time.monotonic() - started < 5
+    assert "could not check" in capsys.readouterr().out
+
+
+def test_auth_status_for_one_server_uses_the_token_given(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(token_for(running, ALEX) + "\n"))
+    assert cli.main(["auth", "status", "--server", running.url, "--token", "-"]) == script.OK
+    assert capsys.readouterr().out == (
+        f"{running.url}: signed in as Alex Moreno <{ALEX}>, engineer\n"
+    )
+
+
+def test_auth_status_help_says_what_its_exit_codes_mean(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["auth", "status", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit codes:\n  0  at least one server signs you in\n" in out
+    assert "  4  none does: nothing saved, or every token refused" in out

@@ -90,14 +90,26 @@ def parser() -> argparse.ArgumentParser:
     login = command(
         "login",
         "sign in and save the token for a server",
-        "Sign in with your password (asked for, or --password-stdin), or check a token "
-        "from SSO (--token -, --token-file PATH) and save it for the server.",
+        "Sign in with your password (asked for, or --password-stdin), or check a token\n"
+        "from SSO (--token -, --token-file PATH), and save it for the server.",
     )
     _flags(login, "connection", inherit=True)
     _flags(login, "login", inherit=False)
     login.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin, one line"
     )
+
+    auth = command("auth", "the servers you are signed in to")
+    auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    auth_status = auth_commands.add_parser(
+        "status",
+        help="list your servers and whom each token signs in as (never the token)",
+        description=signin.STATUS_HELP,
+        epilog=signin.STATUS_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    auth_status.add_argument("--json", action="store_true", help="a JSON array instead of lines")
+    _flags(auth_status, "connection", inherit=True)
 
     logout = command("logout", "forget the saved token for a server")
     _flags(logout, "connection", inherit=True)
@@ -247,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "claim": _scripted,
         "login": signin.login,
         "logout": signin.logout,
+        "auth": signin.status,
         "config": _config,
         "demo": run.demo,
         "web": _web,
