@@ -171,6 +171,21 @@ def test_a_missing_or_empty_token_file_is_a_sentence(
     assert f"the token file {kept} {says}." in err and "Traceback" not in err
 
 
+def test_a_token_pasted_at_a_terminal_is_not_echoed(running: Running) -> None:
+    token = token_for(running)
+    argv = ["queue", "--server", running.url, "--token", "-"]
+    code, shown = pty_run(argv, b"Paste the token", token.encode() + b"\r")
+    assert code == 0, shown
+    assert "VPN drops" in shown and token not in shown
+
+
+def test_ctrl_c_while_pasting_a_token_is_exit_130_and_quiet() -> None:
+    argv = ["queue", "--server", NOWHERE, "--token", "-"]
+    code, shown = pty_run(argv, b"Paste the token", b"\x03")
+    assert code == 130
+    assert "Traceback" not in shown and "KeyboardInterrupt" not in shown
+
+
 def test_nothing_on_stdin_for_a_token_is_a_sentence() -> None:
     done = rf_tui("queue", "--server", NOWHERE, "--token", "-", devnull=True)
     assert done.returncode == script.USAGE
