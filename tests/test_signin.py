@@ -200,7 +200,8 @@ def test_nothing_on_stdin_for_a_token_is_a_sentence() -> None:
     [
         ("127.0.0.1:8765", "needs http:// or https:// in front: try http://127.0.0.1:8765"),
         ("rf.example.com", "needs http:// or https:// in front: try https://rf.example.com"),
-        ("ftp://rf.example.com", "needs http:// or https:// in front"),
+        ("ftp://rf.example.com", "is not http:// or https://: try https://rf.example.com"),
+        ("ops:s3cret@rf.example.com", "ops:***@rf.example.com needs http:// or https:// in front"),
         ("https://", "has no host name in it"),
     ],
 )
@@ -208,7 +209,8 @@ def test_an_unusable_address_is_told_before_a_password_is_asked(
     address: str, says: str, prompts: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["login", "--server", address, "--email", DANA]) == script.USAGE
-    assert says in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert says in err and "s3cret" not in err
     assert prompts == []
 
 

@@ -115,7 +115,7 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
 
 def check_address(server: str) -> None:
     """An address rf-tui can use: http or https, a host, nothing blank in it."""
-    shown = shown_url(server)
+    shown = _masked(server)
     if any(ch.isspace() or ord(ch) < 0x20 for ch in server):
         raise Usage(f"the server address {shown!r} has a space or a control character in it.")
     try:
@@ -126,13 +126,23 @@ def check_address(server: str) -> None:
         raise Usage(f"the server address {shown} is not a web address.") from None
     if parts.scheme.lower() not in ("http", "https"):
         bare = server.split("://", 1)[-1]
-        local = bare.split(":")[0].split("/")[0] in ("localhost", "127.0.0.1", "[::1]")
-        raise Usage(
-            f"the server address {shown} needs http:// or https:// in front: "
-            f"try {'http' if local else 'https'}://{shown_url(bare)}"
+        name = bare.split("/")[0].rsplit("@", 1)[-1].rsplit(":", 1)[0]
+        scheme = "http" if name in ("localhost", "127.0.0.1", "[::1]") else "https"
+        wrong = (
+            "is not http:// or https://"
+            if "://" in server
+            else "needs http:// or https:// in front"
         )
+        raise Usage(f"the server address {shown} {wrong}: try {_masked(f'{scheme}://{bare}')}")
     if not host:
         raise Usage(f"the server address {shown} has no host name in it.")
+
+
+def _masked(address: str) -> str:
+    """``shown_url``, for an address that may lack its scheme too (user:pass@host)."""
+    if "://" in address:
+        return shown_url(address)
+    return shown_url("x://" + address)[len("x://") :]
 
 
 def stdin_line(what: str, *, trim: bool = True) -> str:
