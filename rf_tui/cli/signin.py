@@ -143,7 +143,7 @@ def _saved(server: str, token: str, email: str, who: str) -> int:
     try:
         path = tokens.save(server, token, email)
     except StoreError as exc:
-        return fail(str(exc), script.FAILED)
+        return fail(str(exc))  # a folder to fix on this machine, as before
     print(f"Signed in to {shown_url(server)} {who}. Token saved in {path} (readable only by you).")
     return script.OK
 

@@ -203,6 +203,8 @@ def http_cases() -> list[Case]:
         Case("http-403", "You cannot see the queue", act=on_refetch(QUEUE, j(403, {"detail": "Engineers only"}))),
         Case("http-404", "does not look like the ResolutionFlow API root",
              act=on_refetch(QUEUE, j(404, {"detail": "Not Found"}))),
+        Case("http-web-page-for-the-queue", "does not look like the ResolutionFlow API root",
+             act=on_refetch(QUEUE, response(200, "<!doctype html><title>RF</title>", content_type="text/html"))),
         Case("http-409-plain-on-claim", "Could not claim: Conflict: busy",
              act=_claim_with(j(409, {"detail": "busy"}))),
         Case("http-409-structured-on-claim", "Already claimed by Alex",
