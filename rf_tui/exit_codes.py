@@ -20,6 +20,7 @@ USAGE = 2  # a flag or config needs fixing, or no token yet (argparse's own 2 as
 LOST_RACE = 3  # claim: someone else was first
 DENIED = 4  # the server refused the token (401) or the role (403)
 NOT_FOUND = 5  # no such escalation waiting for you
+INTERRUPTED = 128 + signal.SIGINT  # Ctrl-C at a prompt
 HUNG_UP = 128 + signal.SIGHUP  # the terminal went away
 PIPE_CLOSED = 128 + signal.SIGPIPE  # the reader of our output went away, as tools do
 TERMINATED = 128 + signal.SIGTERM  # kill, systemd, a closing tmux pane
@@ -30,10 +31,12 @@ MEANINGS: dict[int, str] = {
     OK: "done",
     FAILED: "the server could not be reached or answered with an error; or rf-tui failed, "
     "and says how",
-    USAGE: "a flag or config.toml needs fixing, or you have not signed in yet (rf-tui login)",
+    USAGE: "a flag, the server address or config.toml needs fixing, or you have not signed "
+    "in yet (rf-tui login)",
     LOST_RACE: "someone else claimed it first (their name is printed)",
     DENIED: "the server refused your token (sign in again), or your role may not do this",
     NOT_FOUND: "no such escalation is waiting in your queue",
+    INTERRUPTED: "Ctrl-C at a prompt (a password, or a token pasted with --token -)",
     HUNG_UP: "the terminal closed (SIGHUP)",
     PIPE_CLOSED: "whatever read the output stopped reading (`| head`)",
     TERMINATED: "ended by SIGTERM (kill, systemd, a closing tmux pane)",
@@ -49,6 +52,7 @@ COMMANDS: dict[str, dict[int, str]] = {
         FAILED: "--plain stopped on an error, which it names; the app crashed",
         USAGE: SAME,
         DENIED: "--plain: the server refused your token (sign in again)",
+        INTERRUPTED: SAME,
         HUNG_UP: SAME,
         PIPE_CLOSED: "--plain: " + MEANINGS[PIPE_CLOSED],
         TERMINATED: SAME,
@@ -58,6 +62,7 @@ COMMANDS: dict[str, dict[int, str]] = {
         FAILED: SAME,
         USAGE: SAME,
         DENIED: SAME,
+        INTERRUPTED: SAME,
         PIPE_CLOSED: SAME,
     },
     "watch": {
@@ -66,6 +71,7 @@ COMMANDS: dict[str, dict[int, str]] = {
         "(a viewer's role, a wrong address); a server out of reach is retried, not an exit",
         USAGE: SAME,
         DENIED: "the server refused your token (sign in again)",
+        INTERRUPTED: SAME,
         PIPE_CLOSED: SAME,
     },
     "claim": {
@@ -75,16 +81,28 @@ COMMANDS: dict[str, dict[int, str]] = {
         LOST_RACE: SAME,
         DENIED: SAME,
         NOT_FOUND: SAME,
+        INTERRUPTED: SAME,
         PIPE_CLOSED: SAME,
     },
     "login": {
         OK: "signed in; the token is saved",
-        USAGE: "a flag needs fixing, the password is wrong, the server could not be "
-        "reached, or the token could not be saved",
+        FAILED: "the server could not be reached, is rate-limiting sign-ins (wait, then "
+        "try again), or answered with an error",
+        USAGE: "a flag or the server address needs fixing, the password is wrong or was not "
+        "given, or the token could not be saved",
+        DENIED: "the token given with --token or --token-file was refused",
+        INTERRUPTED: "Ctrl-C at the password or token prompt",
     },
     "logout": {
         OK: "the saved token is deleted, or there was none",
         USAGE: "a flag or config.toml needs fixing, or the token file could not be deleted",
+    },
+    "auth": {
+        OK: "status: at least one server signs you in",
+        FAILED: "status: none does, and one could not be checked (unreachable, a server error)",
+        USAGE: SAME,
+        DENIED: "status: none does (nothing saved, or every token refused)",
+        INTERRUPTED: SAME,
     },
     "config": {
         OK: SAME,
@@ -94,6 +112,7 @@ COMMANDS: dict[str, dict[int, str]] = {
         OK: "stopped with Ctrl-C",
         USAGE: "a flag or config.toml needs fixing, you have not signed in yet, "
         "the port is taken, or the web extra is not installed",
+        INTERRUPTED: SAME,
     },
     "completion": {
         OK: "printed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 
 import pytest
@@ -29,8 +30,8 @@ def test_no_token_says_how_to_sign_in(capsys: pytest.CaptureFixture[str]) -> Non
 def test_login_saves_a_private_token_and_logout_forgets_it(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "demo-password")
-    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo-password\n"))
+    assert cli.main(["login", "--server", running.url, "--email", DANA, "--password-stdin"]) == 0
     path = token_path(running.url)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -44,8 +45,8 @@ def test_login_saves_a_private_token_and_logout_forgets_it(
 def test_login_with_a_wrong_password_is_a_sentence(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "nope")
-    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("nope\n"))
+    assert cli.main(["login", "--server", running.url, "--email", DANA, "--password-stdin"]) == 2
     assert "Wrong email or password." in capsys.readouterr().err
     assert tokens.load(running.url) is None
 
@@ -53,8 +54,9 @@ def test_login_with_a_wrong_password_is_a_sentence(
 def test_login_to_nowhere_is_a_sentence(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "x")
-    assert cli.main(["login", "--server", "http://127.0.0.1:9", "--email", DANA]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
+    argv = ["login", "--server", "http://127.0.0.1:9", "--email", DANA, "--password-stdin"]
+    assert cli.main(argv) == 1  # the server could not be reached, as for every command
     assert "Cannot reach the server" in capsys.readouterr().err
 
 

@@ -20,7 +20,14 @@ from typing import Any, TextIO
 from rf_tui import exit_codes as exits
 from rf_tui import paths
 from rf_tui.api.client import Client
-from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotFound, NotSignedIn
+from rf_tui.api.errors import (
+    AlreadyClaimed,
+    ApiError,
+    Forbidden,
+    NotFound,
+    NotSignedIn,
+    WrongAddress,
+)
 from rf_tui.api.models import QueueEntry
 from rf_tui.api.stream import (
     ConnectionState,
@@ -48,6 +55,8 @@ DETAILS_WAIT = 2.0
 
 
 def exit_code(error: ApiError) -> int:
+    if isinstance(error, WrongAddress):
+        return USAGE  # --server needs fixing, whatever the server said
     if isinstance(error, AlreadyClaimed):
         return LOST_RACE
     if isinstance(error, NotSignedIn | Forbidden):
