@@ -529,7 +529,8 @@ def test_help_says_the_exit_codes_and_the_waits(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         cli.main(["doctor", "--help"])
     out = capsys.readouterr().out
-    assert "exit codes:\n  0  every check ok, or only warnings" in out
+    assert "exit codes:\n  0    every check ok, or only warnings" in out
+    assert '"checks": [{"name", "status", "finding", "advice"}]' in out
     assert "--wait-keepalive" in out and "--ready-wait S" in out
     assert "Whether the server announces\nclaims is not checked" in out
 

@@ -12,16 +12,15 @@ import os
 import shutil
 import sys
 
+from rf_tui import exit_codes as exits
 from rf_tui.cli.resolve import target
-from rf_tui.cli.script import PIPE_CLOSED
 from rf_tui.doctor import render
 from rf_tui.doctor.checks import Doctor, Options
 from rf_tui.doctor.model import KEEPALIVE_WAIT, Check, worst
 from rf_tui.text import shown_url
 
-OK = 0  # every check ok, or only warnings
-FAILED = 1  # at least one check failed
-USAGE = 2  # a flag or config.toml needs fixing before anything can be checked
+OK = exits.OK  # every check ok, or only warnings
+FAILED = exits.FAILED  # at least one check failed
 
 HELP = "check the server against what rf-tui needs, and say what to fix"
 DESCRIPTION = """\
@@ -32,21 +31,18 @@ stream. Each line is ok, warn, FAIL or skip (not checked, because an earlier
 check failed), and says what to do when it is not ok.
 
 The stream check waits --ready-wait seconds (5), plus one round trip, for the
-`ready` frame.
-The keepalive interval (25 s by contract) is only measured with
+`ready` frame. The keepalive interval (25 s by contract) is only measured with
 --wait-keepalive, which waits up to 60 s more. Whether the server announces
 claims is not checked: that would take a claim."""
 
-EPILOG = f"""\
-exit codes:
-  {OK}  every check ok, or only warnings (rf-tui works, without what they name)
-  {FAILED}  a check failed: something rf-tui needs is broken (the line says what)
-  {USAGE}  a flag or config.toml needs fixing first (no server named, say)
-
---json prints one object for CI: {{"server", "profile", "status", "exit_code",
-"checks": [{{"name", "status", "finding", "advice"}}]}}. Neither form ever
+EPILOG = (
+    (exits.epilog("doctor") or "")
+    + """
+--json prints one object for CI: {"server", "profile", "status", "exit_code",
+"checks": [{"name", "status", "finding", "advice"}]}. Neither form ever
 shows the token or a password in the address.
 """
+)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,10 +73,12 @@ def wants_colour() -> bool:
 def doctor(args: argparse.Namespace) -> int:
     try:
         return _doctor(args)
+    except KeyboardInterrupt:
+        return exits.INTERRUPTED
     except BrokenPipeError:
         # `rf-tui doctor | head -3`: end quietly, as a tool killed by SIGPIPE would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return PIPE_CLOSED
+        return exits.PIPE_CLOSED
 
 
 def _doctor(args: argparse.Namespace) -> int:
