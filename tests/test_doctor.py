@@ -36,7 +36,7 @@ from tests.hostile.server import API, ME, STREAM_HEADERS, Hostile, entry, frame
 from tests.test_scripting import as_user, token
 
 ORDER = ["address", "connection", "api", "clock", "sign-in", "role", "speed", "queue",
-         "metric", "stream"]  # fmt: skip
+         "times", "metric", "stream"]  # fmt: skip
 ME_PATH = ("GET", f"{API}/users/me")
 STREAM_PATH = ("GET", f"{API}/ai-sessions/escalations/stream")
 
@@ -85,9 +85,10 @@ def test_a_healthy_server_is_all_ok_in_80_columns(
     rows = [line.split() for line in lines[2:-2]]
     assert [row[1] for row in rows if not line_continues(row)] == ORDER
     assert {row[0] for row in rows if not line_continues(row)} == {"ok"}
-    assert lines[-1] == "All 10 checks ok."
+    assert lines[-1] == "All 11 checks ok."
     assert "signed in as Dana Whitfield <dana@northwind.example>" in out
     assert "3 waiting; every row reads" in out and "live: ready after" in out
+    assert "every time has a zone, and none is in the future" in out
     assert all(cell_len(line) <= 80 for line in lines)
     assert "\x1b" not in out  # not a terminal: no colours
     assert secret not in out
@@ -345,13 +346,14 @@ def test_times_without_a_zone_are_a_warning_naming_the_field(
     hostile = Hostile()
     hostile.queue = [entry(1, created_at="2026-11-23T11:59:00.123"), entry(2)]
     code, report = doctor(capsys, *hostile_url(hostile))
-    queue = report["by_name"]["queue"]
+    times = report["by_name"]["times"]
     assert code == 0 and report["status"] == "warn"
-    assert queue["status"] == "warn"
-    assert queue["finding"] == (
-        "times without a zone in created_at (1 of 2 rows); rf-tui reads them as UTC"
+    assert report["by_name"]["queue"]["status"] == "ok"
+    assert times["status"] == "warn"
+    assert (
+        times["finding"] == "without a zone in created_at (1 of 2 rows); rf-tui reads them as UTC"
     )
-    assert "+00:00 or Z" in queue["advice"]
+    assert "+00:00 or Z" in times["advice"]
 
 
 def test_a_row_that_does_not_parse_fails_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -371,11 +373,10 @@ def test_rows_from_the_future_point_at_the_clocks(capsys: pytest.CaptureFixture[
     later = datetime.now(timezone.utc) + timedelta(minutes=10)
     hostile.queue = [entry(1, created_at=later.isoformat())]
     code, report = doctor(capsys, *hostile_url(hostile))
-    queue = report["by_name"]["queue"]
-    assert code == 0 and queue["status"] == "warn"
-    assert (
+    times = report["by_name"]["times"]
+    assert code == 0 and times["status"] == "warn"
+    assert times["finding"] == (
         "1 row was created in the future by this machine's clock (h1: about 10 min ahead)"
-        in queue["finding"]
     )
 
 
@@ -522,7 +523,7 @@ def test_doctor_never_imports_textual(running: Running) -> None:
         capture_output=True, text=True, env=env, timeout=30,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr + done.stdout
-    assert "All 10 checks ok." in done.stdout
+    assert "All 11 checks ok." in done.stdout
 
 
 def test_help_says_the_exit_codes_and_the_waits(capsys: pytest.CaptureFixture[str]) -> None:
@@ -798,6 +799,7 @@ def test_a_backend_with_several_faults_reads_at_80_columns(
     statuses = {line.split()[1]: line.split()[0] for line in lines[2:-2] if line[2:3] != " "}
     assert statuses == {
         "address": "ok", "connection": "ok", "api": "ok", "clock": "warn", "sign-in": "ok",
-        "role": "ok", "speed": "ok", "queue": "FAIL", "metric": "warn", "stream": "warn",
+        "role": "ok", "speed": "ok", "queue": "FAIL", "times": "warn", "metric": "warn",
+        "stream": "warn",
     }  # fmt: skip
-    assert lines[-1] == "1 failure, 3 warnings: fix what FAIL says first."
+    assert lines[-1] == "1 failure, 4 warnings: fix what FAIL says first."

@@ -23,9 +23,9 @@ import anyio
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from rf_tui.api.client import API_PREFIX, MAX_BODY, Client, parse_rows, read_capped
+from rf_tui.api.client import API_PREFIX, MAX_BODY, Client, Rows, parse_rows, read_capped
 from rf_tui.api.errors import ApiError
-from rf_tui.api.models import EscalationMetrics, Me
+from rf_tui.api.models import EscalationMetrics, Me, QueueEntry
 from rf_tui.doctor.model import SMALL_BODY, Check, Status, ms, span
 from rf_tui.doctor.stream import judge_keepalive, judge_stream, read_stream
 from rf_tui.doctor.wire import (
@@ -68,7 +68,7 @@ class Options:
 #: The names of the lines, in order; a run cut short lists the rest as skipped.
 def names(options: Options) -> list[str]:
     found = ["address", "connection", "api", "clock", "sign-in", "role", "speed", "queue"]
-    found += ["metric", "stream"] + (["keepalive"] if options.keepalive_wait else [])
+    found += ["times", "metric", "stream"] + (["keepalive"] if options.keepalive_wait else [])
     return found
 
 
@@ -503,54 +503,58 @@ class Doctor:
     # ── the queue ────────────────────────────────────────────────────────────
 
     async def queue(self) -> None:
+        rows = await self._fetch_rows()
+        if rows is None:
+            self.add("times", "skip", "not checked: the queue could not be read")
+            return
+        data, parsed = rows
+        self.made(self._judge_rows(data, parsed.skipped))
+        self.made(self._judge_times(data, parsed.entries))
+
+    async def _fetch_rows(self) -> tuple[list[Any], Rows] | None:
+        """The queue as sent and as parsed; None (and a failed line) if it cannot be read."""
         try:
             answer = await self.fetch("/ai-sessions/queue", auth=True, limit=MAX_BODY)
         except (httpx.HTTPError, TimeoutError, ApiError) as exc:
             self.add("queue", "fail", *self._problem(exc))
-            return
+            return None
+        said = None
         if answer.status != 200:
             detail = answer.detail()
-            self.add(
-                "queue",
-                "fail",
-                f"the queue answered HTTP {answer.status}" + (f": '{detail}'" if detail else ""),
-                "Tell whoever runs the server; the app cannot show the queue.",
-            )
-            return
-        try:
-            data = answer.json()
-            rows = parse_rows(data)
-        except (ValueError, ApiError) as exc:
-            said = exc.message if isinstance(exc, ApiError) else "The queue is not JSON."
-            self.add(
-                "queue",
-                "fail",
-                f"{said[:1].lower()}{said[1:].rstrip('.')}",
-                "Tell whoever runs the server; the app cannot show the queue.",
-            )
-            return
-        self.made(self._judge_rows(data, rows.skipped, rows.entries))
+            said = f"the queue answered HTTP {answer.status}" + (f": '{detail}'" if detail else "")
+        else:
+            try:
+                data = answer.json()
+                return data, parse_rows(data)
+            except (ValueError, ApiError) as exc:
+                sentence = exc.message if isinstance(exc, ApiError) else "The queue is not JSON."
+                said = f"{sentence[:1].lower()}{sentence[1:].rstrip('.')}"
+        self.add(
+            "queue", "fail", said, "Tell whoever runs the server; the app cannot show the queue."
+        )
+        return None
 
-    def _judge_rows(self, data: list[Any], skipped: list[str], entries: list[Any]) -> Check:
+    def _judge_rows(self, data: list[Any], skipped: list[str]) -> Check:
         total = len(data)
-        if total == 0:
-            return Check("queue", "ok", "nobody is waiting, so no rows to check")
-        findings: list[str] = []
-        advice: list[str] = []
-        status: Status = "ok"
-        if skipped:
-            status = "fail"
-            listed = "; ".join(skipped[:3]) + (
-                f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
-            )
-            findings.append(
-                f"{len(skipped)} of {total} rows cannot be read, so rf-tui leaves them out: "
-                + listed
-            )
-            advice.append(
-                "Those escalations are missing from every rf-tui queue until the backend sends "
-                "them whole: send this line to whoever runs it."
-            )
+        if not skipped:
+            if total == 0:
+                return Check("queue", "ok", "nobody is waiting, so no rows to check")
+            return Check("queue", "ok", f"{total} waiting; every row reads")
+        listed = "; ".join(skipped[:3]) + (
+            f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        )
+        return Check(
+            "queue",
+            "fail",
+            f"{len(skipped)} of {total} rows cannot be read, so rf-tui leaves them out: {listed}",
+            "Those escalations are missing from every rf-tui queue until the backend sends "
+            "them whole: send this line to whoever runs it.",
+        )
+
+    def _judge_times(self, data: list[Any], entries: list[QueueEntry]) -> Check:
+        """Times without a zone (read as UTC), and rows from the future (the clocks)."""
+        if not data:
+            return Check("times", "skip", "not checked: no rows to read times from")
         naive: dict[str, int] = {}
         for item in data:
             if isinstance(item, dict):
@@ -558,28 +562,28 @@ class Doctor:
                     if zoneless(item.get(key)):
                         naive[key] = naive.get(key, 0) + 1
         if naive:
-            status = "fail" if status == "fail" else "warn"
-            fields = ", ".join(f"{key} ({n} of {total} rows)" for key, n in naive.items())
-            findings.append(f"times without a zone in {fields}; rf-tui reads them as UTC")
-            advice.append(
+            fields = ", ".join(f"{key} ({n} of {len(data)} rows)" for key, n in naive.items())
+            return Check(
+                "times",
+                "warn",
+                f"without a zone in {fields}; rf-tui reads them as UTC",
                 "If the server writes local time, ages are off by its UTC offset: ask whoever "
-                "runs it to send times with an offset (+00:00 or Z)."
+                "runs it to send times with an offset (+00:00 or Z).",
             )
         now = self.clock()
         ahead = [e for e in entries if e.created_at - now > timedelta(seconds=SKEW_WARN)]
         if ahead:
-            status = "fail" if status == "fail" else "warn"
             first = max(ahead, key=lambda e: e.created_at)
             by = span((first.created_at - now).total_seconds())
             rows = "1 row was" if len(ahead) == 1 else f"{len(ahead)} rows were"
-            findings.append(
+            return Check(
+                "times",
+                "warn",
                 f"{rows} created in the future by this machine's clock "
-                f"({one_line(first.id, 40)}: {by} ahead)"
+                f"({one_line(first.id, 40)}: {by} ahead)",
+                "Ages will read 'now' until then: compare the clocks (see clock).",
             )
-            advice.append("Ages will read 'now' until then: compare the clocks (see clock).")
-        if status == "ok":
-            return Check("queue", "ok", f"{total} waiting; every row reads, every time has a zone")
-        return Check("queue", status, "; ".join(findings), " ".join(advice))
+        return Check("times", "ok", "every time has a zone, and none is in the future")
 
     # ── the metric ───────────────────────────────────────────────────────────
 
