@@ -37,6 +37,8 @@ class _Frames:
         found: list[tuple[str, str]] = []
         self._buffer += chunk
         *lines, self._buffer = re.split(rb"\r\n|\r|\n", self._buffer)
+        if len(self._buffer) > SMALL_BODY:
+            self._buffer = b""  # a line this long is no frame we look for; memory stays bounded
         for raw in lines:
             line = raw.decode("utf-8", "replace")
             if not line:
