@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +38,34 @@ def _flags(parser: argparse.ArgumentParser, *groups: str, inherit: bool) -> None
             if inherit:
                 kwargs["default"] = argparse.SUPPRESS
             parser.add_argument("--" + setting.name.replace("_", "-"), **kwargs)
+
+
+def _quirk_flag(serve: argparse.ArgumentParser) -> None:
+    """``--quirk NAME[=VALUE]``, checked as it is read, each quirk in the epilog."""
+    # Only the stdlib-only table: the help must not need the server extra.
+    from rf_tui.server.quirks import KINDS, Quirks, UnknownQuirk
+
+    def quirk(spec: str) -> str:
+        try:
+            Quirks().with_(spec)
+        except UnknownQuirk as problem:
+            raise argparse.ArgumentTypeError(str(problem)) from None
+        return spec
+
+    serve.add_argument(
+        "--quirk",
+        action="append",
+        type=quirk,
+        metavar="NAME[=VALUE]",
+        help="misbehave on purpose, as real backends and proxies do (repeatable; below)",
+    )
+    width = max(len(k.usage) for k in KINDS) + 4
+    lines = [
+        textwrap.fill(k.help, 79, initial_indent=f"  {k.usage:<{width - 2}}",
+                      subsequent_indent=" " * width, break_on_hyphens=False)
+        for k in KINDS
+    ]  # fmt: skip
+    serve.epilog = "quirks (--quirk):\n" + "\n".join(lines) + "\n\n" + (serve.epilog or "")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -211,9 +240,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--no-claim-events",
-        action="store_true",
-        help="do not announce claims (as a real backend may not)",
+        action="append_const",
+        dest="quirk",
+        const="no-claim-events",
+        help="do not announce claims (as a real backend may not); --quirk no-claim-events",
     )
+    _quirk_flag(serve)
     serve.add_argument(
         "--secret", default=None, help="token signing key (default: a new random one each run)"
     )

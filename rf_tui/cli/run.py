@@ -117,6 +117,7 @@ def serve(args: argparse.Namespace) -> int:
     # Imported here, after the check, so `rf-tui --help` does not pay for FastAPI
     # and a client-only install gets a pip command instead of a traceback.
     from rf_tui.server.config import ServerConfig
+    from rf_tui.server.quirks import Quirks
     from rf_tui.server.run import serve as serve_forever
     from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
     from rf_tui.server.service import Backend
@@ -132,7 +133,7 @@ def serve(args: argparse.Namespace) -> int:
         keepalive_seconds=args.keepalive,
         assessment_delay=args.assessment_delay,
         assessment_timeout=args.assessment_timeout,
-        announce_claims=not args.no_claim_events,
+        quirks=Quirks.parse(args.quirk or ()),  # each one checked by the parser already
     )
     if args.secret:
         config.secret = args.secret
@@ -145,6 +146,9 @@ def serve(args: argparse.Namespace) -> int:
             f"vic@ (viewer), eve@contoso.example (owner); password {DEMO_PASSWORD!r}",
             flush=True,
         )
+
+    if config.quirks:
+        print(f"Quirks: {', '.join(config.quirks.names())}", flush=True)
 
     def ready(url: str) -> None:
         print(f"rf-tui server listening on {url}", flush=True)

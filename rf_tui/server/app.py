@@ -14,6 +14,7 @@ from rf_tui import __version__
 from rf_tui.server import schemas as s
 from rf_tui.server.bus import Bus, Closed
 from rf_tui.server.db import Row
+from rf_tui.server.quirks import Quirky
 from rf_tui.server.service import Backend, Refused
 
 
@@ -169,4 +170,6 @@ def create_app(backend: Backend) -> FastAPI:
     app.state.backend = backend
     app.add_exception_handler(Refused, _refused)
     app.include_router(api)
+    if backend.config.quirks:
+        app.add_middleware(Quirky, quirks=backend.config.quirks, clock=backend.config.clock)
     return app

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from rf_tui.server.quirks import Quirks
+
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -34,3 +36,5 @@ class ServerConfig:
     #: Domain timestamps (created_at, claimed_at, steps) come from here, so
     #: tests can place events in time without sleeping.
     clock: Callable[[], datetime] = utc_now
+    #: Misbehaviour on purpose, as real backends and proxies show it (quirks.py).
+    quirks: Quirks = field(default_factory=Quirks)

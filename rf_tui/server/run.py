@@ -32,6 +32,7 @@ class _Uvicorn(uvicorn.Server):
         self.backend = backend
         self.on_ready = on_ready
         self.url = ""
+        self.port = 0
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -39,7 +40,9 @@ class _Uvicorn(uvicorn.Server):
             host, port = self.servers[0].sockets[0].getsockname()[:2]
             shown = f"[{host}]" if ":" in host else host
             scheme = "https" if self.config.ssl_certfile else "http"
-            self.url = f"{scheme}://{shown}:{port}"
+            self.port = port
+            # What a client is pointed at: under a path-prefix quirk, the API's root.
+            self.url = f"{scheme}://{shown}:{port}{self.backend.config.quirks.path_prefix}"
             if self.on_ready is not None:
                 self.on_ready(self.url)
 
@@ -88,6 +91,8 @@ def _uvicorn_config(
         access_log=access_log,
         log_level="info" if access_log else "warning",
         lifespan="off",
+        # A clock-skew quirk writes a Date header of its own, from the skewed clock.
+        date_header=not backend.config.quirks.writes_date_header,
         timeout_graceful_shutdown=3,
     )
 
@@ -141,7 +146,7 @@ class ThreadedServer:
 
     @property
     def port(self) -> int:
-        return int(self.url.rsplit(":", 1)[1])
+        return self._server.port
 
     def start(self, timeout: float = 10.0) -> ThreadedServer:
         self._thread.start()
