@@ -258,9 +258,14 @@ class Client:
         return _parse(ChatReply, data)
 
     async def metrics(self, period: str = "7d") -> EscalationMetrics:
-        data = await self._request(
-            "GET", "/analytics/flowpilot/escalations", params={"period": period}
-        )
+        try:
+            data = await self._request(
+                "GET", "/analytics/flowpilot/escalations", params={"period": period}
+            )
+        except NotFound:
+            # A backend without the analytics endpoint: "may have been removed" would
+            # send the senior looking for something that was never there.
+            raise ApiError("Not offered by this server: it answers 404.", status=404) from None
         return _parse(EscalationMetrics, data)
 
     async def create_session(

@@ -83,8 +83,8 @@ class RowsSkipped:
     rows: tuple[str, ...]
 
     def text(self) -> str:
-        noun = "row" if len(self.rows) == 1 else "rows"
-        return f"{len(self.rows)} {noun} of the queue could not be read and are not shown: " + (
+        noun, verb = ("row", "is") if len(self.rows) == 1 else ("rows", "are")
+        return f"{len(self.rows)} {noun} of the queue could not be read and {verb} not shown: " + (
             "; ".join(self.rows[:3]) + ("; …" if len(self.rows) > 3 else "")
         )
 

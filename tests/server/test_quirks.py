@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from rf_tui.api.errors import ApiError
 from rf_tui.cli import main, parser
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.quirks import KINDS, Quirks, UnknownQuirk
@@ -171,6 +172,8 @@ class TestNoMetrics:
         answer = await get(rf, dana.token, "/analytics/flowpilot/escalations?period=7d")
         assert answer.status_code == 404 and answer.json() == {"detail": "Not Found"}
         assert len(await dana.queue()) == 3
+        with pytest.raises(ApiError, match=r"^Not offered by this server: it answers 404\.$"):
+            await dana.metrics()
 
 
 class TestPathPrefix:
