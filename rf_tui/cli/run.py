@@ -147,8 +147,8 @@ def serve(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    if config.quirks:
-        print(f"Quirks: {', '.join(config.quirks.names())}", flush=True)
+    if config.quirks:  # on stderr: stdout is for the one line a script waits for
+        print(f"Quirks: {', '.join(config.quirks.names())}", file=sys.stderr, flush=True)
 
     def ready(url: str) -> None:
         print(f"rf-tui server listening on {url}", flush=True)

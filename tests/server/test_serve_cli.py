@@ -12,9 +12,15 @@ import pytest
 
 
 @pytest.fixture
-def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
+def flags() -> list[str]:
+    """More flags for `rf-tui serve`; override to change how it runs."""
+    return []
+
+
+@pytest.fixture
+def served(flags: list[str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rf_tui", "serve", "--demo-seed", "--port", "0"],
+        [sys.executable, "-m", "rf_tui", "serve", "--demo-seed", "--port", "0", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -81,3 +87,25 @@ def test_bad_port_is_a_clear_error() -> None:
     )
     assert out.returncode == 2
     assert "--port must be between 0 and 65535" in out.stderr
+
+
+class TestQuirks:
+    @pytest.fixture
+    def flags(self) -> list[str]:
+        return ["--quirk", "path-prefix=/rf", "--quirk", "naive-times"]
+
+    def test_the_printed_address_is_the_api_s_root_under_the_prefix(
+        self, served: tuple[subprocess.Popen[str], str]
+    ) -> None:
+        _, url = served
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/rf")
+        login = httpx.post(
+            f"{url}/api/v1/auth/login",
+            json={"email": "dana@northwind.example", "password": "demo-password"},
+        )
+        assert login.status_code == 200
+        headers = {"authorization": f"Bearer {login.json()['access_token']}"}
+        queue = httpx.get(f"{url}/api/v1/ai-sessions/queue", headers=headers).json()
+        assert len(queue) == 3 and not queue[0]["created_at"].endswith(("Z", "+00:00"))
+        root = url.removesuffix("/rf")
+        assert httpx.get(f"{root}/api/v1/ai-sessions/queue", headers=headers).status_code == 404
