@@ -15,6 +15,7 @@ from rf_tui.api.stream import Live
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.quirks import Quirks
 from rf_tui.ui.app import RfApp
+from rf_tui.ui.screens import handoff as handoff_screen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
@@ -167,3 +168,40 @@ def assessed(running: Running, session_id: str) -> bool:
         running.seed.accounts["northwind"], session_id
     )
     return bool(handoffs) and handoffs[0]["ai_assessment_data"] is not None
+
+
+class TestBehindABufferingProxy:
+    """The stream never says the assessment landed; the handoff screen asks again."""
+
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return ServerConfig(
+            clock=clock, assessment_delay=1.5, quirks=Quirks.parse(["buffered-stream"])
+        )
+
+    async def test_a_pending_assessment_fills_in_before_it_would_time_out(
+        self, make: AppFactory, rf: Running, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # 15 s in the app; the server here assesses in 1.5 s.
+        monkeypatch.setattr(handoff_screen, "PENDING_SECONDS", 2.5)
+        app = make(reconcile_every=POLL_EVERY)
+        sam = await rf.client(SAM)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(pilot, rf.backend.config.quirks)
+            session = await sam.create_session("VPN drops for the night shift")
+            arrival = await sam.hand_off(session.id)
+            await until(pilot, lambda: arrival.id in row_ids(app), "the arrival, by polling")
+            if assessed(rf, session.id):
+                pytest.fail("the assessment landed before the senior could open it")
+            app.queue_screen.table.move_to(arrival.id)
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+            screen = app.screen
+            assert isinstance(screen, HandoffScreen)
+            assert "Assessment pending" in panel_text(screen, "assessment")
+            await until(
+                pilot,
+                lambda: "network filter driver" in panel_text(screen, "assessment"),
+                "the assessment, asked for again",
+            )
+            assert not isinstance(app.feed.state, Live)  # it never came by the stream

@@ -234,8 +234,10 @@ class HandoffScreen(Screen[None]):
         self.query_one("#problem").focus()
         waited = (self.desk.clock() - self.handoff.created_at).total_seconds()
         if self.handoff.ai_assessment_data is None and waited < PENDING_SECONDS:
-            # If nothing lands in time, say it timed out rather than "pending" forever.
-            self.set_timer(PENDING_SECONDS - waited + 0.1, self.render_panels)
+            # If nothing lands in time, say it timed out rather than "pending" forever;
+            # but ask once more first: the event saying it landed may never have come
+            # (a proxy that buffers the stream, or a server that dropped it).
+            self.set_timer(PENDING_SECONDS - waited + 0.1, self.load_context)
         self.load_context()
 
     @work(group="context", exit_on_error=False)
