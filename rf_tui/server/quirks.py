@@ -136,7 +136,7 @@ class Quirks:
                 return replace(self, bad_row=True)
             case "clock-skew":
                 return replace(self, clock_skew=_number(name, value))
-            case _:
+            case _:  # slow, the last of KINDS
                 return replace(self, slow_ms=_number(name, value, at_least=0.0))
 
     def names(self) -> list[str]:
@@ -160,6 +160,15 @@ class Quirks:
     def writes_date_header(self) -> bool:
         """The server's own Date header must give way to the quirks' skewed one."""
         return self.clock_skew != 0
+
+    @property
+    def retimes(self) -> bool:
+        return self.naive_times or bool(self.clock_skew)
+
+    @property
+    def rewrites(self) -> bool:
+        """Whether any body or header is rewritten; if not, they pass untouched."""
+        return self.retimes or self.bad_row or self.no_claim_events
 
 
 def _prefix(value: str) -> str:
@@ -287,7 +296,9 @@ class Quirky:
             send = _late(send, quirks.slow_ms / 1000)
         if quirks.buffered_stream:
             send = _buffering(send)
-        await self.app(scope, receive, self._rewriting(path, send))
+        if quirks.rewrites:
+            send = self._rewriting(path, send)
+        await self.app(scope, receive, send)
 
     def _rewriting(self, path: str, send: Send) -> Send:
         """Rewrite JSON bodies whole and event-stream frames one by one."""
@@ -329,14 +340,20 @@ class Quirky:
         return rewrite
 
     def _json(self, path: str, body: bytes) -> bytes:
+        quirks = self.quirks
+        bad_row = quirks.bad_row and path == QUEUE_PATH
+        if not (quirks.retimes or bad_row):
+            return body
         try:
             data = json.loads(body)
         except ValueError:
             return body
-        data = retime(data, self.quirks)
-        if self.quirks.bad_row and path == QUEUE_PATH and isinstance(data, list):
+        if quirks.retimes:
+            data = retime(data, quirks)
+        if bad_row and isinstance(data, list):
             data = with_bad_row(data)
-        return json.dumps(data, separators=(",", ":")).encode()  # as FastAPI writes it
+        # As FastAPI writes it.
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
     def _frame(self, chunk: bytes) -> bytes:
         """Frames of the stream (the bus writes each whole), minus claims if they are hidden."""
@@ -346,7 +363,7 @@ class Quirky:
             if self.quirks.no_claim_events and "event: handoff_claimed" in lines:
                 continue
             for i, line in enumerate(lines):
-                if line.startswith("data: "):
+                if self.quirks.retimes and line.startswith("data: "):
                     lines[i] = "data: " + json.dumps(retime(json.loads(line[6:]), self.quirks))
             frames.append("\n".join(lines))
         return "\n\n".join(frames).encode()

@@ -227,6 +227,7 @@ class TestBadRow:
         assert len(raw) == 4
         bad = [row for row in raw if "id" not in row]
         assert len(bad) == 1 and bad[0]["created_at"] == "yesterday, around lunch"
+        assert raw[0]["created_at"] == "2026-11-23T11:59:00Z"  # the good rows as they were
         rows = await dana.queue_rows()
         assert len(rows.entries) == 3
         assert rows.skipped == ["row 2: id: Field required"]
