@@ -260,7 +260,10 @@ class Client:
     async def metrics(self, period: str = "7d") -> EscalationMetrics:
         try:
             data = await self._request(
-                "GET", "/analytics/flowpilot/escalations", params={"period": period}
+                "GET",
+                "/analytics/flowpilot/escalations",
+                params={"period": period},
+                what="The metric",  # not every backend has it: a 404 is no wrong address
             )
         except NotFound:
             # A backend without the analytics endpoint: "may have been removed" would

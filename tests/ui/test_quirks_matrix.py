@@ -102,18 +102,31 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
         await alex.claim(taken.session_id, taken.id)
         await until(pilot, lambda: taken.id not in row_ids(app), "the claimed row to leave")
 
-        # A race lost: read-only on one row while the rival claims it, then c.
+        # A race lost: read-only on one row while the rival claims it. Where claims are
+        # announced the open handoff hears first and names the winner; where they are
+        # not, c meets the 409 and the toast names the winner.
         contested = feed.queue.get(by_summary(app, "VPN drops"))
         assert contested is not None
         app.queue_screen.table.move_to(contested.id)
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the read-only handoff")
+        reading = app.screen
+        assert isinstance(reading, HandoffScreen)
         await alex.claim(contested.session_id, contested.id)
-        await pilot.press("c")
-        await until(pilot, lambda: any(n.title == "Too late" for n in app._notifications),
-                    "the toast")  # fmt: skip
-        (toast,) = [n for n in app._notifications if n.title == "Too late"]
-        assert toast.message.startswith("Already claimed by Alex Moreno")
+        if not polled_only(quirks):
+            await until(pilot, lambda: reading.taken_by == "Alex Moreno", "the claim, live")
+        else:
+            await pilot.press("c")
+            await until(pilot, lambda: any(n.title == "Too late" for n in app._notifications),
+                        "the toast")  # fmt: skip
+            (toast,) = [n for n in app._notifications if n.title == "Too late"]
+            assert toast.message.startswith("Already claimed by Alex Moreno")
+            assert reading.taken_by == "Alex Moreno"
+        await until(
+            pilot,
+            lambda: "Claimed by Alex Moreno: you" in panel_text(reading, "start"),
+            "the winner on the handoff",
+        )
         await pilot.press("escape")
         await until(pilot, lambda: contested.id not in row_ids(app), "the lost row to leave")
 
