@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from rf_tui.api.errors import ApiError
+from rf_tui.api.client import Client
+from rf_tui.api.errors import ApiError, WrongAddress
 from rf_tui.cli import main, parser
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.quirks import KINDS, Quirks, UnknownQuirk
@@ -190,6 +191,9 @@ class TestPathPrefix:
         assert (await call("GET", f"{root}/rf/api/v1/users/me", dana.token)).status_code == 404
         assert (await call("GET", f"{rf.url}/api/v1/users/me", dana.token)).status_code == 200
         assert (await call("GET", f"{rf.url}/openapi.json")).status_code == 200
+        async with Client(root, dana.token) as beside:  # the prefix left out
+            with pytest.raises(WrongAddress, match="does not look like the ResolutionFlow API"):
+                await beside.me()
         async with raw_stream(rf.url, dana.token) as raw:
             await wait_for(lambda: bool(raw.frames()), what="ready")
 
