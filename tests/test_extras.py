@@ -9,6 +9,7 @@ proves the same against a real bare install from the wheel.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -48,7 +49,9 @@ NEEDS_SERVER = "needs the reference server: pip install 'rf-tui[server]'"
 NEEDS_WEB = "needs browser mode: pip install 'rf-tui[web]'"
 
 
-def client_only(*argv: str) -> tuple[int, str, str, list[str] | None]:
+def client_only(
+    *argv: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str, list[str] | None]:
     """Exit code, stdout, stderr, and which extras' modules something tried to import
     (None if main never returned: a traceback, which stderr then shows)."""
     done = subprocess.run(
@@ -57,6 +60,7 @@ def client_only(*argv: str) -> tuple[int, str, str, list[str] | None]:
         text=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     out, reported, asked = done.stdout.rpartition("ASKED ")
     if not reported:
@@ -97,6 +101,7 @@ def test_version_needs_no_extra() -> None:
 
 def test_scripting_runs_without_the_extras() -> None:
     # Port 9 on loopback refuses at once: the whole queue path runs, to its network error.
-    code, out, err, asked = client_only("queue", "--server", "http://127.0.0.1:9", "--token", "t")
+    env_token = {"RF_TUI_TOKEN": "t"}  # not --token, which warns that ps shows it
+    code, out, err, asked = client_only("queue", "--server", "http://127.0.0.1:9", env=env_token)
     assert (code, out, asked) == (1, "", [])
     assert err.count("\n") == 1 and "Traceback" not in err
