@@ -66,6 +66,8 @@ BURST_SETTLE = 1.0
 BURST_REFETCH_EVERY = 5.0
 #: Seconds between refreshes of the 7-day metric while nothing else asks for one.
 METRICS_EVERY = 300.0
+#: The queue is fetched this often while no stream is live (at most).
+UNLIVE_EVERY = 5.0
 #: Rows that left during a gap looked up one by one to name who took them.
 GAP_LOOKUPS = 20
 #: A loop that ran this long before failing starts its backoff afresh.
@@ -81,6 +83,7 @@ class Feed:
         stream: EscalationStream | None = None,
         clock: Clock = system_clock,
         reconcile_every: float = 30.0,
+        unlive_every: float = UNLIVE_EVERY,
         metrics_every: float = METRICS_EVERY,
         disguise: Disguise | None = None,
         monotonic: Callable[[], float] = time.monotonic,
@@ -92,6 +95,7 @@ class Feed:
         self.stream = stream or EscalationStream(client)
         self.clock = clock
         self.reconcile_every = reconcile_every
+        self.unlive_every = unlive_every
         self.metrics_every = metrics_every
         #: Presenter mode: names and text are swapped here, where they come in,
         #: so no front end, toast or copied note can show the real ones.
@@ -176,6 +180,15 @@ class Feed:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    @property
+    def poll_every(self) -> float:
+        """Seconds between queue fetches: often while the API answers but no stream is
+        live (a proxy that buffers or refuses it), so arrivals are late by seconds, not
+        half a minute."""
+        if isinstance(self.state, Live):
+            return self.reconcile_every
+        return min(self.reconcile_every, self.unlive_every)
 
     def refetch(self) -> None:
         """Fetch the queue now (or as soon as the fetch in flight is done)."""
@@ -285,7 +298,7 @@ class Feed:
             raise
         finally:  # even when it raised: the next try is scheduled, backing off
             self._failures = 0 if ok else self._failures + 1
-            nxt = self.reconcile_every
+            nxt = self.poll_every
             if not ok:
                 nxt = min(nxt, backoff_delay(self._failures, base=1.0))
             self._due = min(self._due, self._mono() + nxt)

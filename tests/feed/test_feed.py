@@ -15,7 +15,7 @@ from rf_tui.feed import events as ev
 from rf_tui.feed.feed import DETAILS_ONE_BY_ONE, Feed
 from tests.canned import response
 from tests.helpers import DANA, SAM, FakeClock, Running, wait_for
-from tests.hostile.server import API, T0, Hostile
+from tests.hostile.server import API, T0, Hostile, entry
 
 STREAM = f"{API}/ai-sessions/escalations/stream"
 
@@ -80,6 +80,28 @@ async def test_the_queue_is_loaded_while_a_proxy_buffers_the_stream() -> None:
             async with running_feed(feed):
                 await wait_for(lambda: len(feed.queue) == 3, what="the queue")
         assert not isinstance(feed.state, Live)  # no frame ever came through
+
+
+async def test_behind_a_buffering_proxy_arrivals_come_by_polling_in_seconds() -> None:
+    """No stream gets through, but the API does: the queue is fetched every few seconds,
+    not every 30, so a junior's escalation is late by seconds."""
+
+    async def buffered(writer: asyncio.StreamWriter) -> None:
+        writer.write(response(200, b"", content_type="text/event-stream", length=False))
+        await writer.drain()
+        await asyncio.Event().wait()
+
+    async with Hostile() as hostile:
+        hostile.routes[("GET", STREAM)] = buffered
+        async with Client(hostile.url, "token") as client:
+            stream = EscalationStream(client)  # the real read timeout: it never goes live
+            feed = Feed(client, Recorder(), stream=stream, reconcile_every=30.0,
+                        unlive_every=0.2, clock=FakeClock(T0))  # fmt: skip
+            async with running_feed(feed):
+                await wait_for(lambda: len(feed.queue) == 3, what="the queue")
+                hostile.queue.insert(0, entry(9))
+                await wait_for(lambda: "h9" in feed.queue, timeout=5, what="the arrival")
+                assert not isinstance(feed.state, Live) and feed.poll_every == 0.2
 
 
 async def test_a_queue_never_loaded_is_said_so_never_as_empty() -> None:

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from rf_tui.feed import events as ev
-from rf_tui.feed.types import EscalationMetrics, Live, QueueEntry, Reconnecting
+from rf_tui.feed.types import Connecting, EscalationMetrics, Live, QueueEntry, Reconnecting
 from rf_tui.state.clock import age, duration
 from rf_tui.state.queue import Sort
 from rf_tui.text import one_line
@@ -226,6 +226,9 @@ class QueueScreen(Screen[None]):
                 age_s, compact=width < WIDE_STATUS, figures=not self.desk.presenting
             )
             text.append(health, style="dim")
+        elif isinstance(state, Connecting | Reconnecting) and self.feed.loaded:
+            # No live stream (a proxy may hold it back): arrivals come by polling.
+            text.append(f" · queue checked every {self.feed.poll_every:g}s", style="dim")
         if skipped := len(self.feed.skipped):
             text.append(f" · {skipped} unreadable row{'s' if skipped > 1 else ''}", style="red")
         if self.feed.load_problem and self.feed.loaded:
