@@ -102,6 +102,36 @@ def truncate(text: str, limit: int) -> str:
     return "".join(out) + "…"
 
 
+#: A person's name is cut to this many cells: it goes inside sentences ("Already
+#: claimed by …") and narrow columns, and must never crowd the sentence out.
+NAME_CELLS = 32
+
+# Whole escape sequences (7-bit and C1 forms): CSI, OSC/DCS/PM/APC/SOS strings to
+# their terminator, and two-character escapes. In a name they are noise, not text.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + "\u2028\u2029]+")
+_MARKS = re.compile(REPLACEMENT + "+")
+
+
+def person(name: str | None, limit: int = NAME_CELLS) -> str:
+    """A name from someone else, fit to go inside a sentence: one short line.
+
+    The printable characters are kept as typed; each escape sequence or run of
+    control characters becomes one ``\ufffd`` (a name full of them reads
+    "\ufffdAlex", not a screenful of control pictures), and it is cut to ``limit``
+    cells with an ellipsis.
+    """
+    if not name:
+        return ""
+    flat = _SPACES.sub(" ", _SEQUENCE.sub(REPLACEMENT, name))
+    flat = _MARKS.sub(REPLACEMENT, _CONTROLS.sub(REPLACEMENT, flat)).strip()
+    return truncate(flat, limit)
+
+
 _USERINFO = re.compile(r"^(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^/@:]*)(?::[^/@]*)?@")
 
 

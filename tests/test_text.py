@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rf_tui.text import cell_len, one_line, sanitize, truncate, was_sanitized
+from rf_tui.text import NAME_CELLS, cell_len, one_line, person, sanitize, truncate, was_sanitized
 
 HOSTILE = [
     "\x1b]2;PWNED\x07",  # OSC title change
@@ -60,3 +60,19 @@ def test_wide_characters_count_two_cells() -> None:
     assert truncate("日本語テキスト", 7) == "日本語…"
     assert cell_len(truncate("日本語テキスト", 7)) <= 7
     assert cell_len("e\u0301") == 1  # combining accent takes no cell
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_name_keeps_no_control_character(text: str) -> None:
+    out = person(text + "Alex")
+    assert out.endswith("Alex")
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in out)
+
+
+def test_a_name_is_compact_and_capped() -> None:
+    noisy = "\x1b]2;PWNED\x07\x1b[31m\x1b[1m" * 10 + "Alex\x00\x01\x02 Moreno"
+    assert person(noisy) == "\ufffdAlex\ufffd Moreno"
+    assert person("  Dana\n\tSmith ") == "Dana Smith"
+    long = person("Bartholomew " * 10)
+    assert cell_len(long) == NAME_CELLS and long.endswith("…")
+    assert person(None) == "" and person("\x1b[0m") == "\ufffd"

@@ -24,7 +24,7 @@ from rf_tui.feed import outcomes as out
 from rf_tui.feed.feed import Feed
 from rf_tui.state.clock import Clock, age, system_clock
 from rf_tui.state.queue import Sort
-from rf_tui.text import one_line, sanitize
+from rf_tui.text import one_line, person, sanitize
 
 HELP = "Commands: l list · s N show · c N claim · m N text: first action · q quit (then Enter)"
 #: An arrival's line waits this long at most for its details (summary, requester).
@@ -129,7 +129,7 @@ class Plain:
                 continue  # it came and went before anyone read it
             if gone.by_me:
                 continue  # the claim already said so
-            who = one_line(gone.claimed_by or "someone", 40)
+            who = person(gone.claimed_by) or "someone"
             self.say(f"CLAIMED [{self.number(gone.handoff_id)}] by {who}")
 
     def _announce_pending(self) -> None:

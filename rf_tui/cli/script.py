@@ -35,7 +35,7 @@ from rf_tui.feed.outcomes import ClaimLost
 from rf_tui.state.clock import age
 from rf_tui.state.queue import QueueState, Sort
 from rf_tui.store.known import KnownSessions
-from rf_tui.text import cell_len, one_line, pad
+from rf_tui.text import cell_len, one_line, pad, person
 
 OK = 0
 FAILED = 1  # the network or the server failed
@@ -95,7 +95,7 @@ def queue_lines(entries: list[QueueEntry], now: datetime, width: int | None) -> 
         when = age((now - e.created_at).total_seconds())
         head = (  # padded by terminal cells, so a CJK requester keeps the columns straight
             f"{pad(one_line(e.id), 12)} {pad(one_line(e.priority, 7), 7)} "
-            f"{when:>4}  {pad(one_line(e.requester, 16), 16)}  "
+            f"{when:>4}  {pad(person(e.requester, 16), 16)}  "
         )
         room = None if width is None else max(10, width - cell_len(head))
         lines.append(head + one_line(e.summary or "(no summary)", room or 10_000))
@@ -257,7 +257,7 @@ class Watcher:
                 who = gone.claimed_by or "someone"
                 self.emit(
                     "handoff_claimed",
-                    f"CLAIMED {gone.handoff_id} by {one_line(who, 40)}",
+                    f"CLAIMED {gone.handoff_id} by {person(who) or 'someone'}",
                     handoff_id=gone.handoff_id,
                     claimed_by_name=gone.claimed_by,
                 )
@@ -294,7 +294,7 @@ def entry_line(entry: QueueEntry, head: str | None = None) -> str:
     parts = [head or f"{one_line(entry.priority, 7)} {entry.id}"]
     parts.append(one_line(entry.summary or "(details coming)", 100))
     if entry.requester:
-        parts.append(one_line(entry.requester, 40))
+        parts.append(person(entry.requester))
     if entry.engineer_notes:
         parts.append(repr(one_line(entry.engineer_notes, 80)))
     return " — ".join(parts)

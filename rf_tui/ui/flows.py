@@ -17,7 +17,7 @@ from textual.screen import Screen
 from rf_tui.export import CUT, handoff_markdown
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import Handoff, Session
-from rf_tui.text import one_line
+from rf_tui.text import one_line, person
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -97,7 +97,7 @@ async def claim(app: App[Any], desk: Desk, entry: Handoff) -> None:
             markup=False,
         )
         if (queue := queue_screen(app)) is not None:
-            queue.show_winner(outcome.handoff_id, one_line(outcome.winner, 40))
+            queue.show_winner(outcome.handoff_id, person(outcome.winner))
         app.set_timer(WINNER_SHOWN_SECONDS, lambda: desk.feed.let_go(outcome))
     else:
         app.notify(outcome.reason, title="Cannot claim", severity="error", markup=False)

@@ -17,7 +17,7 @@ from rf_tui.export import escalation_package
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import AIAssessment, Handoff, Session
 from rf_tui.state.clock import ago, time_of_day
-from rf_tui.text import one_line, was_sanitized
+from rf_tui.text import one_line, person, was_sanitized
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
@@ -33,7 +33,7 @@ def problem_body(handoff: Handoff, now: datetime) -> RenderableType:
     meta.append_text(render.priority(handoff.priority))
     if handoff.requester:
         meta.append(" · from ")
-        meta.append_text(render.literal(handoff.requester))
+        meta.append_text(render.literal(person(handoff.requester)))
     meta.append(f" · escalated {ago(handoff.created_at, now)}", style="dim")
     parts: list[RenderableType] = [
         render.literal(handoff.summary or "(no summary given)", style="bold", multiline=True),

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rf_tui.feed.types import QueueEntry
+from rf_tui.text import person
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 
@@ -76,7 +77,7 @@ def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
         mark,
         render.priority(entry.priority),
         summary,
-        render.cell(entry.requester, widths.requester),
+        render.cell(person(entry.requester), widths.requester),
         render.cell(entry.engineer_notes, widths.notes, style="dim"),
         Text(age_text),
     ]

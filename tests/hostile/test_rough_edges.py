@@ -1,0 +1,75 @@
+"""Rough edges of issue 14, met through the real app against the stand-in backend."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from rf_tui.api.client import Client
+from rf_tui.api.stream import EscalationStream, Live
+from rf_tui.settings import Settings
+from rf_tui.state.clock import Clock
+from rf_tui.ui.app import RfApp, make_app
+from rf_tui.ui.presenter import Presenter
+from tests.canned import response
+from tests.helpers import FakeClock
+from tests.hostile.harness import controls, shown
+from tests.hostile.server import T0, Hostile
+from tests.ui.pilot import cell_text, until
+
+
+@asynccontextmanager
+async def app_on(
+    hostile: Hostile,
+    state_dir: Path,
+    *,
+    clock: Clock | None = None,
+    presenter: Presenter | None = None,
+    size: tuple[int, int] = (110, 30),
+    **settings: object,
+) -> AsyncIterator[tuple[RfApp, Pilot[None]]]:
+    """The real app on the stand-in backend, live with its first rows."""
+    client = Client(hostile.url, "token", deadline=2.0)
+    stream = EscalationStream(client, heartbeat=0.2, read_timeout=0.8, backoff_base=0.05)
+    config = Settings(server=hostile.url, token="token", state_dir=state_dir, **settings)  # type: ignore[arg-type]
+    app = make_app(
+        config,
+        client,
+        clock=presenter.clock if presenter else clock or FakeClock(T0),
+        stream=stream,
+        presenter=presenter,
+    )
+    try:
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await until(pilot, lambda: isinstance(app.feed.state, Live), "live", 8)
+            await until(pilot, lambda: app.queue_screen.table.row_count > 0, "the first rows")
+            yield app, pilot
+    finally:
+        await client.aclose()
+
+
+# ── A winner's name full of escape sequences ─────────────────────────────────
+
+NOISY_NAME = "\x1b]2;PWNED\x07\x1b[31m\x1b[1m\x1b[5m" * 6 + "Alex Moreno\x1b[0m"
+
+
+async def test_a_noisy_winner_name_leaves_the_sentence_whole(tmp_path: Path) -> None:
+    async with Hostile() as hostile:
+        body = {"detail": {"claimed_by": "u-alex", "claimed_by_name": NOISY_NAME}}
+        hostile.claim_answer = response(409, json.dumps(body))
+        async with app_on(hostile, tmp_path) as (app, pilot):
+            top = app.queue_screen.table.current_id()
+            assert top is not None
+            await pilot.press("c")
+            await until(pilot, lambda: any("Already" in n.message for n in app._notifications),
+                        "the toast")  # fmt: skip
+            toast = next(n.message for n in app._notifications if "Already" in n.message)
+            # The name, not a screenful of control pictures, and the sentence ends.
+            assert toast == "Already claimed by \ufffdAlex Moreno\ufffd."
+            await until(pilot, lambda: "Alex" in cell_text(app, top, "summary"), "the row")
+            assert cell_text(app, top, "summary").startswith("claimed by \ufffdAlex Moreno")
+            assert controls(shown(app)) == []
