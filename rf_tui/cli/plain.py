@@ -23,7 +23,7 @@ from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.feed import Feed
 from rf_tui.state.clock import Clock, age, system_clock
-from rf_tui.state.queue import Sort
+from rf_tui.state.queue import FETCHING, NOT_YET, Sort
 from rf_tui.text import one_line, person, sanitize
 
 HELP = "Commands: l list · s N show · c N claim · m N text: first action · q quit (then Enter)"
@@ -65,7 +65,9 @@ class Plain:
         """[4] high — VPN drops after KB5034441 — Sam Okafor — 'tried reinstalling' (2m)"""
         head = f"[{self.number(entry.id)}] {one_line(entry.priority, 7)}"
         when = age((self.clock() - entry.created_at).total_seconds())
-        return f"{entry_line(entry, head)} ({when})"
+        said = self.feed.queue.summary(entry)
+        summary = NOT_YET if said == FETCHING else said  # a line is printed once
+        return f"{entry_line(entry, head, summary=summary)} ({when})"
 
     def list(self) -> None:
         if not self.feed.loaded:

@@ -33,7 +33,7 @@ from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
 from rf_tui.feed.outcomes import ClaimLost
 from rf_tui.state.clock import age
-from rf_tui.state.queue import QueueState, Sort
+from rf_tui.state.queue import FETCHING, NO_SUMMARY, NOT_YET, QueueState, Sort
 from rf_tui.store.known import KnownSessions
 from rf_tui.text import cell_len, one_line, pad, person
 
@@ -98,7 +98,7 @@ def queue_lines(entries: list[QueueEntry], now: datetime, width: int | None) -> 
             f"{when:>4}  {pad(person(e.requester, 16), 16)}  "
         )
         room = None if width is None else max(10, width - cell_len(head))
-        lines.append(head + one_line(e.summary or "(no summary)", room or 10_000))
+        lines.append(head + one_line(e.summary or NO_SUMMARY, room or 10_000))
     return lines
 
 
@@ -266,13 +266,18 @@ class Watcher:
         """Details that did not come in time: the line goes out with what there is."""
         for handoff_id in sorted(self._pending):
             if (entry := self.feed.queue.get(handoff_id)) is not None:
-                self.created(entry)
+                self.created(entry, summary=self._missing(entry))
         self._pending.clear()
 
-    def created(self, entry: QueueEntry) -> None:
+    def _missing(self, entry: QueueEntry) -> str:
+        """Why a line printed now has no summary (it is printed once, so not "fetching")."""
+        said = self.feed.queue.summary(entry)
+        return NOT_YET if said == FETCHING else said
+
+    def created(self, entry: QueueEntry, *, summary: str | None = None) -> None:
         self.emit(
             "handoff_created",
-            f"NEW {entry_line(entry)}",
+            f"NEW {entry_line(entry, summary=summary)}",
             handoff_id=entry.id,
             **{k: v for k, v in entry_json(entry).items() if k != "id"},
         )
@@ -286,13 +291,13 @@ class Watcher:
         )
 
 
-def entry_line(entry: QueueEntry, head: str | None = None) -> str:
+def entry_line(entry: QueueEntry, head: str | None = None, *, summary: str | None = None) -> str:
     """urgent ad7c… — VPN drops every few minutes — Sam Okafor — 'tried a reboot'
 
     ``head`` replaces the priority and id (``--plain`` numbers its rows).
     """
     parts = [head or f"{one_line(entry.priority, 7)} {entry.id}"]
-    parts.append(one_line(entry.summary or "(details coming)", 100))
+    parts.append(one_line(entry.summary or summary or NO_SUMMARY, 100))
     if entry.requester:
         parts.append(person(entry.requester))
     if entry.engineer_notes:

@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -336,6 +336,14 @@ class Feed:
     def _load_failed(self, reason: str) -> None:
         self.load_problem = reason
         self.sink(ev.QueueLoadFailed(reason, loaded=self.loaded))
+        # Arrivals this fetch was to fill (a burst's) stop saying "fetching".
+        waiting = [e.id for e in self.queue.entries() if self.queue.is_partial(e.id)]
+        self._missed(i for i in waiting if i not in self._want)
+
+    def _missed(self, handoff_ids: Iterable[str]) -> None:
+        change = self.queue.missed(handoff_ids)
+        if change:
+            self._emit("details", change)
 
     async def _metric(self) -> None:
         self._metrics_at = self._mono()
@@ -375,7 +383,10 @@ class Feed:
         try:
             handoffs = await self.client.handoffs(event.session_id)
         except ApiError:
-            return  # the next refetch fills it in
+            self._missed([event.handoff_id])  # the next refetch fills it in
+            return
+        if not any(handoff.id == event.handoff_id for handoff in handoffs):
+            self._missed([event.handoff_id])  # withdrawn or taken: the next refetch says
         for handoff in handoffs:
             if handoff.id == event.handoff_id:
                 entry = self._handoff(QueueEntry.model_validate(handoff.model_dump()))

@@ -116,7 +116,7 @@ def offer_choice(app: App[Any], desk: Desk, handoff_id: str) -> None:
         elif what == "claim" and (queue := queue_screen(app)) is not None:
             start_claim(queue, desk, handoff_id)
 
-    app.push_screen(ChoiceScreen(entry.summary or "(fetching details…)", can_claim), chosen)
+    app.push_screen(ChoiceScreen(desk.feed.queue.summary(entry), can_claim), chosen)
 
 
 def reopen(app: App[Any], desk: Desk) -> None:

@@ -13,12 +13,14 @@ from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Live
 from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock
+from rf_tui.state.queue import NO_SUMMARY, NOT_LOADED
 from rf_tui.ui.app import RfApp, make_app
 from rf_tui.ui.presenter import Presenter
 from tests.canned import response
 from tests.helpers import FakeClock
+from tests.hostile.cases import created
 from tests.hostile.harness import controls, shown
-from tests.hostile.server import T0, Hostile
+from tests.hostile.server import API, T0, Hostile, entry, frame
 from tests.ui.pilot import cell_text, until
 
 
@@ -73,3 +75,22 @@ async def test_a_noisy_winner_name_leaves_the_sentence_whole(tmp_path: Path) -> 
             await until(pilot, lambda: "Alex" in cell_text(app, top, "summary"), "the row")
             assert cell_text(app, top, "summary").startswith("claimed by \ufffdAlex Moreno")
             assert controls(shown(app)) == []
+
+
+# ── A null summary ───────────────────────────────────────────────────────────
+
+
+async def test_a_row_without_a_summary_says_so_once_its_details_are_in(tmp_path: Path) -> None:
+    async with Hostile() as hostile:
+        hostile.queue[1] = entry(2, problem_summary=None)  # fetched with the queue
+        async with app_on(hostile, tmp_path) as (app, pilot):
+            assert cell_text(app, "h2", "summary") == NO_SUMMARY
+            # An arrival: "fetching" while its details are asked for, then plainly none.
+            hostile.queue.insert(0, entry(9, problem_summary=None))
+            await hostile.push(frame("handoff_created", created(9)))
+            await until(pilot, lambda: cell_text(app, "h9", "summary") == NO_SUMMARY, "none given")
+            # Details that cannot be fetched say so, instead of "fetching" until the refetch.
+            hostile.routes[("GET", f"{API}/ai-sessions/s8/handoffs")] = response(500, b"{}")
+            await hostile.push(frame("handoff_created", created(8)))
+            await until(pilot, lambda: cell_text(app, "h8", "summary") == NOT_LOADED, "failed")
+            assert "fetching" not in shown(app)

@@ -228,7 +228,12 @@ class QueueScreen(Screen[None]):
         return text
 
     def _row(self, entry: QueueEntry) -> RowView:
-        return RowView(entry, entry.id not in self.desk.seen, self.is_highlighted(entry.id))
+        return RowView(
+            entry,
+            entry.id not in self.desk.seen,
+            self.is_highlighted(entry.id),
+            summary=self.feed.queue.summary(entry),
+        )
 
     # ── Painting ─────────────────────────────────────────────────────────────
 
