@@ -64,7 +64,7 @@ class Plain:
     def line(self, entry: QueueEntry) -> str:
         """[4] high — VPN drops after KB5034441 — Sam Okafor — 'tried reinstalling' (2m)"""
         head = f"[{self.number(entry.id)}] {one_line(entry.priority, 7)}"
-        when = age((self.clock() - entry.created_at).total_seconds())
+        when = age((self.feed.clock() - entry.created_at).total_seconds())  # the server's clock
         said = self.feed.queue.summary(entry)
         summary = NOT_YET if said == FETCHING else said  # a line is printed once
         return f"{entry_line(entry, head, summary=summary)} ({when})"
@@ -98,6 +98,9 @@ class Plain:
         elif isinstance(event, ev.GapClosed):
             if event.summary.claimed_by:  # who took what: worth a line of its own
                 self.say(event.summary.text())
+        elif isinstance(event, ev.ClockSkewed):
+            if text := event.text():
+                self.say(text[0].upper() + text[1:] + ".")
         elif isinstance(event, ev.Trouble):
             self.say(f"Something went wrong: {event.what}. Trying again in {event.retry_in:.0f}s.")
 
@@ -207,7 +210,7 @@ class Plain:
             return
         outcome = await self.feed.claim(entry)
         if isinstance(outcome, out.ClaimLost):
-            self.say(f"Too late: {outcome.sentence(self.clock())}")
+            self.say(f"Too late: {outcome.sentence(self.feed.clock())}")
             self.feed.let_go(outcome)
         elif isinstance(outcome, out.ClaimRefused):
             self.say(outcome.reason)

@@ -32,7 +32,7 @@ from rf_tui.api.stream import (
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
 from rf_tui.feed.outcomes import ClaimLost
-from rf_tui.state.clock import age
+from rf_tui.state.clock import ServerTime, age, skew_text
 from rf_tui.state.queue import FETCHING, NO_SUMMARY, NOT_YET, QueueState, Sort
 from rf_tui.store.known import KnownSessions
 from rf_tui.text import cell_len, one_line, pad, person
@@ -102,9 +102,21 @@ def queue_lines(entries: list[QueueEntry], now: datetime, width: int | None) -> 
     return lines
 
 
+def server_now(client: Client) -> datetime:
+    """Now on the server's clock, from the Date headers of the answers so far: the
+    times it sends are on that clock, so ages are read on it too."""
+    clock = ServerTime(_now)
+    for heard in client.dates:
+        clock.heard(*heard)
+    if text := skew_text(clock.offset):
+        print(f"rf-tui: {text}", file=sys.stderr)  # stdout stays parseable
+    return clock()
+
+
 async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
     async with client:
         rows = await client.queue_rows()
+    now = server_now(client)
     for problem in rows.skipped:  # the good rows still go out; stdout stays parseable
         print(f"rf-tui: left out a malformed row, {problem}", file=sys.stderr)
     entries = rows.entries
@@ -119,7 +131,7 @@ async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
         width = shutil.get_terminal_size().columns if out.isatty() else None
         if not ordered:
             out.write("No escalations waiting.\n")
-        for line in queue_lines(ordered, _now(), width):
+        for line in queue_lines(ordered, now, width):
             out.write(line + "\n")
     return OK
 
@@ -143,7 +155,7 @@ async def claim(client: Client, handoff_id: str, session_id: str | None, out: Te
             handoff = await client.claim(session_id, handoff_id)
         except AlreadyClaimed as exc:
             lost = ClaimLost(handoff_id, exc.claimed_by_name or "someone else", exc.claimed_at)
-            out.write(lost.sentence(_now()) + "\n")
+            out.write(lost.sentence(server_now(client)) + "\n")
             return LOST_RACE
     known.remember([(handoff.id, handoff.session_id)])
     out.write(f"Claimed {handoff.id}: {one_line(handoff.summary, 100)}\n")
@@ -210,6 +222,8 @@ class Watcher:
             self.emit("state", event.what, state="trouble", reason=event.what)
         elif isinstance(event, ev.RowsSkipped) and event.rows:
             self.emit("state", event.text(), state="rows_skipped", rows=list(event.rows))
+        elif isinstance(event, ev.ClockSkewed) and event.text():
+            self.emit("state", event.text(), state="clock_skew", offset_seconds=event.offset)
 
     def connection(self, item: ConnectionState) -> None:
         if isinstance(item, Live):

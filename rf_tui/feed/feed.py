@@ -51,7 +51,7 @@ from rf_tui.disguise import Disguise
 from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
 from rf_tui.state.away import AwayTracker, summarise
-from rf_tui.state.clock import Clock, system_clock
+from rf_tui.state.clock import Clock, ServerTime, system_clock
 from rf_tui.state.queue import Change, QueueState
 
 H = TypeVar("H", bound=Handoff)
@@ -89,7 +89,9 @@ class Feed:
         self.client = client
         self.sink = sink
         self.stream = stream or EscalationStream(client)
-        self.clock = clock
+        #: The server's clock (``clock`` plus the offset its Date headers show):
+        #: the one every front end reads ages on, since the times it writes are its own.
+        self.clock = ServerTime(clock)
         self.reconcile_every = reconcile_every
         self.metrics_every = metrics_every
         #: Presenter mode: names and text are swapped here, where they come in,
@@ -112,7 +114,8 @@ class Feed:
         self.load_problem: str | None = None
         #: Rows of the last fetch too malformed to show, a sentence each.
         self.skipped: tuple[str, ...] = ()
-        #: When the stream last said anything (on the injected clock).
+        #: When the stream last said anything (on our clock, not the server's:
+        #: it is when we heard it).
         self.last_event: datetime | None = None
         self.away = AwayTracker()
 
@@ -196,7 +199,7 @@ class Feed:
             elif isinstance(item, HandoffClaimed):
                 self._claimed(item)
             elif isinstance(item, AssessmentReady):
-                self.last_event = self.clock()
+                self.last_event = self.clock.base()
                 self.sink(ev.AssessmentLanded(item))
             elif isinstance(item, ConnectionState):
                 self._connection(item)
@@ -208,7 +211,7 @@ class Feed:
     def _connection(self, state: ConnectionState) -> None:
         self.state = state
         if isinstance(state, Live):
-            self.last_event = self.clock()  # `ready` is the first frame
+            self.last_event = self.clock.base()  # `ready` is the first frame
         elif isinstance(state, Reconnecting):
             self.away.begin(self.queue.entries(), "reconnect")
         elif isinstance(state, SignedOut):
@@ -220,7 +223,7 @@ class Feed:
         self._poll_wake.set()
 
     def _arrived(self, event: HandoffCreated) -> None:
-        self.last_event = self.clock()
+        self.last_event = self.clock.base()
         if self.disguise is not None and event.engineer_notes:
             notes = self.disguise.text(event.engineer_notes)
             event = event.model_copy(update={"engineer_notes": notes})
@@ -232,7 +235,7 @@ class Feed:
         self._details_wake.set()
 
     def _claimed(self, event: HandoffClaimed) -> None:
-        self.last_event = self.clock()
+        self.last_event = self.clock.base()
         name = self._person(event.claimed_by_name)
         if self.away.reason is not None and name:
             self._claim_names[event.handoff_id] = name
@@ -320,6 +323,7 @@ class Feed:
         except ApiError as exc:
             self._load_failed(exc.message)
             return False
+        self._read_clock()
         entries = rows.entries
         if self.disguise is not None:
             entries = [self.disguise.handoff(e) for e in entries]
@@ -332,6 +336,14 @@ class Feed:
         gap = self.away.reason == "reconnect" and isinstance(self.state, Live)
         self._emit("first" if first else "gap" if gap else "refetch", change)
         return True
+
+    def _read_clock(self) -> None:
+        """The Date headers of the answers since the last look: the server's clock."""
+        moved = False
+        while self.client.dates:
+            moved |= self.clock.heard(*self.client.dates.popleft())
+        if moved:
+            self.sink(ev.ClockSkewed(self.clock.offset))
 
     def _load_failed(self, reason: str) -> None:
         self.load_problem = reason

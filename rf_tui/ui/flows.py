@@ -162,7 +162,7 @@ def copy_link(app: App[Any], desk: Desk, handoff: Handoff) -> None:
 
 def copy_ticket_note(app: App[Any], desk: Desk, handoff: Handoff, session: Session | None) -> None:
     """The four panels as Markdown, for a PSA ticket note."""
-    note = handoff_markdown(handoff, session, link=desk.web_link(handoff), now=desk.clock())
+    note = handoff_markdown(handoff, session, link=desk.web_link(handoff), now=desk.wall())
     copy_text(app, note)
     lines, size = note.count("\n"), len(note.encode("utf-8"))
     cut = " It was cut to fit the clipboard." if note.endswith(CUT) else ""

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
+from rf_tui import cli
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Live
+from rf_tui.cli import script
+from rf_tui.cli.plain import Plain
 from rf_tui.settings import Settings
-from rf_tui.state.clock import Clock
+from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.queue import NO_SUMMARY, NOT_LOADED
 from rf_tui.ui.app import RfApp, make_app
 from rf_tui.ui.presenter import Presenter
+from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.canned import response
-from tests.helpers import FakeClock
+from tests.helpers import FakeClock, wait_for
 from tests.hostile.cases import created
 from tests.hostile.harness import controls, shown
 from tests.hostile.server import API, T0, Hostile, entry, frame
-from tests.ui.pilot import cell_text, until
+from tests.ui.pilot import cell_text, panel_text, until
 
 
 @asynccontextmanager
@@ -94,3 +102,78 @@ async def test_a_row_without_a_summary_says_so_once_its_details_are_in(tmp_path:
             await hostile.push(frame("handoff_created", created(8)))
             await until(pilot, lambda: cell_text(app, "h8", "summary") == NOT_LOADED, "failed")
             assert "fetching" not in shown(app)
+
+
+# ── Skew-aware time ──────────────────────────────────────────────────────────
+
+
+def on_server_clock(hostile: Hostile, skew: float, minutes_ago: float) -> None:
+    """A server ``skew`` seconds off, with one escalation made ``minutes_ago`` by its clock
+    and no assessment."""
+    hostile.clock_skew = skew
+    made = hostile.now() - timedelta(minutes=minutes_ago)
+    hostile.queue = [entry(1, created_at=made.isoformat(), ai_assessment_data=None)]
+
+
+async def test_a_server_ten_minutes_ahead_ages_on_its_clock(tmp_path: Path) -> None:
+    async with Hostile() as hostile:
+        on_server_clock(hostile, skew=600, minutes_ago=1)
+        async with app_on(hostile, tmp_path, clock=system_clock) as (app, pilot):
+            await until(pilot, lambda: cell_text(app, "h1", "age") == "1m", "1m, not now")
+            status = app.queue_screen.link_text().plain
+            assert "server clock 10 min ahead: ages use the server's time" in status
+            assert "last event just now" in status  # heard by our clock, not 10m ago
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+            screen = app.screen
+            assert isinstance(screen, HandoffScreen)
+            # A minute old on the server: the assessment timed out; it is not pending.
+            assert "timed out" in panel_text(screen, "assessment")
+            assert "escalated 1m ago" in panel_text(screen, "problem")
+
+
+async def test_a_server_three_hours_behind_shows_a_fresh_escalation_as_fresh(
+    tmp_path: Path,
+) -> None:
+    async with Hostile() as hostile:
+        on_server_clock(hostile, skew=-3 * 3600, minutes_ago=2)
+        async with app_on(hostile, tmp_path, clock=system_clock, size=(80, 24)) as (app, pilot):
+            await until(pilot, lambda: cell_text(app, "h1", "age") == "2m", "2m, not 3h")
+            assert "server clock 3 h behind" in app.queue_screen.link_text(80).plain
+
+
+def test_rf_tui_queue_ages_on_the_servers_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = Hostile()
+    on_server_clock(hostile, skew=-3 * 3600, minutes_ago=2)
+    hostile.start_in_thread()
+    assert cli.main(["queue", "--server", hostile.url, "--token", "token"]) == 0
+    captured = capsys.readouterr()
+    (line,) = captured.out.splitlines()
+    assert " 2m  Sam " in line  # not "3h"
+    assert "server clock 3 h behind" in captured.err
+
+
+async def test_plain_and_watch_age_on_the_servers_clock_and_say_so() -> None:
+    async with Hostile() as hostile:
+        on_server_clock(hostile, skew=600, minutes_ago=1)
+        plain_out, watch_out = io.StringIO(), io.StringIO()
+        plain_client = Client(hostile.url, "token")
+        watch_client = Client(hostile.url, "token")
+        plain = Plain(plain_client, plain_out)
+        watcher = script.Watcher(watch_client, True, watch_out)
+        running = [asyncio.create_task(plain.follow()), asyncio.create_task(watcher.run())]
+        try:
+            await wait_for(lambda: "waiting, newest first" in plain_out.getvalue(), what="list")
+            await wait_for(lambda: "clock_skew" in watch_out.getvalue(), what="watch's line")
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            await plain_client.aclose()
+            await watch_client.aclose()
+    said = plain_out.getvalue()
+    assert "Server clock 10 min ahead: ages use the server's time." in said
+    assert "(1m)" in said  # not "(now)"
+    told = [json.loads(line) for line in watch_out.getvalue().splitlines()]
+    skew = next(t for t in told if t.get("state") == "clock_skew")
+    assert 598 <= skew["offset_seconds"] <= 602
