@@ -225,8 +225,9 @@ class Feed:
     def _arrived(self, event: HandoffCreated) -> None:
         self.last_event = self.clock.base()
         if self.disguise is not None and event.engineer_notes:
-            notes = self.disguise.text(event.engineer_notes)
-            event = event.model_copy(update={"engineer_notes": notes})
+            # The event does not say who wrote the note, so the disguise cannot
+            # know that name yet: the note waits for the details, which do.
+            event = event.model_copy(update={"engineer_notes": None})
         change = self.queue.arrived(event, self.clock())
         if not change:
             return
@@ -326,7 +327,7 @@ class Feed:
         self._read_clock()
         entries = rows.entries
         if self.disguise is not None:
-            entries = [self.disguise.handoff(e) for e in entries]
+            entries = self.disguise.handoffs(entries)
         if tuple(rows.skipped) != self.skipped:
             self.skipped = tuple(rows.skipped)
             self.sink(ev.RowsSkipped(self.skipped))

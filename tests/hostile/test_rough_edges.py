@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from rf_tui import cli
@@ -18,6 +19,9 @@ from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Live
 from rf_tui.cli import script
 from rf_tui.cli.plain import Plain
+from rf_tui.disguise import Disguise
+from rf_tui.feed import events as ev
+from rf_tui.feed.feed import Feed
 from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.queue import NO_SUMMARY, NOT_LOADED
@@ -177,3 +181,70 @@ async def test_plain_and_watch_age_on_the_servers_clock_and_say_so() -> None:
     told = [json.loads(line) for line in watch_out.getvalue().splitlines()]
     skew = next(t for t in told if t.get("state") == "clock_skew")
     assert 598 <= skew["offset_seconds"] <= 602
+
+
+# ── Presenter mode from the first paint ──────────────────────────────────────
+
+REAL_PEOPLE = ("Priya", "Shah", "Tomasz", "Kowalczyk")
+
+
+async def test_a_take_shows_no_real_name_before_the_details_either(tmp_path: Path) -> None:
+    async with Hostile() as hostile:
+        # One row's note names the person whose own row comes after it.
+        hostile.queue = [
+            entry(1, engineer_notes="Priya Shah saw it first"),
+            entry(2, handed_off_by_name="Priya Shah"),
+        ]
+        # An arrival from someone new, whose details are held back for now.
+        hostile.queue.insert(0, entry(9, handed_off_by_name="Tomasz Kowalczyk",
+                                      engineer_notes="Tomasz here: the scanner again"))  # fmt: skip
+        release = asyncio.Event()
+        details = f"{API}/ai-sessions/s9/handoffs"
+
+        async def held(writer: asyncio.StreamWriter) -> None:
+            await release.wait()
+            writer.write(hostile._dated(hostile._default("GET", details, b"")))
+            await writer.drain()
+
+        hostile.routes[("GET", details)] = held
+        arrival = hostile.queue.pop(0)  # not in the first fetch: it arrives on the stream
+        take = Presenter(lambda: True, Disguise(people=["Sam"]), started=T0)
+        async with app_on(hostile, tmp_path, presenter=take, notify=True) as (app, pilot):
+            sent: list[str] = []
+            app.title_badge.write = sent.append  # type: ignore[method-assign]
+            app.post_message(events.AppBlur())
+            await until(pilot, lambda: app.title_badge.unfocused, "unfocused")
+            hostile.queue.insert(0, arrival)
+            await hostile.push(
+                frame("handoff_created", created(9, engineer_notes=arrival["engineer_notes"]))
+            )
+            await until(pilot, lambda: "h9" in app.queue_screen.table, "the arrival's row")
+            await until(pilot, lambda: any("777" in s for s in sent), "the notification")
+            seen = shown(app) + "".join(sent)
+            assert not [name for name in REAL_PEOPLE if name in seen], seen
+            release.set()  # the details name the writer: now the note shows, disguised
+            await until(pilot, lambda: "scanner" in cell_text(app, "h9", "notes"), "notes")
+            seen = shown(app) + "".join(sent)
+            assert not [name for name in REAL_PEOPLE if name in seen], seen
+
+
+async def test_the_first_queue_of_a_take_hides_names_a_later_row_brings() -> None:
+    """The first paint: a row's note naming someone whose own row comes later in the answer."""
+    async with Hostile() as hostile:
+        hostile.queue = [
+            entry(1, engineer_notes="Priya Shah saw it first"),
+            entry(2, handed_off_by_name="Priya Shah"),
+        ]
+        told: list[ev.FeedEvent] = []
+        async with Client(hostile.url, "token") as client:
+            feed = Feed(client, told.append, disguise=Disguise(people=["Sam"]))
+            following = asyncio.create_task(feed.run())
+            try:
+                await wait_for(lambda: any(isinstance(e, ev.QueueChanged) for e in told), what="it")
+            finally:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+        first = next(e for e in told if isinstance(e, ev.QueueChanged))
+        assert first.cause == "first"
+        text = " ".join(f"{e.requester} {e.engineer_notes}" for e in first.added)
+        assert "saw it first" in text and not [n for n in REAL_PEOPLE if n in text], text
