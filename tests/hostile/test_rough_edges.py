@@ -25,9 +25,11 @@ from rf_tui.feed.feed import Feed
 from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.queue import NO_SUMMARY, NOT_LOADED
+from rf_tui.text import SHOWN_LINES
 from rf_tui.ui.app import RfApp, make_app
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.screens.reader import LongText, ReaderScreen
 from tests.canned import response
 from tests.helpers import FakeClock, wait_for
 from tests.hostile.cases import created
@@ -121,7 +123,7 @@ def on_server_clock(hostile: Hostile, skew: float, minutes_ago: float) -> None:
 
 async def test_a_server_ten_minutes_ahead_ages_on_its_clock(tmp_path: Path) -> None:
     async with Hostile() as hostile:
-        on_server_clock(hostile, skew=600, minutes_ago=1)
+        on_server_clock(hostile, skew=600, minutes_ago=1.5)
         async with app_on(hostile, tmp_path, clock=system_clock) as (app, pilot):
             await until(pilot, lambda: cell_text(app, "h1", "age") == "1m", "1m, not now")
             status = app.queue_screen.link_text().plain
@@ -140,7 +142,7 @@ async def test_a_server_three_hours_behind_shows_a_fresh_escalation_as_fresh(
     tmp_path: Path,
 ) -> None:
     async with Hostile() as hostile:
-        on_server_clock(hostile, skew=-3 * 3600, minutes_ago=2)
+        on_server_clock(hostile, skew=-3 * 3600, minutes_ago=2.5)
         async with app_on(hostile, tmp_path, clock=system_clock, size=(80, 24)) as (app, pilot):
             await until(pilot, lambda: cell_text(app, "h1", "age") == "2m", "2m, not 3h")
             assert "server clock 3 h behind" in app.queue_screen.link_text(80).plain
@@ -148,7 +150,7 @@ async def test_a_server_three_hours_behind_shows_a_fresh_escalation_as_fresh(
 
 def test_rf_tui_queue_ages_on_the_servers_clock(capsys: pytest.CaptureFixture[str]) -> None:
     hostile = Hostile()
-    on_server_clock(hostile, skew=-3 * 3600, minutes_ago=2)
+    on_server_clock(hostile, skew=-3 * 3600, minutes_ago=2.5)
     hostile.start_in_thread()
     assert cli.main(["queue", "--server", hostile.url, "--token", "token"]) == 0
     captured = capsys.readouterr()
@@ -159,7 +161,7 @@ def test_rf_tui_queue_ages_on_the_servers_clock(capsys: pytest.CaptureFixture[st
 
 async def test_plain_and_watch_age_on_the_servers_clock_and_say_so() -> None:
     async with Hostile() as hostile:
-        on_server_clock(hostile, skew=600, minutes_ago=1)
+        on_server_clock(hostile, skew=600, minutes_ago=1.5)
         plain_out, watch_out = io.StringIO(), io.StringIO()
         plain_client = Client(hostile.url, "token")
         watch_client = Client(hostile.url, "token")
@@ -248,3 +250,33 @@ async def test_the_first_queue_of_a_take_hides_names_a_later_row_brings() -> Non
         assert first.cause == "first"
         text = " ".join(f"{e.requester} {e.engineer_notes}" for e in first.added)
         assert "saw it first" in text and not [n for n in REAL_PEOPLE if n in text], text
+
+
+# ── A very long note ─────────────────────────────────────────────────────────
+
+
+async def test_a_long_note_shows_its_head_and_n_reads_all_of_it(tmp_path: Path) -> None:
+    notes = "".join(f"line {i}: event 4625, an account failed to log on\n" for i in range(5000))
+    async with Hostile() as hostile:
+        hostile.queue = [entry(1, engineer_notes=notes)]
+        async with app_on(hostile, tmp_path, size=(120, 40)) as (app, pilot):
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+            screen = app.screen
+            assert isinstance(screen, HandoffScreen)
+            await until(pilot, lambda: screen.session is not None, "the session")
+            problem = panel_text(screen, "problem")
+            # What is drawn is capped, and says how much more there is and how to read it.
+            assert "line 199:" in problem and "line 200:" not in problem
+            assert "… 4,800 more lines (238 KB) not shown: n shows the whole note" in problem
+            assert len(problem.splitlines()) < SHOWN_LINES + 10
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the whole note")
+            reader = app.screen.query_one(LongText)
+            assert len(reader.rows) == 5001 and reader.rows[4999].startswith("line 4999:")
+            await pilot.press("end")
+            await until(pilot, lambda: reader.scroll_y == reader.max_scroll_y > 0, "the end")
+            bottom = reader.render_line(reader.scrollable_content_region.height - 2)
+            assert "line 4999:" in bottom.text
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen, "back to the handoff")
