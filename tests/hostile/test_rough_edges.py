@@ -280,3 +280,17 @@ async def test_a_long_note_shows_its_head_and_n_reads_all_of_it(tmp_path: Path) 
             assert "line 4999:" in bottom.text
             await pilot.press("escape")
             await until(pilot, lambda: app.screen is screen, "back to the handoff")
+
+
+def test_rf_tui_claim_says_when_the_winner_claimed_on_the_servers_clock(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = Hostile()
+    on_server_clock(hostile, skew=-3 * 3600, minutes_ago=9)
+    won = (hostile.now() - timedelta(minutes=5.5)).isoformat()
+    body = {"detail": {"claimed_by": "u-alex", "claimed_by_name": "Alex", "claimed_at": won}}
+    hostile.claim_answer = response(409, json.dumps(body))
+    hostile.start_in_thread()
+    argv = ["claim", "h1", "--server", hostile.url, "--token", "token"]
+    assert cli.main(argv) == script.LOST_RACE
+    assert capsys.readouterr().out == "Already claimed by Alex 5m ago.\n"  # not "3h ago"
