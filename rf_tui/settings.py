@@ -77,8 +77,16 @@ class Settings:
     #: The access token; by default the one `rf-tui login` saved for this server.
     token: str | None = option(
         None,
-        help="access token (or RF_TUI_TOKEN; default: saved by `rf-tui login`)",
+        help="access token; - reads it from stdin (or RF_TUI_TOKEN; default: saved by "
+        "`rf-tui login`). A token given here is visible to other users in ps",
         env="RF_TUI_TOKEN",
+    )
+    #: A file holding the access token (an SSO helper's output, say); ``-`` is stdin.
+    #: Read by the command line (rf_tui/cli/resolve.py), which puts it in ``token``.
+    token_file: str | None = option(
+        None,
+        help="read the access token from this file, readable only by you (- for stdin)",
+        metavar="PATH",
     )
     #: A PEM bundle of private CAs to trust besides the system's (TLS is always verified).
     ca_bundle: str | None = option(
@@ -189,6 +197,10 @@ def resolve(
             values[name] = chosen if chosen is not None else keys.get(name, f.default)
     if isinstance(values["token"], str):
         values["token"] = values["token"].strip() or None  # a pasted token's line break
-    if values["token"] is None:
+    if given.get("token_file") and not given.get("token"):
+        values["token"] = None  # --token-file is a flag: it wins over RF_TUI_TOKEN
+    elif values["token"] is not None:
+        values["token_file"] = None
+    if values["token"] is None and values["token_file"] is None:
         values["token"] = saved_token(server)
     return Settings(**values, state_dir=paths.state_dir())

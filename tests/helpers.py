@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -52,6 +53,13 @@ def count_requests(client: Client, suffix: str) -> list[str]:
 
     client.http.event_hooks["request"].append(hook)
     return sent
+
+
+class Terminal(io.StringIO):
+    """A stdin that is a terminal: rf-tui login asks for a password only at one."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 class Running:

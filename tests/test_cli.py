@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 
 import pytest
@@ -29,8 +30,8 @@ def test_no_token_says_how_to_sign_in(capsys: pytest.CaptureFixture[str]) -> Non
 def test_login_saves_a_private_token_and_logout_forgets_it(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "demo-password")
-    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo-password\n"))
+    assert cli.main(["login", "--server", running.url, "--email", DANA, "--password-stdin"]) == 0
     path = token_path(running.url)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -44,8 +45,8 @@ def test_login_saves_a_private_token_and_logout_forgets_it(
 def test_login_with_a_wrong_password_is_a_sentence(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "nope")
-    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("nope\n"))
+    assert cli.main(["login", "--server", running.url, "--email", DANA, "--password-stdin"]) == 2
     assert "Wrong email or password." in capsys.readouterr().err
     assert tokens.load(running.url) is None
 
@@ -53,8 +54,9 @@ def test_login_with_a_wrong_password_is_a_sentence(
 def test_login_to_nowhere_is_a_sentence(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "x")
-    assert cli.main(["login", "--server", "http://127.0.0.1:9", "--email", DANA]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
+    argv = ["login", "--server", "http://127.0.0.1:9", "--email", DANA, "--password-stdin"]
+    assert cli.main(argv) == 1  # the server could not be reached, as for every command
     assert "Cannot reach the server" in capsys.readouterr().err
 
 
@@ -90,50 +92,6 @@ def test_settings_never_show_the_token() -> None:
     from rf_tui.settings import Settings
 
     assert "s3cr3t" not in repr(Settings(server="https://rf.example", token="s3cr3t"))
-
-
-def _complete(words: str) -> list[str]:
-    """What bash offers after ``words`` (the last word is being typed)."""
-    import os
-    import subprocess
-    import sys
-
-    script = subprocess.run(
-        [sys.executable, "-m", "rf_tui", "completion", "bash"],
-        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": os.getcwd()},
-    ).stdout  # fmt: skip
-    parts = words.split(" ")
-    probe = (
-        f"{script}\nCOMP_WORDS=({' '.join(repr(p) for p in parts)}); "
-        f"COMP_CWORD={len(parts) - 1}; _rf_tui; printf '%s\\n' \"${{COMPREPLY[@]}}\""
-    )
-    done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True)
-    return done.stdout.split()
-
-
-def test_bash_completion_knows_commands_and_their_flags() -> None:
-    assert _complete("rf-tui q") == ["queue"]
-    assert set(_complete("rf-tui ")) >= {"queue", "watch", "claim", "demo", "--profile"}
-    assert _complete("rf-tui queue --j") == ["--json"]
-    assert _complete("rf-tui claim --se") == ["--server", "--session"]
-    assert _complete("rf-tui config s") == ["show"]
-
-
-@pytest.mark.parametrize("shell", ["zsh", "fish"])
-def test_other_shells_get_every_command(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["completion", shell]) == 0
-    out = capsys.readouterr().out
-    for command in ("queue", "watch", "claim", "login", "config", "demo", "serve"):
-        assert command in out
-
-
-def test_help_documents_exit_codes_per_command(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["--help"], ["claim", "--help"], ["watch", "--help"]):
-        with pytest.raises(SystemExit) as done:
-            cli.main(argv)
-        assert done.value.code == 0
-        out = capsys.readouterr().out
-        assert "exit codes:" in out and "3  claim: someone else claimed it first" in out
 
 
 def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from rf_tui import cli
 from rf_tui.cli.web import child_command
-from tests.helpers import ALEX, DANA, Running
+from tests.helpers import ALEX, DANA, Running, Terminal
 
 Via = Callable[[str], list[str]]
 
@@ -60,6 +60,7 @@ def prompts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return "demo-password"
 
     monkeypatch.setattr("getpass.getpass", getpass)
+    monkeypatch.setattr("sys.stdin", Terminal())
     return asked
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -134,6 +135,6 @@ def test_login_takes_server_and_email_from_the_profile(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(f'[profiles.here]\nserver = "{running.url}"\nemail = "dana@northwind.example"\n')
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "demo-password")
-    assert cli.main(["login"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo-password\n"))
+    assert cli.main(["login", "--password-stdin"]) == 0
     assert "as dana@northwind.example" in capsys.readouterr().out

@@ -114,3 +114,25 @@ def test_the_ticket_note_reaches_the_clipboard_through_tmux(
     payload = out.split(start, 1)[1].split(b"\x07", 1)[0]
     note = base64.b64decode(payload).decode()
     assert note.startswith("## Escalation: VPN drops every few minutes")
+
+
+@pytest.mark.parametrize(
+    ("env", "platform", "why"),
+    [
+        ({"SSH_CONNECTION": "a b c d"}, "darwin", "over SSH"),  # the far Mac's screen
+        ({"SSH_TTY": "/dev/pts/3"}, "linux", "over SSH"),
+        ({"SSH_CONNECTION": "a b c d", "DISPLAY": "localhost:10.0"}, "linux", None),  # ssh -X
+        ({}, "linux", "no display"),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", None),
+        ({"BROWSER": "wslview"}, "linux", None),  # the user's own choice
+        ({"SSH_CONNECTION": "a b c d", "BROWSER": "lynx"}, "linux", None),
+        ({}, "darwin", None),
+        ({}, "win32", None),
+    ],
+)
+def test_no_browser_from_ssh_or_a_console(
+    env: dict[str, str], platform: str, why: str | None
+) -> None:
+    from rf_tui.ui.terminal import no_browser
+
+    assert no_browser(env, platform) == why

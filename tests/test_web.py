@@ -40,8 +40,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def rf_tui_web(running: Running, tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
-    """`rf-tui web` signed in as Dana, started and answering: (its address, the token)."""
+async def rf_tui_web(running: Running, tmp_path: Path) -> AsyncIterator[tuple[str, str, str]]:
+    """`rf-tui web` signed in as Dana, started and answering: (its address, the address
+    with the per-run key that it printed, the token)."""
     async with Client(running.url) as sign_in:
         token = (await sign_in.login(DANA, "demo-password")).access_token
     port = free_port()
@@ -53,15 +54,18 @@ async def rf_tui_web(running: Running, tmp_path: Path) -> AsyncIterator[tuple[st
     }
     web = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "rf_tui", "web", "--server", running.url, "--port", str(port),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
+        assert web.stdout is not None
+        printed = (await asyncio.wait_for(web.stdout.readline(), 20)).decode()
+        keyed = next(word for word in printed.split() if word.startswith(base))
         async with httpx.AsyncClient() as http:
 
             async def up() -> bool:
                 try:
-                    return (await http.get(f"{base}/")).status_code == 200
+                    return (await http.get(keyed)).status_code == 200
                 except httpx.HTTPError:
                     return False
 
@@ -70,7 +74,7 @@ async def rf_tui_web(running: Running, tmp_path: Path) -> AsyncIterator[tuple[st
                     break
                 await asyncio.sleep(0.1)
             assert await up(), "rf-tui web did not start"
-        yield base, token
+        yield base, keyed, token
     finally:
         web.terminate()
         try:
@@ -86,7 +90,7 @@ async def test_the_queue_renders_in_a_browser_and_a_claim_works(
     if not HAVE_CHROMIUM:
         pytest.fail("Chromium is not installed: apt-get install chromium (then make test)")
     async with (
-        rf_tui_web(running, tmp_path) as (base, token),
+        rf_tui_web(running, tmp_path) as (_, keyed, token),
         async_playwright() as pw,
         Client(running.url) as alex,
         Client(running.url, token) as dana,
@@ -101,7 +105,7 @@ async def test_the_queue_renders_in_a_browser_and_a_claim_works(
                 lambda p: frames.append(p if isinstance(p, bytes) else p.encode()),
             ),
         )
-        await page.goto(f"{base}/")
+        await page.goto(keyed)
         # What the app paints travels as terminal output over the socket.
         await wait_for(
             lambda: b"3 escalations awaiting pickup" in b"".join(frames),
@@ -141,17 +145,44 @@ async def test_a_page_from_another_site_cannot_drive_the_session(
     open the websocket and press keys as the senior."""
     import aiohttp
 
-    async with rf_tui_web(running, tmp_path) as (base, _):
+    async with rf_tui_web(running, tmp_path) as (base, keyed, _):
         async with httpx.AsyncClient() as http:
             rebound = await http.get(
-                f"{base}/", headers={"Host": "evil.example:" + base.rsplit(":", 1)[1]}
+                keyed, headers={"Host": "evil.example:" + base.rsplit(":", 1)[1]}
             )
             assert rebound.status_code == 403
             assert "does not answer to this address" in rebound.text
-        async with aiohttp.ClientSession() as browser:
+        # unsafe: keep cookies from an IP address, as browsers do
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            assert (await browser.get(keyed)).status == 200  # the key, then its cookie
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
                 await browser.ws_connect(f"{base}/ws", origin="http://evil.example")
             assert refused.value.status == 403
             # The page rf-tui web served itself still gets its websocket.
             socket_ = await browser.ws_connect(f"{base}/ws", origin=base)
+            await socket_.close()
+
+
+async def test_nothing_is_served_without_the_key_it_printed(
+    running: Running, tmp_path: Path
+) -> None:
+    """Another user of a shared jump box can reach a loopback port, but never saw the
+    address rf-tui web printed: no page, no script, no websocket for them."""
+    import aiohttp
+
+    async with rf_tui_web(running, tmp_path) as (base, keyed, _):
+        async with aiohttp.ClientSession() as stranger:
+            for path in ("/", "/?key=guess", "/static/css/xterm.css"):
+                answer = await stranger.get(base + path)
+                assert answer.status == 403, path
+                assert "needs the address it printed" in await answer.text()
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await stranger.ws_connect(f"{base}/ws", origin=base)
+            assert refused.value.status == 403
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as senior:
+            page = await senior.get(keyed)
+            assert page.status == 200 and "set-cookie" in page.headers
+            assert "HttpOnly" in page.headers["set-cookie"]
+            assert "SameSite=Strict" in page.headers["set-cookie"]
+            socket_ = await senior.ws_connect(f"{base}/ws", origin=base)  # by the cookie
             await socket_.close()

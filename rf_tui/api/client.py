@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 import httpx
@@ -34,6 +34,7 @@ from rf_tui.api.errors import (
     RateLimited,
     ServerError,
     Unreachable,
+    WrongAddress,
 )
 from rf_tui.api.models import (
     ChatReply,
@@ -111,12 +112,34 @@ class Client:
 
     # ── Transport ────────────────────────────────────────────────────────────
 
+    def not_the_api(self, why: str) -> WrongAddress:
+        """The address is not the API root: say so, and what to try instead."""
+        where = shown_url(self.server)
+        parts = urlsplit(self.server)
+        path = parts.path.rstrip("/")
+        root = shown_url(f"{parts.scheme}://{parts.netloc}")
+        if path.lower().endswith(API_PREFIX):
+            hint = f"Drop {API_PREFIX} from the address: try {where[: -len(API_PREFIX)]}"
+        elif path:
+            hint = f"Check the path in it: try {root}, or ask where the API is served"
+        else:
+            hint = f"Check it: it should be what comes before {API_PREFIX} in the API's URLs"
+        return WrongAddress(
+            f"The address {where} does not look like the ResolutionFlow API root: {why}. {hint}."
+        )
+
     def transport_error(self, exc: httpx.HTTPError) -> ApiError:
         """Turn an httpx transport failure into a sentence about this server."""
         where = shown_url(self.server)
         if isinstance(exc, httpx.TimeoutException):
             return Unreachable(f"The server at {where} did not answer in time.")
         text = str(exc)
+        if _plain_http_answered(exc) and self.server.lower().startswith("https://"):
+            plain = "http://" + self.server[len("https://") :]
+            return Unreachable(
+                f"The server at {where} speaks plain HTTP on that port, not TLS: "
+                f"try {shown_url(plain)}"
+            )
         if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(exc.__cause__, ssl.SSLError):
             return Unreachable(
                 f"The TLS certificate of {where} could not be verified. "
@@ -135,8 +158,11 @@ class Client:
         *,
         json: Any = None,
         params: dict[str, str] | None = None,
-        what: str = "That item",
+        what: str | None = None,
     ) -> Any:
+        """The answer's JSON. ``what`` names the thing an id in ``path`` points to;
+        None means a path every ResolutionFlow server has, so a 404 there says
+        the address is wrong, not that something was removed."""
         try:
             # An overall deadline as well as httpx's per-read one: a server that
             # trickles a byte a second never trips a read timeout.
@@ -153,10 +179,15 @@ class Client:
             ) from None
         except httpx.HTTPError as exc:
             raise self.transport_error(exc) from None
-        raise_for_status(response, body, what=what)
+        try:
+            raise_for_status(response, body, what=what or "That item")
+        except ApiError as exc:
+            raise self._maybe_wrong_address(exc, path, body, fixed=what is None) from None
         try:
             return json_module.loads(body)
         except ValueError:
+            if "html" in response.headers.get("content-type", "").lower():
+                raise self.not_the_api(f"{API_PREFIX}{path} answered with a web page") from None
             raise BadResponse(
                 "The server's answer was not valid JSON. Is this a ResolutionFlow server?",
                 status=response.status_code,
@@ -170,6 +201,17 @@ class Client:
         except (TypeError, ValueError, IndexError):
             return  # a header that is not a date tells nothing about the clock
         self.dates.append((when, datetime.now(timezone.utc)))
+
+    def _maybe_wrong_address(
+        self, exc: ApiError, path: str, body: bytes, *, fixed: bool
+    ) -> ApiError:
+        if exc.status not in (404, 405):
+            return exc
+        doubled = urlsplit(self.server).path.rstrip("/").lower().endswith(API_PREFIX)
+        # The contract's 404 is JSON with a detail; a web server's is a page.
+        if fixed or doubled or _detail(body) is None:
+            return self.not_the_api(f"{API_PREFIX}{path} is not there")
+        return exc
 
     # ── Calls ────────────────────────────────────────────────────────────────
 
@@ -206,7 +248,9 @@ class Client:
         """
         data = await self._request("GET", "/ai-sessions/queue")
         if not isinstance(data, list):
-            raise BadResponse("The server's answer was not a list, as expected.")
+            raise BadResponse(
+                f"The queue the server sent was {_kind(data)}, not a list of escalations."
+            )
         rows = Rows()
         for number, item in enumerate(data, 1):
             try:
@@ -410,7 +454,29 @@ def _row_problem(number: int, item: Any, exc: ValidationError) -> str:
     return f"row {number}{named}: {where}: {one_line(str(first.get('msg')), 80)}"
 
 
+def _kind(data: Any) -> str:
+    """What a JSON value is, in words (a backend that wraps lists in an object…)."""
+    kinds = {dict: "an object", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(data), "a number" if isinstance(data, int | float) else "something else")
+
+
 def _parse_list(model: type[M], data: Any) -> list[M]:
     if not isinstance(data, list):
-        raise BadResponse("The server's answer was not a list, as expected.")
+        raise BadResponse(f"The server's answer was {_kind(data)}, not the list expected.")
     return [_parse(model, item) for item in data]
+
+
+def _plain_http_answered(exc: BaseException) -> bool:
+    """True when a TLS handshake met a plain-HTTP answer (https:// to an http port)."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            reason = (seen.reason or "").upper()
+            text = str(seen).lower()
+            return reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST") or (
+                "wrong version number" in text or "record layer failure" in text
+            )
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -109,3 +109,8 @@ class BadResponse(ApiError):
 
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message, status=status)
+
+
+class WrongAddress(BadResponse):
+    """The server answered, but the address given is not the API's root (a path
+    doubled by a trailing /api/v1, a wrong prefix, the web app's pages)."""

@@ -9,7 +9,8 @@
 - typed events (``HandoffCreated``, ``AssessmentReady``, ``HandoffClaimed``,
   ``UnknownEvent``).
 
-A malformed frame is skipped and counted in ``malformed_frames``, never fatal.
+A malformed frame is counted in ``malformed_frames`` and yielded as ``Garbled``
+(once live), never fatal.
 Reconnects back off exponentially with jitter, capped. The read timeout is
 longer than two heartbeats, so a link that silently died is noticed.
 """
@@ -73,8 +74,17 @@ class Backfill:
     reconnect: bool
 
 
+@dataclass(frozen=True)
+class Garbled:
+    """A frame of a known type that could not be read: what it said is lost, so the
+    consumer should read the queue again rather than wait for the next poll."""
+
+    event: str
+    why: str
+
+
 ConnectionState = Connecting | Live | Reconnecting | Offline | SignedOut
-StreamItem = ConnectionState | Backfill | StreamEvent
+StreamItem = ConnectionState | Backfill | Garbled | StreamEvent
 
 
 # ── Pure pieces ──────────────────────────────────────────────────────────────
@@ -223,8 +233,10 @@ class EscalationStream:
             async for sse in source.aiter_sse():
                 try:
                     event = decode_event(sse.event, sse.data)
-                except MalformedFrame:
+                except MalformedFrame as exc:
                     self.malformed_frames += 1
+                    if live:
+                        yield Garbled(sse.event, str(exc))
                     continue
                 if isinstance(event, UnknownEvent):
                     self.unknown_events += 1

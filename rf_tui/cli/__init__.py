@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rf_tui import __version__
-from rf_tui.cli import completion, config_cmd, run, script
+from rf_tui import exit_codes as exits
+from rf_tui.cli import completion, config_cmd, run, script, signin
 from rf_tui.cli.resolve import Usage, load_config, target
 from rf_tui.settings import options
 
@@ -43,7 +44,8 @@ def parser() -> argparse.ArgumentParser:
         prog="rf-tui",
         description=DESCRIPTION,
         epilog="Run `rf-tui demo` to try it with no backend (from pip, it needs the server "
-        "extra: pip install 'rf-tui[server]'). " + script.EXIT_CODES,
+        "extra: pip install 'rf-tui[server]').\n\n"
+        f"{exits.epilog('')}(each command's --help lists its own)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"rf-tui {__version__}")
@@ -59,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
             name,
             help=help,
             description=description or help,
-            epilog=script.EXIT_CODES,
+            epilog=exits.epilog(name),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
@@ -87,9 +89,29 @@ def parser() -> argparse.ArgumentParser:
     )
     _flags(claim, "connection", inherit=True)
 
-    login = command("login", "sign in and save the token for a server")
+    login = command(
+        "login",
+        "sign in and save the token for a server",
+        "Sign in with your password (asked for, or --password-stdin), or check a token\n"
+        "from SSO (--token -, --token-file PATH), and save it for the server.",
+    )
     _flags(login, "connection", inherit=True)
     _flags(login, "login", inherit=False)
+    login.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin, one line"
+    )
+
+    auth = command("auth", "the servers you are signed in to")
+    auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    auth_status = auth_commands.add_parser(
+        "status",
+        help="list your servers and whom each token signs in as (never the token)",
+        description=signin.STATUS_HELP,
+        epilog=exits.epilog("auth"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    auth_status.add_argument("--json", action="store_true", help="a JSON array instead of lines")
+    _flags(auth_status, "connection", inherit=True)
 
     logout = command("logout", "forget the saved token for a server")
     _flags(logout, "connection", inherit=True)
@@ -237,8 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "queue": _scripted,
         "watch": _scripted,
         "claim": _scripted,
-        "login": run.login,
-        "logout": run.logout,
+        "login": signin.login,
+        "logout": signin.logout,
+        "auth": signin.status,
         "config": _config,
         "demo": run.demo,
         "web": _web,
@@ -252,3 +275,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except Usage as problem:
         return run.say(str(problem))
+    except KeyboardInterrupt:  # Ctrl-C at a prompt (a token pasted with --token -)
+        print(file=sys.stderr)
+        return exits.INTERRUPTED

@@ -8,8 +8,14 @@ itself lives in ``rf_tui.settings``; this turns its outcomes into sentences.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
-from dataclasses import dataclass
+import ssl
+import stat
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from rf_tui.api.client import Client
 from rf_tui.profiles import Config, ConfigError, load
@@ -20,6 +26,19 @@ from rf_tui.text import shown_url
 
 class Usage(Exception):
     """What the user has to change before the command can run (exit 2)."""
+
+
+#: What a tech reads when a token came on the command line: it stays in every
+#: user's `ps` for as long as rf-tui runs (a whole shift, for the app).
+TOKEN_IN_ARGV = (
+    "warning: a token given with --token can be read by other users of this machine "
+    "(ps). Use --token-file PATH, --token - (stdin), RF_TUI_TOKEN, or save it once "
+    "with `rf-tui login --token -`."
+)
+
+
+def warn(message: str) -> None:
+    print(f"rf-tui: {message}", file=sys.stderr)
 
 
 @dataclass
@@ -34,7 +53,17 @@ class Target:
                 verify=self.settings.ca_bundle or True,
             )
         except (OSError, ValueError) as exc:
-            raise Usage(f"cannot use the CA bundle {self.settings.ca_bundle}: {exc}") from None
+            raise Usage(ca_bundle_problem(self.settings.ca_bundle, exc)) from None
+
+
+def ca_bundle_problem(path: str | None, exc: Exception) -> str:
+    if isinstance(exc, ssl.SSLError):
+        why = "it holds no certificate rf-tui can read (PEM is needed)"
+    elif isinstance(exc, OSError):
+        why = exc.strerror or str(exc)
+    else:
+        why = str(exc)
+    return f"cannot use the CA bundle {path}: {why}."
 
 
 def load_config() -> Config:
@@ -62,8 +91,16 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
             "(rf-tui config path shows where). To try rf-tui with no backend, run `rf-tui demo`."
         )
     server = shown_url(settings.server)  # for messages: never a password in them
-    if any(ch.isspace() or ord(ch) < 0x20 for ch in server):
-        raise Usage(f"the server address {server!r} has a space or a control character in it.")
+    check_address(settings.server)
+    given = getattr(args, "token", None)
+    if given and getattr(args, "token_file", None):
+        raise Usage("give the token one way: --token or --token-file, not both.")
+    if given and given.strip() != "-":
+        warn(TOKEN_IN_ARGV)
+    if settings.token == "-":
+        settings = replace(settings, token=stdin_line("token"))
+    elif settings.token is None and settings.token_file:
+        settings = replace(settings, token=token_from_file(settings.token_file))
     if settings.token and any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in settings.token):
         raise Usage(
             "the token has a space, line break or control character in it: "
@@ -74,3 +111,78 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
         email = settings.email or "you@example.com"
         raise Usage(f"{why} Run: rf-tui login --server {server} --email {email}")
     return Target(settings)
+
+
+def check_address(server: str) -> None:
+    """An address rf-tui can use: http or https, a host, nothing blank in it."""
+    shown = _masked(server)
+    if any(ch.isspace() or ord(ch) < 0x20 for ch in server):
+        raise Usage(f"the server address {shown!r} has a space or a control character in it.")
+    try:
+        parts = urlsplit(server)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise Usage(f"the server address {shown} is not a web address.") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        bare = server.split("://", 1)[-1]
+        name = bare.split("/")[0].rsplit("@", 1)[-1].rsplit(":", 1)[0]
+        scheme = "http" if name in ("localhost", "127.0.0.1", "[::1]") else "https"
+        wrong = (
+            "is not http:// or https://"
+            if "://" in server
+            else "needs http:// or https:// in front"
+        )
+        raise Usage(f"the server address {shown} {wrong}: try {_masked(f'{scheme}://{bare}')}")
+    if not host:
+        raise Usage(f"the server address {shown} has no host name in it.")
+
+
+def _masked(address: str) -> str:
+    """``shown_url``, for an address that may lack its scheme too (user:pass@host)."""
+    if "://" in address:
+        return shown_url(address)
+    return shown_url("x://" + address)[len("x://") :]
+
+
+def stdin_line(what: str, *, trim: bool = True) -> str:
+    """One line of stdin: a token (trimmed) or a password (only its line break dropped)."""
+    if sys.stdin.isatty():
+        # Pasted at a terminal: not echoed, so it is not left on the screen.
+        try:
+            line = getpass.getpass(f"Paste the {what} (it is not shown): ")
+        except EOFError:
+            print(file=sys.stderr)
+            line = ""
+    else:
+        line = sys.stdin.readline()
+    line = line.strip() if trim else line.rstrip("\r\n")
+    if not line:
+        raise Usage(f"no {what} given on stdin.")
+    return line
+
+
+def token_from_file(name: str) -> str:
+    """The token in a file (``-``: stdin); a file others may read is warned about."""
+    if name.strip() == "-":
+        return stdin_line("token")
+    path = Path(name).expanduser()
+    try:
+        with path.open("rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            raw = file.read(64 * 1024)
+    except FileNotFoundError:
+        raise Usage(f"the token file {name} does not exist.") from None
+    except IsADirectoryError:
+        raise Usage(f"the token file {name} is a folder, not a file.") from None
+    except OSError as exc:
+        raise Usage(f"cannot read the token file {name} ({exc.strerror or exc}).") from None
+    token = raw.decode("utf-8", "replace").strip()
+    if not token:
+        raise Usage(f"the token file {name} is empty.")
+    if os.name == "posix" and stat.S_ISREG(mode) and mode & 0o077:
+        warn(
+            f"warning: the token file {name} can be read by other users of this machine "
+            f"(mode {stat.S_IMODE(mode):o}). Make it yours alone: chmod 600 {name}"
+        )
+    return token

@@ -1,23 +1,19 @@
-"""The commands that run something: the TUI, the demo, the reference server, sign-in."""
+"""The commands that run something: the TUI, the demo, the reference server."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import os
 import signal
 import sys
 from typing import TYPE_CHECKING
 
 from rf_tui.api.client import Client
-from rf_tui.api.errors import ApiError
 from rf_tui.cli import extras
-from rf_tui.cli.resolve import Usage, target
+from rf_tui.cli.resolve import target
 from rf_tui.settings import Settings
 from rf_tui.state.clock import system_clock
-from rf_tui.store import tokens
-from rf_tui.store.atomic import StoreError
 
 if TYPE_CHECKING:
     from rf_tui.ui.presenter import Presenter
@@ -70,44 +66,6 @@ def run_app(
 def tui(args: argparse.Namespace) -> int:
     found = target(args)
     return run_app(found.settings, found.client())
-
-
-def login(args: argparse.Namespace) -> int:
-    settings = target(args, need_token=False).settings
-    server, email, ca_bundle = settings.server, settings.email, settings.ca_bundle
-    if not email:
-        raise Usage(
-            f'login needs --email ADDRESS (or a profile with server = "{server}" and email)'
-        )
-    password = getpass.getpass(f"Password for {email} at {server}: ")
-
-    async def sign_in() -> str:
-        async with Client(server, verify=ca_bundle or True) as client:
-            return (await client.login(email, password)).access_token
-
-    try:
-        token = asyncio.run(sign_in())
-    except ApiError as exc:
-        return say(exc.message)
-    try:
-        path = tokens.save(server, token, email)
-    except StoreError as exc:
-        return say(str(exc))
-    print(f"Signed in to {server} as {email}. Token saved in {path} (readable only by you).")
-    return 0
-
-
-def logout(args: argparse.Namespace) -> int:
-    server = target(args, need_token=False).settings.server
-    try:
-        forgotten = tokens.forget(server)
-    except StoreError as exc:
-        return say(str(exc))
-    if forgotten:
-        print(f"Signed out of {server}: the saved token is deleted.")
-    else:
-        print(f"No saved token for {server}.")
-    return 0
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -165,6 +123,10 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.port < 0 or args.port > 65535:
         return say("--port must be between 0 and 65535")
+    from rf_tui.cli.web import listen_problem
+
+    if problem := listen_problem(args.host, args.port):
+        return say(problem)
     config = ServerConfig(
         db_path=args.db,
         keepalive_seconds=args.keepalive,

@@ -17,9 +17,17 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from rf_tui import exit_codes as exits
 from rf_tui import paths
 from rf_tui.api.client import Client
-from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotFound, NotSignedIn
+from rf_tui.api.errors import (
+    AlreadyClaimed,
+    ApiError,
+    Forbidden,
+    NotFound,
+    NotSignedIn,
+    WrongAddress,
+)
 from rf_tui.api.models import QueueEntry
 from rf_tui.api.stream import (
     ConnectionState,
@@ -37,31 +45,18 @@ from rf_tui.state.queue import FETCHING, NO_SUMMARY, NOT_YET, QueueState, Sort
 from rf_tui.store.known import KnownSessions
 from rf_tui.text import cell_len, one_line, pad, person
 
-OK = 0
-FAILED = 1  # the network or the server failed
-USAGE = 2  # flags, config or sign-in need fixing first
-LOST_RACE = 3  # claim: someone else was first
-DENIED = 4  # signed out (401) or not allowed (403)
-NOT_FOUND = 5  # no such escalation waiting for you
-
-#: The exit status when the reader of our output went away: 128 + SIGPIPE, as tools do.
-PIPE_CLOSED = 141
+# The codes these commands return; rf_tui/exit_codes.py says which command returns which.
+OK, FAILED, USAGE = exits.OK, exits.FAILED, exits.USAGE
+LOST_RACE, DENIED, NOT_FOUND = exits.LOST_RACE, exits.DENIED, exits.NOT_FOUND
+PIPE_CLOSED = exits.PIPE_CLOSED
 
 #: An arrival's line waits this long at most for its details (summary, requester).
 DETAILS_WAIT = 2.0
 
-EXIT_CODES = f"""\
-exit codes:
-  {OK}  done (watch: stopped with Ctrl-C)
-  {FAILED}  the server could not be reached or answered with an error
-  {USAGE}  a flag, config.toml or sign-in needs fixing first
-  {LOST_RACE}  claim: someone else claimed it first (their name is printed)
-  {DENIED}  not signed in, or your role may not do this
-  {NOT_FOUND}  claim: no such escalation is waiting in your queue
-"""
-
 
 def exit_code(error: ApiError) -> int:
+    if isinstance(error, WrongAddress):
+        return USAGE  # --server needs fixing, whatever the server said
     if isinstance(error, AlreadyClaimed):
         return LOST_RACE
     if isinstance(error, NotSignedIn | Forbidden):

@@ -3,13 +3,17 @@
 Each tab runs its own ``rf-tui`` process. The token reaches it through the
 environment, never a command line (which ``ps`` shows to every user and
 textual-serve prints). Whoever can open the page acts as you: it binds
-127.0.0.1 unless told otherwise.
+127.0.0.1 unless told otherwise, answers only to its own host name and origin,
+and serves nothing without the per-run secret in the address it prints.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import hmac
 import os
+import secrets
 import shlex
 import socket
 import sys
@@ -17,13 +21,35 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rf_tui.cli import extras
-from rf_tui.cli.resolve import target
+from rf_tui.cli.resolve import Usage, target
 
 
 def free_port(host: str) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why nothing can listen on ``host``:``port``, in a sentence; None if it can.
+
+    Asked before starting, so a port in use is a sentence and exit 2, not
+    uvicorn's exit 3 (which scripts read as "someone else claimed it") or
+    aiohttp's traceback.
+    """
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"port {port} on {host} is taken: pick another with --port, "
+                "or leave --port out for a free one."
+            )
+        return f"cannot listen on {host} port {port}: {exc.strerror or exc}."
+    return None
 
 
 def child_command(args: argparse.Namespace) -> str:
@@ -68,17 +94,49 @@ def allowed(host: str, origin: str | None, bound: str) -> str | None:
     return None
 
 
+#: The per-run secret: in the printed address (``?key=``), then in a cookie.
+KEY = "key"
+COOKIE = "rf_tui_web"
+NO_KEY = (
+    "This rf-tui web needs the address it printed when it started (with ?key=…). "
+    "Copy it from the terminal where rf-tui web runs."
+)
+
+
+def holds_key(secret: str, query_key: str | None, cookie: str | None) -> bool:
+    """Whether a request carries this run's secret (compared in constant time).
+
+    Another local user of a shared jump box can reach a loopback port; without
+    the secret, which only the terminal that started rf-tui web saw, they get
+    nothing: not the page, not the websocket that would press keys as you.
+    """
+    return any(
+        given is not None and hmac.compare_digest(given.encode(), secret.encode())
+        for given in (query_key, cookie)
+    )
+
+
 def web(args: argparse.Namespace) -> int:
     extras.require("web", extras.WEB)
     from aiohttp import web as aioweb
     from textual_serve.server import Server
+
+    secret = secrets.token_urlsafe(24)
 
     @aioweb.middleware
     async def same_origin(request: Any, handler: Any) -> Any:
         refusal = allowed(request.host, request.headers.get("Origin"), args.host)
         if refusal is not None:
             return aioweb.Response(status=403, text=refusal)
-        return await handler(request)
+        given = request.query.get(KEY)
+        if not holds_key(secret, given, request.cookies.get(COOKIE)):
+            return aioweb.Response(status=403, text=NO_KEY)
+        answer = await handler(request)
+        if given is not None and isinstance(answer, aioweb.StreamResponse):
+            # The page's own requests (scripts, the websocket) carry it from here;
+            # Strict: never sent along with a request another site makes.
+            answer.set_cookie(COOKIE, secret, httponly=True, samesite="Strict", path="/")
+        return answer
 
     class GuardedServer(Server):
         async def _make_app(self) -> Any:
@@ -89,10 +147,13 @@ def web(args: argparse.Namespace) -> int:
             return app
 
     command = child_command(args)
+    problem = listen_problem(args.host, args.port)
+    if problem:
+        raise Usage(problem)
     port = args.port or free_port(args.host)
     print(
-        f"rf-tui web: open http://{args.host}:{port} — whoever opens it acts as you. "
-        "Ctrl+C stops it.",
+        f"rf-tui web: open http://{args.host}:{port}/?{KEY}={secret} — whoever opens it "
+        "acts as you. Ctrl+C stops it.",
         flush=True,
     )
     GuardedServer(command, host=args.host, port=port, title="rf-tui").serve()

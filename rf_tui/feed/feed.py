@@ -42,6 +42,7 @@ from rf_tui.api.stream import (
     Backfill,
     ConnectionState,
     EscalationStream,
+    Garbled,
     Live,
     Reconnecting,
     SignedOut,
@@ -192,8 +193,8 @@ class Feed:
 
     async def _follow(self) -> None:
         async for item in self.stream.items():
-            if isinstance(item, Backfill):
-                self.refetch()
+            if isinstance(item, Backfill | Garbled):
+                self.refetch()  # Garbled: an arrival or a claim may be in what was lost
             elif isinstance(item, HandoffCreated):
                 self._arrived(item)
             elif isinstance(item, HandoffClaimed):

@@ -6,6 +6,8 @@ command line, and its file is 0600 inside a 0700 directory.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,29 @@ def read(server: str) -> tuple[str | None, str | None]:
         valid=_is_record,
     )
     return (found.data["token"] if found.data else None), found.problem
+
+
+@dataclass(frozen=True)
+class Saved:
+    server: str
+    email: str
+    token: str = field(repr=False)  # never in a log or a traceback
+
+
+def saved() -> list[Saved]:
+    """Every saved sign-in. A damaged file is left out, and left alone: reading it for
+    its own server sets it aside and says so."""
+    found = []
+    for path in sorted(token_path("any").parent.glob("*.json")):
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _is_record(data) and isinstance(data.get("server"), str):
+            email = data.get("email")
+            email = email if isinstance(email, str) else ""
+            found.append(Saved(data["server"], email, data["token"]))
+    return found
 
 
 def load(server: str) -> str | None:

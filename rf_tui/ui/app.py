@@ -164,6 +164,8 @@ class RfApp(App[None]):
         if isinstance(event, ev.SignedIn):  # before the rows are drawn with its markers
             self.desk.sign_in(event.me)
         self.queue_screen.feed_event(event)
+        if isinstance(event, ev.QueueChanged | ev.GapClosed):
+            self._taken(event.removed if isinstance(event, ev.QueueChanged) else event.departures)
         if isinstance(event, ev.QueueChanged):
             if event.cause == "arrival":
                 self._arrived(event)
@@ -192,6 +194,13 @@ class RfApp(App[None]):
         elif isinstance(event, ev.RowsSkipped) and event.rows:
             self.notify(event.text(), title="Unreadable rows", severity="warning", markup=False,
                         timeout=8)  # fmt: skip
+
+    def _taken(self, departures: tuple[ev.Departure, ...]) -> None:
+        """A handoff open read-only follows its escalation being claimed elsewhere."""
+        for gone in departures:
+            if gone.claimed_by is not None and not gone.by_me:
+                for screen in handoff_screens(self, gone.handoff_id):
+                    screen.taken(gone.claimed_by)
 
     def _arrived(self, change: ev.QueueChanged) -> None:
         now = time.monotonic()

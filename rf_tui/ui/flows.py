@@ -22,7 +22,7 @@ from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
-from rf_tui.ui.terminal import clipboard
+from rf_tui.ui.terminal import clipboard, no_browser
 from rf_tui.ui.textual_private import set_clipboard_text, write_to_terminal
 
 #: A lost race's row names the winner this long before it leaves.
@@ -96,6 +96,8 @@ async def claim(app: App[Any], desk: Desk, entry: Handoff) -> None:
             severity="warning",
             markup=False,
         )
+        for screen in handoff_screens(app, outcome.handoff_id):
+            screen.taken(outcome.winner)
         if (queue := queue_screen(app)) is not None:
             queue.show_winner(outcome.handoff_id, person(outcome.winner))
         app.set_timer(WINNER_SHOWN_SECONDS, lambda: desk.feed.let_go(outcome))
@@ -180,6 +182,24 @@ def open_in_browser(app: App[Any], desk: Desk, handoff: Handoff) -> None:
     if link is None:
         app.notify("No web address set: start rf-tui with --web-url.", markup=False)
         return
-    webbrowser.open(link)
-    shown = "this escalation in the browser" if desk.presenting else link
-    app.notify(f"Opened {shown}", markup=False, timeout=3)
+    why = no_browser(os.environ)
+    if why is None:
+        try:
+            opened = webbrowser.open(link)
+        except webbrowser.Error:
+            opened = False
+        if opened:
+            shown = "this escalation in the browser" if desk.presenting else link
+            app.notify(f"Opened {shown}", markup=False, timeout=3)
+            return
+        why = "none found"
+    # The link goes where the senior's own browser can reach it: their clipboard.
+    copy_text(app, link)
+    shown = "" if desk.presenting else f": {link}"
+    app.notify(
+        f"No browser can be opened from this terminal ({why}). The link is copied instead; "
+        f"paste it into your browser{shown}",
+        title="Open in browser",
+        markup=False,
+        timeout=6,
+    )

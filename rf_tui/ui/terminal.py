@@ -12,6 +12,7 @@ import base64
 import errno
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from textual.app import App
@@ -131,3 +132,22 @@ def clipboard(text: str, under_tmux: bool) -> str:
     ``set-clipboard on`` for the unwrapped form outside tmux's passthrough)."""
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return passthrough(f"\x1b]52;c;{payload}\x07", under_tmux)
+
+
+def no_browser(env: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why no browser can be opened from this terminal, or None if one may be.
+
+    ``webbrowser`` cannot tell: over SSH it opens the far machine's browser (or
+    none), and with no display it falls back to a text browser, run on the very
+    terminal the app is drawing on. A ``BROWSER`` the user set is trusted.
+    """
+    if env.get("BROWSER"):
+        return None
+    display = env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
+    if display:
+        return None
+    if env.get("SSH_CONNECTION") or env.get("SSH_CLIENT") or env.get("SSH_TTY"):
+        return "over SSH"
+    if platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return "no display"
+    return None

@@ -22,6 +22,7 @@ from rf_tui.api.errors import (
     RateLimited,
     ServerError,
     Unreachable,
+    WrongAddress,
 )
 from tests.canned import Canned, response
 from tests.helpers import VIC, Running
@@ -32,7 +33,7 @@ CLAIM = "/api/v1/ai-sessions/s1/handoffs/h1/claim"
 CASES = [
     pytest.param(response(401, '{"detail": "Token expired"}'), NotSignedIn, id="401"),
     pytest.param(response(403, '{"detail": "Engineers only"}'), Forbidden, id="403"),
-    pytest.param(response(404, '{"detail": "Not found"}'), NotFound, id="404"),
+    pytest.param(response(404, '{"detail": "Not found"}'), WrongAddress, id="404-on-the-queue"),
     pytest.param(response(409, '{"detail": "Busy"}'), Conflict, id="409-plain"),
     pytest.param(response(422, '{"detail": [{"loc": ["query", "period"], "msg": "bad"}]}'), Invalid, id="422"),
     pytest.param(response(400, '{"detail": "Bad request"}'), Invalid, id="400"),
@@ -44,7 +45,7 @@ CASES = [
     pytest.param(response(200, b'[{"id": "x", '), BadResponse, id="truncated-json"),
     pytest.param(response(200, b""), BadResponse, id="empty-200"),
     pytest.param(response(200, b'{"not": "a list"}'), BadResponse, id="not-a-list"),
-    pytest.param(response(200, b"<html>login page</html>", content_type="text/html"), BadResponse, id="html-200"),
+    pytest.param(response(200, b"<html>login page</html>", content_type="text/html"), WrongAddress, id="html-200"),
     pytest.param(response(302, b"", headers={"location": "https://elsewhere.example/"}), BadResponse, id="redirect"),
     pytest.param(response(418, b"{}"), ApiError, id="418"),
 ]  # fmt: skip
@@ -100,6 +101,25 @@ async def test_409_with_structured_detail_is_already_claimed() -> None:
             await client.claim("s1", "h1")
     assert (err.value.claimed_by, err.value.claimed_by_name) == ("u-1", "Alex")
     assert err.value.claimed_at is not None and err.value.claimed_at.second == 2
+
+
+async def test_a_404_names_a_missing_thing_or_a_wrong_address() -> None:
+    """The contract's 404 for an id is JSON with a detail: that escalation is gone. On a
+    path every server has, or as a web server's page, it is the address that is wrong."""
+    missing = response(404, '{"detail": "Not found"}')
+    async with Canned({CLAIM: missing}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(NotFound) as gone:
+            await client.claim("s1", "h1")
+    assert gone.value.message == "That escalation was not found. It may have been removed."
+    page = response(404, "<html><h1>404</h1></html>", content_type="text/html")
+    async with Canned({CLAIM: page}) as server, Client(server.url, token="t") as client:
+        with pytest.raises(WrongAddress) as wrong:
+            await client.claim("s1", "h1")
+    assert "does not look like the ResolutionFlow API root" in wrong.value.message
+    async with Canned({}) as server, Client(server.url + "/api/v1/", token="t") as client:
+        with pytest.raises(WrongAddress) as doubled:
+            await client.me()
+    assert f"Drop /api/v1 from the address: try {server.url}" in doubled.value.message
 
 
 async def test_a_redirect_is_not_followed_and_the_token_goes_nowhere() -> None:

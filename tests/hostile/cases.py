@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from rf_tui.api.stream import Live
 from rf_tui.ui.app import RfApp
+from rf_tui.ui.screens import handoff as handoff_screen
+from rf_tui.ui.screens import queue as queue_screen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.canned import response
 from tests.hostile.harness import Case
@@ -57,6 +62,8 @@ def sse_cases() -> list[Case]:
         Case("sse-created-at-without-zone", has_row(9, "Problem number 9"),
              act=arrive_raw(9, frame("handoff_created", created(9, created_at="2026-11-23T11:59:00.716")),
                             created_at="2026-11-23T11:59:00.716")),
+        Case("sse-created-at-not-a-time", has_row(9, "Problem number 9"),
+             act=arrive_raw(9, frame("handoff_created", created(9, created_at="soon")))),
         Case("sse-crlf", has_row(9, "Problem number 9"),
              act=arrive_raw(9, f"event: handoff_created\r\ndata: {good}\r\n\r\n".encode())),
         Case("sse-cr-only", has_row(9, "Problem number 9"),
@@ -201,7 +208,10 @@ def http_cases() -> list[Case]:
         Case("http-401-mid-session", "signed out", act=on_refetch(QUEUE, j(401, {"detail": "expired"})),
              recover=False),
         Case("http-403", "You cannot see the queue", act=on_refetch(QUEUE, j(403, {"detail": "Engineers only"}))),
-        Case("http-404", "was not found", act=on_refetch(QUEUE, j(404, {"detail": "Not Found"}))),
+        Case("http-404", "does not look like the ResolutionFlow API root",
+             act=on_refetch(QUEUE, j(404, {"detail": "Not Found"}))),
+        Case("http-web-page-for-the-queue", "does not look like the ResolutionFlow API root",
+             act=on_refetch(QUEUE, response(200, "<!doctype html><title>RF</title>", content_type="text/html"))),
         Case("http-409-plain-on-claim", "Could not claim: Conflict: busy",
              act=_claim_with(j(409, {"detail": "busy"}))),
         Case("http-409-structured-on-claim", "Already claimed by Alex",
@@ -213,6 +223,12 @@ def http_cases() -> list[Case]:
         Case("http-queue-times-without-zone", has_row(9, "Problem number 9"),
              act=on_refetch(QUEUE, j(200, [entry(9, created_at="2026-11-23T11:58:00.716",
                                                   claimed_at=None)]))),
+        Case("http-queue-times-with-an-offset", has_row(9, "Problem number 9"),
+             act=on_refetch(QUEUE, j(200, [entry(9, created_at="2026-11-23T17:28:00+05:30")]))),
+        Case("http-queue-rows-that-are-not-objects", "3 unreadable rows",
+             act=on_refetch(QUEUE, j(200, [entry(9), None, "h10", 5]))),
+        Case("http-queue-object-instead-of-list", "was an object, not a list of escalations",
+             act=on_refetch(QUEUE, j(200, {"items": [entry(9)]}))),
         Case("http-queue-with-malformed-rows", "2 unreadable rows",
              act=on_refetch(QUEUE, j(200, [entry(9), {"session_id": "s-no-id", "created_at": "2026-11-23T11:00:00Z"},
                                            entry(8, created_at="yesterday"), entry(7)]))),
@@ -356,5 +372,84 @@ def _hostile_text(raw: str, where: str, steps: int = 0) -> Any:
     return act
 
 
+# ── Keys while rows move ──────────────────────────────────────────────────────
+
+
+def motion_cases() -> list[Case]:
+    return [
+        Case("motion-c-as-the-cursor-row-is-claimed-elsewhere", "Press c again to claim",
+             act=_claim_as_the_row_leaves()),
+        Case("motion-keys-during-a-burst", lambda app: len(app.feed.queue) >= 42,
+             act=_keys_during_a_burst(40)),
+        Case("motion-a-word-typed-at-a-read-only-handoff", "press c on its own to claim",
+             act=_typed_at_read_only("check accept")),
+    ]  # fmt: skip
+
+
+def _claims(h: Hostile) -> list[str]:
+    return [path for method, path, _ in h.requests if path.endswith("/claim")]
+
+
+@contextmanager
+def _patched(module: Any, **values: float) -> Iterator[None]:
+    """However slow the machine, keys count as pressed "a moment" after the change."""
+    before = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            setattr(module, name, value)
+
+
+def _claim_as_the_row_leaves() -> Any:
+    async def act(h: Hostile, pilot: Pilot[None], app: RfApp) -> None:
+        table = app.queue_screen.table
+        aimed = table.current_id()
+        assert aimed is not None
+        with _patched(queue_screen, SETTLE_SECONDS=60.0):
+            claimed = {
+                "handoff_id": aimed,
+                "session_id": "s" + aimed[1:],
+                "claimed_by_name": "Alex",
+            }
+            await h.push(frame("handoff_claimed", claimed))
+            await until(pilot, lambda: aimed not in table, "the row to leave")
+            await pilot.press("c")
+            await until(pilot, lambda: any("Press c again" in n.message
+                                           for n in app._notifications), "the ask")  # fmt: skip
+        assert _claims(h) == []
+
+    return act
+
+
+def _keys_during_a_burst(count: int) -> Any:
+    async def act(h: Hostile, pilot: Pilot[None], app: RfApp) -> None:
+        for n in range(10, 10 + count):
+            h.queue.insert(0, entry(n))
+            h.sessions[f"s{n}"] = session(n)
+            await h.push(frame("handoff_created", created(n)))
+            await pilot.press("j" if n % 3 else "k")
+        await pilot.press("c", "escape", "G", "c", "escape")
+
+    return act
+
+
+def _typed_at_read_only(words: str) -> Any:
+    async def act(h: Hostile, pilot: Pilot[None], app: RfApp) -> None:
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the read-only handoff")
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        box = screen.query_one("#message", Input)
+        with _patched(handoff_screen, HOLD_SECONDS=30.0, TYPING_SECONDS=30.0):
+            await pilot.press(*("space" if c == " " else c for c in words))
+            await until(pilot, lambda: box.value == words, "the word in the box")
+        assert _claims(h) == [] and not screen.claimed
+
+    return act
+
+
 def all_cases() -> list[Case]:
-    return sse_cases() + http_cases() + text_cases()
+    return sse_cases() + http_cases() + text_cases() + motion_cases()

@@ -243,6 +243,60 @@ async def test_copy_link_and_commands(make: AppFactory) -> None:
         assert {"Copy link", "Open in browser", "Back"} <= handoff_commands
 
 
+NO_DISPLAY = {"DISPLAY": None, "WAYLAND_DISPLAY": None, "BROWSER": None}
+SSH = {**NO_DISPLAY, "SSH_CONNECTION": "203.0.113.5 52100 10.0.0.2 22"}
+DESKTOP = {"DISPLAY": ":0", "BROWSER": None, "SSH_CONNECTION": None}
+
+
+@pytest.mark.parametrize(
+    ("env", "opens", "said"),
+    [
+        (SSH, True, "No browser can be opened from this terminal (over SSH)."),
+        (NO_DISPLAY | {"SSH_CONNECTION": None}, True, "from this terminal (no display)."),
+        (DESKTOP, False, "No browser can be opened from this terminal (none found)."),
+        (DESKTOP, True, "Opened https://rf.example/pilot/"),
+    ],
+    ids=["ssh", "console", "webbrowser-false", "desktop"],
+)
+async def test_b_opens_the_browser_or_says_it_cannot_and_copies_the_link(
+    make: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str | None],
+    opens: bool,
+    said: str,
+) -> None:
+    import webbrowser
+
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    asked: list[str] = []
+
+    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
+        asked.append(url)
+        return opens
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    app = make()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        await pilot.press("b")
+        link = f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
+        told = [n.message for n in app._notifications]
+        assert any(said in message for message in told), told
+        if said.startswith("Opened"):
+            assert asked == [link]
+            return
+        assert not any(message.startswith("Opened") for message in told), told
+        assert app.clipboard == link  # copied instead, to paste into a browser elsewhere
+        assert any(f"paste it into your browser: {link}" in message for message in told)
+        if env.get("DISPLAY") is None:
+            assert asked == []  # no text browser started on the terminal the app draws on
+
+
 async def test_t_copies_the_four_panels_as_a_ticket_note(make: AppFactory) -> None:
     app = make()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

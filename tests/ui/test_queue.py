@@ -269,7 +269,7 @@ async def test_arrivals_stay_in_sight_and_the_cursor_stays_put(
         await until(pilot, lambda: row_ids(app)[:1] == [latest], "the last arrival on top")
         table = app.queue_screen.table
         assert table.scroll_y == 0  # the top, with the newest, is what is shown
-        assert table.current_id() == reading  # c would still claim what Dana was on
+        assert table.current_id() == reading  # c names and shows it before claiming it
 
 
 async def test_paging_keys_and_a_click_move_through_a_long_queue(

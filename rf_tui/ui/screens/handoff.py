@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -9,8 +10,10 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from rf_tui.export import escalation_package
@@ -26,6 +29,14 @@ from rf_tui.ui.desk import Desk
 #: The backend bounds it at 5 s by default; the rest is slack for a slow link.
 PENDING_SECONDS = 15.0
 WIDE = 120
+#: Read-only, a letter key acts only when pressed on its own: a key within this long
+#: after it means a word is being typed ("check", "accept") into the closed box.
+HOLD_SECONDS = 0.5
+#: ...and the keys typed until this long after the last one belong to that word.
+TYPING_SECONDS = 1.5
+READ_ONLY_HINT = (
+    "Read-only until you claim: press c on its own to claim. What you typed is kept in the box."
+)
 
 
 def problem_body(handoff: Handoff, now: datetime) -> RenderableType:
@@ -130,9 +141,16 @@ def numbered(ai: AIAssessment | None) -> Text:
     return text
 
 
-def start_body(handoff: Handoff, session: Session | None, claimed: bool) -> RenderableType:
+def start_body(
+    handoff: Handoff, session: Session | None, claimed: bool, taken_by: str | None = None
+) -> RenderableType:
     parts: list[RenderableType] = []
-    if not claimed:
+    if taken_by is not None:
+        taken = Text("Claimed by ", style="bold yellow")
+        taken.append_text(render.literal(one_line(taken_by, 40), style="bold yellow"))
+        taken.append(": you can read it, not claim it.", style="bold yellow")
+        parts.append(taken)
+    elif not claimed:
         parts.append(
             Text("Reading before claiming. Press c to claim it and work in the session.", "bold")
         )
@@ -182,6 +200,9 @@ class HandoffScreen(Screen[None]):
         self.session: Session | None = None
         self.claimed = claimed
         self.problem: str | None = None
+        self.taken_by: str | None = None  # claimed by someone else while open here
+        self._held: tuple[str, Timer] | None = None  # a key waiting to be sure it is alone
+        self._typing_until = 0.0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="panels"):
@@ -239,7 +260,7 @@ class HandoffScreen(Screen[None]):
         self.query_one("#tried-body", Static).update(tried)
         self.query_one("#assessment-body", Static).update(assessment_body(self.handoff, now))
         self.query_one("#start-body", Static).update(
-            start_body(self.handoff, self.session, self.claimed)
+            start_body(self.handoff, self.session, self.claimed, self.taken_by)
         )
         box = self.query_one("#message", Input)
         box.disabled = not self.claimed
@@ -262,9 +283,84 @@ class HandoffScreen(Screen[None]):
 
     def became_claimed(self, handoff: Handoff) -> None:
         self.claimed = True
+        self.taken_by = None
         self.handoff = handoff
         self.render_panels()
         self.refresh_bindings()
+
+    def taken(self, by: str) -> None:
+        """Claimed by someone else while open here: no more offering to claim it."""
+        if self.claimed:
+            return
+        self.taken_by = by
+        self._drop_held()
+        self.render_panels()
+        self.refresh_bindings()
+
+    # ── Read-only: keys meant for the closed box ─────────────────────────────
+
+    def on_key(self, event: events.Key) -> None:
+        """Read-only, the message box is closed, so a word typed at it would reach
+        the screen's keys ("check" would claim, "quick" would quit): a letter key
+        waits a moment to be sure it is alone, and a word goes into the box as a
+        draft instead."""
+        if self.claimed or self.taken_by is not None:
+            return
+        now = time.monotonic()
+        typing = now < self._typing_until or self._held is not None
+        if not (event.is_printable or (typing and event.key == "backspace")):
+            self._drop_held()  # escape, arrows…: the held key was not meant either
+            return
+        event.stop()
+        event.prevent_default()
+        if typing or event.key not in self._bound():
+            self._typed(event)
+            self._typing_until = now + TYPING_SECONDS
+            return
+        self._held = (event.key, self.set_timer(HOLD_SECONDS, self._alone))
+        if event.key == "c":
+            self.say("Claiming…")
+
+    def _bound(self) -> dict[str, tuple[str, bool]]:
+        """key → (action, whether it is the app's) for the keys that mean something here."""
+        bound: dict[str, tuple[str, bool]] = {}
+        for owner, of_app in ((self.app.BINDINGS, True), (self.BINDINGS, False)):
+            for binding in owner:
+                if isinstance(binding, Binding):
+                    for key in binding.key.split(","):
+                        bound[key] = (binding.action, of_app)
+        return bound
+
+    def _typed(self, event: events.Key) -> None:
+        box = self.query_one("#message", Input)
+        if self._held is not None:  # the key held back began the word
+            held = self._held[0]
+            self._drop_held()
+            box.value += " " if held == "space" else held
+        if event.key == "backspace":
+            box.value = box.value[:-1]
+        elif event.character is not None:
+            box.value += event.character
+        self.say(READ_ONLY_HINT)
+
+    def _drop_held(self) -> None:
+        if self._held is not None:
+            key, timer = self._held
+            timer.stop()
+            self._held = None
+            if key == "c":
+                self.say("")  # no longer "Claiming…"
+
+    async def _alone(self) -> None:
+        """No other key came: the held key was meant as itself."""
+        if self._held is None:
+            return
+        key, self._held = self._held[0], None
+        if key == "c":
+            self.say("")  # the claim's own toast tells how it went
+        if (bound := self._bound().get(key)) is not None:
+            action, of_app = bound
+            await (self.app.run_action(action) if of_app else self.run_action(action))
 
     def say(self, message: str, *, error: bool = False) -> None:
         self.query_one("#reply", Static).update(
@@ -323,8 +419,8 @@ class HandoffScreen(Screen[None]):
     # ── Other actions ────────────────────────────────────────────────────────
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Claiming is offered only until it is done.
-        return not (action == "claim" and self.claimed)
+        # Claiming is offered only until it is done, here or by someone else.
+        return not (action == "claim" and (self.claimed or self.taken_by is not None))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -33,6 +33,11 @@ WIDE_STATUS = 110
 #: Lite mode (a slow link): queue changes are drawn at most this often, ages per minute.
 LITE_BATCH = 0.25
 LITE_AGE_EVERY = 60.0
+#: A row the queue moved under the cursor this recently is not claimed on one key:
+#: a hand already on its way to `c` was aimed at what was there before.
+SETTLE_SECONDS = 1.0
+#: How long a "press c again" stays good for the row it named.
+CONFIRM_SECONDS = 10.0
 
 
 def metric_text(
@@ -84,6 +89,7 @@ class QueueScreen(Screen[None]):
         self._last_age_tick = 0.0
         self._mounted = False
         self._table: QueueTable | None = None
+        self._confirming: tuple[str, float] | None = None  # (handoff id, when asked)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -359,10 +365,38 @@ class QueueScreen(Screen[None]):
         return current
 
     def action_claim(self) -> None:
+        """Claim the row under the cursor as drawn, or name it and ask again.
+
+        A row that just slid under the cursor (its own left, arrivals pushed it)
+        or that is out of sight is not what the senior was aiming at: nothing
+        is claimed until a second `c` for the row now shown and named.
+        """
         from rf_tui.ui import flows
 
-        if (handoff_id := self._current()) is not None:
-            flows.start_claim(self, self.desk, handoff_id)
+        aim = self.table.aim(SETTLE_SECONDS)
+        if aim is None:
+            self.notify("No escalation selected.", severity="warning", markup=False)
+            return
+        now = time.monotonic()
+        asked = self._confirming
+        self._confirming = None
+        if aim.steady or (
+            asked is not None and asked[0] == aim.handoff_id and now - asked[1] < CONFIRM_SECONDS
+        ):
+            flows.start_claim(self, self.desk, aim.handoff_id)
+            return
+        self.table.move_to(aim.handoff_id)  # in sight, so the second press sees it
+        self._confirming = (aim.handoff_id, now)
+        entry = self.feed.queue.get(aim.handoff_id)
+        what = one_line(entry.summary, 60) if entry and entry.summary else "this escalation"
+        why = "The queue moved" if aim.in_sight else "The row was out of sight"
+        self.notify(
+            f"Press c again to claim: {what}",
+            title=f"{why}: nothing claimed",
+            severity="warning",
+            markup=False,
+            timeout=CONFIRM_SECONDS,
+        )
 
     def action_open(self) -> None:
         from rf_tui.ui import flows

@@ -11,6 +11,7 @@ never rendered at all.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,6 +52,20 @@ class Widths:
     def of(self, column: str) -> int:
         fixed = {"mark": 1, "priority": 9, "age": 4}
         return fixed.get(column) or int(getattr(self, column))
+
+
+@dataclass(frozen=True)
+class Aim:
+    """The row a key would act on, and whether the senior can be sure it is the one
+    they meant: on screen, and not moved under them by the queue a moment ago."""
+
+    handoff_id: str
+    in_sight: bool
+    shifted: bool
+
+    @property
+    def steady(self) -> bool:
+        return self.in_sight and not self.shifted
 
 
 @dataclass(frozen=True)
@@ -131,6 +146,9 @@ class QueueTable(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         # id → (what the strip was drawn from, the strip)
         self._cache: dict[str, tuple[tuple[object, ...], Strip]] = {}
+        # When the queue last moved the cursor without a key: its row left and the
+        # cursor fell on a neighbour, or arrivals pushed its line down the screen.
+        self._shifted_at = float("-inf")
 
     # ── What the screen tells it ────────────────────────────────────────────
 
@@ -160,12 +178,16 @@ class QueueTable(ScrollView, can_focus=True):
         cursor follows what the senior was on.
         """
         current = self.current_id()
+        line = self.cursor_row - int(self.scroll_y)
         self._ids = [i for i in ids if i in self._rows]
         self._index = {handoff_id: i for i, handoff_id in enumerate(self._ids)}
         if current is not None and current in self._index:
             self.cursor_row = self._index[current]
         else:  # the row left: the cursor stays at the same place, on its neighbour
             self.cursor_row = max(0, min(self.cursor_row, len(self._ids) - 1))
+        moved = self.current_id() != current or self.cursor_row - int(self.scroll_y) != line
+        if current is not None and moved:
+            self._shifted_at = time.monotonic()
         self.virtual_size = Size(self.size.width, len(self._ids) + 1)
         self.refresh()
 
@@ -207,6 +229,17 @@ class QueueTable(ScrollView, can_focus=True):
 
     def __contains__(self, handoff_id: object) -> bool:
         return handoff_id in self._index
+
+    def aim(self, settle: float) -> Aim | None:
+        """The cursor's row; ``shifted`` if the queue moved it within ``settle`` seconds."""
+        handoff_id = self.current_id()
+        if handoff_id is None:
+            return None
+        return Aim(
+            handoff_id,
+            in_sight=self.cursor_row in self._visible_indexes(),
+            shifted=time.monotonic() - self._shifted_at < settle,
+        )
 
     def current_id(self) -> str | None:
         if 0 <= self.cursor_row < len(self._ids):
@@ -290,6 +323,7 @@ class QueueTable(ScrollView, can_focus=True):
             return
         index = max(0, min(index, len(self._ids) - 1))
         old, self.cursor_row = self.cursor_row, index
+        self._shifted_at = float("-inf")  # where the senior put it: their aim
         self._refresh_index(old)
         self._refresh_index(index)
         top = int(self.scroll_y)
