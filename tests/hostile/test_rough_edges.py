@@ -91,6 +91,22 @@ async def test_a_noisy_winner_name_leaves_the_sentence_whole(tmp_path: Path) -> 
             assert controls(shown(app)) == []
 
 
+async def test_a_noisy_name_claiming_what_is_open_here_reads_as_a_name(tmp_path: Path) -> None:
+    async with Hostile() as hostile, app_on(hostile, tmp_path) as (app, pilot):
+        app.queue_screen.table.move_to("h1")
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        claimed = {"handoff_id": "h1", "session_id": "s1", "claimed_by": "u-alex",
+                   "claimed_by_name": NOISY_NAME}  # fmt: skip
+        await hostile.push(frame("handoff_claimed", claimed))
+        await until(pilot, lambda: screen.taken_by is not None, "the claim elsewhere")
+        start = panel_text(screen, "start")
+        assert "Claimed by \ufffdAlex Moreno\ufffd: you can read it, not claim it." in start
+        assert controls(shown(app)) == []
+
+
 # ── A null summary ───────────────────────────────────────────────────────────
 
 

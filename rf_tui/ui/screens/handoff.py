@@ -147,7 +147,7 @@ def start_body(
     parts: list[RenderableType] = []
     if taken_by is not None:
         taken = Text("Claimed by ", style="bold yellow")
-        taken.append_text(render.literal(one_line(taken_by, 40), style="bold yellow"))
+        taken.append_text(render.literal(person(taken_by) or "someone", style="bold yellow"))
         taken.append(": you can read it, not claim it.", style="bold yellow")
         parts.append(taken)
     elif not claimed:
