@@ -244,6 +244,15 @@ async def test_a_take_shows_no_real_name_before_the_details_either(tmp_path: Pat
             await until(pilot, lambda: "scanner" in cell_text(app, "h9", "notes"), "notes")
             seen = shown(app) + "".join(sent)
             assert not [name for name in REAL_PEOPLE if name in seen], seen
+            # The whole note, in its reader, is the disguised one, with the keys shown.
+            app.queue_screen.table.move_to("h9")
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the whole note")
+            whole = " ".join(app.screen.query_one(LongText).rows)
+            assert "scanner again" in whole and not [n for n in REAL_PEOPLE if n in whole]
+            assert app.screen.query("#keys")
 
 
 async def test_the_first_queue_of_a_take_hides_names_a_later_row_brings() -> None:

@@ -449,7 +449,8 @@ class HandoffScreen(Screen[None]):
             return
         lines = notes.count("\n") + (not notes.endswith("\n"))
         title = f"Notes from {person(self.handoff.requester) or 'the junior'}: {lines:,} lines"
-        self.app.push_screen(ReaderScreen(title + " · esc goes back", notes))
+        keys = self.desk.presenter.overlay() if self.desk.presenter else None
+        self.app.push_screen(ReaderScreen(title + " · esc goes back", notes, keys))
 
     def action_open_browser(self) -> None:
         from rf_tui.ui import flows

@@ -77,14 +77,17 @@ class LongText(ScrollView, can_focus=True):
 class ReaderScreen(Screen[None]):
     BINDINGS = bindings("reader")
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, keys: Text | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
+        self.keys = keys  # presenter mode: the keys just pressed, in their corner
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.title_text, style="bold"), id="reader-title")
         yield LongText(self.text, id="reader")
+        if self.keys is not None:
+            yield Static(self.keys, id="keys")
         yield Footer()
 
     def on_mount(self) -> None:
