@@ -170,8 +170,9 @@ class Client:
                 async with self.http.stream(
                     method, path, json=json, params=params, headers=self.auth_headers()
                 ) as response:
-                    body = await read_capped(response, self.max_body)
+                    # Timed as the headers come, not after a big body has trickled in.
                     self._heard_date(response.headers.get("date"))
+                    body = await read_capped(response, self.max_body)
         except TimeoutError:
             raise Unreachable(
                 f"The server at {shown_url(self.server)} took longer than {self.deadline:g} s "
