@@ -194,6 +194,14 @@ class Disguise:
             }
         )
 
+    def handoffs(self, handoffs: Sequence[M]) -> list[M]:
+        """Many at once: every name first, so one row's note cannot show the real
+        name of a person whose own row comes later."""
+        for handoff in handoffs:
+            self.person(handoff.handed_off_by_name)
+            self.person(handoff.claimed_by_name)
+        return [self.handoff(handoff) for handoff in handoffs]
+
     def assessment(self, ai: AIAssessment) -> AIAssessment:
         return ai.model_copy(
             update={

@@ -63,11 +63,19 @@ def was_sanitized(text: str | None) -> bool:
 
 def one_line(text: str | None, limit: int | None = None) -> str:
     """Sanitised, whitespace collapsed to single spaces, and cut to ``limit`` cells."""
-    flat = _SPACES.sub(" ", (text or "").replace("\r", " ")).strip()
-    flat = sanitize(flat)
-    if limit is not None and cell_len(flat) > limit:
-        return truncate(flat, limit)
-    return flat
+    text = text or ""
+    if limit is not None and len(text) > 8 * limit + 256:
+        # A cell of a 2 MB note shows its first words: flatten those, not all of it
+        # (unless whitespace and combining marks leave too little in them).
+        head = _flat(text[: 8 * limit + 256])
+        if cell_len(head) > limit:
+            return truncate(head, limit)
+    flat = _flat(text)
+    return flat if limit is None else truncate(flat, limit)
+
+
+def _flat(text: str) -> str:
+    return sanitize(_SPACES.sub(" ", text.replace("\r", " ")).strip())
 
 
 def pad(text: str, width: int) -> str:
@@ -87,19 +95,89 @@ def _char_cells(ch: str) -> int:
 
 
 def truncate(text: str, limit: int) -> str:
-    """Cut to at most ``limit`` cells, ending with an ellipsis when cut."""
+    """Cut to at most ``limit`` cells, ending with an ellipsis when cut.
+
+    It reads no further than the cut: a row's 2 MB note costs what its column shows.
+    """
     if limit <= 0:
         return ""
-    if cell_len(text) <= limit:
-        return text
-    out, used = [], 0
-    for ch in text:
+    used, cut = 0, len(text)
+    for at, ch in enumerate(text):
         width = _char_cells(ch)
-        if used + width > limit - 1:
-            break
-        out.append(ch)
+        if cut == len(text) and used + width > limit - 1:
+            cut = at  # where the text ends if an ellipsis must follow
         used += width
-    return "".join(out) + "…"
+        if used > limit:
+            return text[:cut] + "…"
+    return text
+
+
+#: A person's name is cut to this many cells: it goes inside sentences ("Already
+#: claimed by …") and narrow columns, and must never crowd the sentence out.
+NAME_CELLS = 32
+
+# Whole escape sequences (7-bit and C1 forms): CSI, OSC/DCS/PM/APC/SOS strings to
+# their terminator, and two-character escapes. In a name they are noise, not text.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + "\u2028\u2029]+")
+_MARKS = re.compile(REPLACEMENT + "+")
+
+
+def person(name: str | None, limit: int = NAME_CELLS) -> str:
+    """A name from someone else, fit to go inside a sentence: one short line.
+
+    The printable characters are kept as typed; each escape sequence or run of
+    control characters becomes one ``\ufffd`` (a name full of them reads
+    "\ufffdAlex", not a screenful of control pictures), and it is cut to ``limit``
+    cells with an ellipsis.
+    """
+    if not name:
+        return ""
+    flat = _SPACES.sub(" ", _SEQUENCE.sub(REPLACEMENT, name))
+    flat = _MARKS.sub(REPLACEMENT, _CONTROLS.sub(REPLACEMENT, flat)).strip()
+    return truncate(flat, limit)
+
+
+#: A panel shows this much of a long text from someone else; the rest is told, not
+#: drawn: laying out 2 MB of notes took seconds and held the keys up with it.
+SHOWN_LINES = 200
+SHOWN_CHARS = 20_000
+
+
+def capped(text: str, lines: int = SHOWN_LINES, chars: int = SHOWN_CHARS) -> tuple[str, str]:
+    """The head of ``text`` worth drawing, and what was left out in words ("" if nothing).
+
+    "… 27,035 more lines (1.9 MB) not shown"; cut at a line break where it can be.
+    """
+    end = min(len(text), chars)
+    at = -1
+    for _ in range(lines):
+        at = text.find("\n", at + 1, end)
+        if at < 0:
+            break
+    else:
+        end = at
+    rest = text[end:].lstrip("\n")
+    if not rest:
+        return text, ""
+    count = rest.count("\n") + (not rest.endswith("\n"))
+    size = _size(len(rest.encode("utf-8", "surrogatepass")))
+    if count == 1 and text[end] != "\n":  # the rest of one long line
+        return text[:end], f"… {size} more not shown"
+    noun = "line" if count == 1 else "lines"
+    return text[:end], f"… {count:,} more {noun} ({size}) not shown"
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
 
 
 _USERINFO = re.compile(r"^(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^/@:]*)(?::[^/@]*)?@")

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json as json_module
 import ssl
 import time
+from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -78,6 +80,9 @@ class Client:
         self.token = token
         self.deadline = deadline
         self.max_body = max_body
+        #: (the server's Date header, our time when it came), newest last: the
+        #: feed estimates the server's clock from them.
+        self.dates: deque[tuple[datetime, datetime]] = deque(maxlen=32)
         if isinstance(verify, str):
             verify = ssl.create_default_context(cafile=verify)
         self.http = httpx.AsyncClient(
@@ -165,6 +170,8 @@ class Client:
                 async with self.http.stream(
                     method, path, json=json, params=params, headers=self.auth_headers()
                 ) as response:
+                    # Timed as the headers come, not after a big body has trickled in.
+                    self._heard_date(response.headers.get("date"))
                     body = await read_capped(response, self.max_body)
         except TimeoutError:
             raise Unreachable(
@@ -186,6 +193,15 @@ class Client:
                 "The server's answer was not valid JSON. Is this a ResolutionFlow server?",
                 status=response.status_code,
             ) from None
+
+    def _heard_date(self, value: str | None) -> None:
+        if not value:
+            return
+        try:
+            when = aware(parsedate_to_datetime(value))
+        except (TypeError, ValueError, IndexError):
+            return  # a header that is not a date tells nothing about the clock
+        self.dates.append((when, datetime.now(timezone.utc)))
 
     def _maybe_wrong_address(
         self, exc: ApiError, path: str, body: bytes, *, fixed: bool

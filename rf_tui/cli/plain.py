@@ -23,8 +23,8 @@ from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.feed import Feed
 from rf_tui.state.clock import Clock, age, system_clock
-from rf_tui.state.queue import Sort
-from rf_tui.text import one_line, sanitize
+from rf_tui.state.queue import FETCHING, NOT_YET, Sort
+from rf_tui.text import one_line, person, sanitize
 
 HELP = "Commands: l list · s N show · c N claim · m N text: first action · q quit (then Enter)"
 #: An arrival's line waits this long at most for its details (summary, requester).
@@ -64,8 +64,10 @@ class Plain:
     def line(self, entry: QueueEntry) -> str:
         """[4] high — VPN drops after KB5034441 — Sam Okafor — 'tried reinstalling' (2m)"""
         head = f"[{self.number(entry.id)}] {one_line(entry.priority, 7)}"
-        when = age((self.clock() - entry.created_at).total_seconds())
-        return f"{entry_line(entry, head)} ({when})"
+        when = age((self.feed.clock() - entry.created_at).total_seconds())  # the server's clock
+        said = self.feed.queue.summary(entry)
+        summary = NOT_YET if said == FETCHING else said  # a line is printed once
+        return f"{entry_line(entry, head, summary=summary)} ({when})"
 
     def list(self) -> None:
         if not self.feed.loaded:
@@ -96,6 +98,9 @@ class Plain:
         elif isinstance(event, ev.GapClosed):
             if event.summary.claimed_by:  # who took what: worth a line of its own
                 self.say(event.summary.text())
+        elif isinstance(event, ev.ClockSkewed):
+            if text := event.text():
+                self.say(text[0].upper() + text[1:] + ".")
         elif isinstance(event, ev.Trouble):
             self.say(f"Something went wrong: {event.what}. Trying again in {event.retry_in:.0f}s.")
 
@@ -129,7 +134,7 @@ class Plain:
                 continue  # it came and went before anyone read it
             if gone.by_me:
                 continue  # the claim already said so
-            who = one_line(gone.claimed_by or "someone", 40)
+            who = person(gone.claimed_by) or "someone"
             self.say(f"CLAIMED [{self.number(gone.handoff_id)}] by {who}")
 
     def _announce_pending(self) -> None:
@@ -205,7 +210,7 @@ class Plain:
             return
         outcome = await self.feed.claim(entry)
         if isinstance(outcome, out.ClaimLost):
-            self.say(f"Too late: {outcome.sentence(self.clock())}")
+            self.say(f"Too late: {outcome.sentence(self.feed.clock())}")
             self.feed.let_go(outcome)
         elif isinstance(outcome, out.ClaimRefused):
             self.say(outcome.reason)

@@ -40,10 +40,10 @@ from rf_tui.api.stream import (
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
 from rf_tui.feed.outcomes import ClaimLost
-from rf_tui.state.clock import age
-from rf_tui.state.queue import QueueState, Sort
+from rf_tui.state.clock import ServerTime, age, skew_text
+from rf_tui.state.queue import FETCHING, NO_SUMMARY, NOT_YET, QueueState, Sort
 from rf_tui.store.known import KnownSessions
-from rf_tui.text import cell_len, one_line, pad
+from rf_tui.text import cell_len, one_line, pad, person
 
 # The codes these commands return; rf_tui/exit_codes.py says which command returns which.
 OK, FAILED, USAGE = exits.OK, exits.FAILED, exits.USAGE
@@ -90,16 +90,28 @@ def queue_lines(entries: list[QueueEntry], now: datetime, width: int | None) -> 
         when = age((now - e.created_at).total_seconds())
         head = (  # padded by terminal cells, so a CJK requester keeps the columns straight
             f"{pad(one_line(e.id), 12)} {pad(one_line(e.priority, 7), 7)} "
-            f"{when:>4}  {pad(one_line(e.requester, 16), 16)}  "
+            f"{when:>4}  {pad(person(e.requester, 16), 16)}  "
         )
         room = None if width is None else max(10, width - cell_len(head))
-        lines.append(head + one_line(e.summary or "(no summary)", room or 10_000))
+        lines.append(head + one_line(e.summary or NO_SUMMARY, room or 10_000))
     return lines
+
+
+def server_now(client: Client) -> datetime:
+    """Now on the server's clock, from the Date headers of the answers so far: the
+    times it sends are on that clock, so ages are read on it too."""
+    clock = ServerTime(_now)
+    for heard in client.dates:
+        clock.heard(*heard)
+    if text := skew_text(clock.offset):
+        print(f"rf-tui: {text}", file=sys.stderr)  # stdout stays parseable
+    return clock()
 
 
 async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
     async with client:
         rows = await client.queue_rows()
+    now = server_now(client)
     for problem in rows.skipped:  # the good rows still go out; stdout stays parseable
         print(f"rf-tui: left out a malformed row, {problem}", file=sys.stderr)
     entries = rows.entries
@@ -114,7 +126,7 @@ async def show_queue(client: Client, as_json: bool, out: TextIO) -> int:
         width = shutil.get_terminal_size().columns if out.isatty() else None
         if not ordered:
             out.write("No escalations waiting.\n")
-        for line in queue_lines(ordered, _now(), width):
+        for line in queue_lines(ordered, now, width):
             out.write(line + "\n")
     return OK
 
@@ -138,7 +150,7 @@ async def claim(client: Client, handoff_id: str, session_id: str | None, out: Te
             handoff = await client.claim(session_id, handoff_id)
         except AlreadyClaimed as exc:
             lost = ClaimLost(handoff_id, exc.claimed_by_name or "someone else", exc.claimed_at)
-            out.write(lost.sentence(_now()) + "\n")
+            out.write(lost.sentence(server_now(client)) + "\n")
             return LOST_RACE
     known.remember([(handoff.id, handoff.session_id)])
     out.write(f"Claimed {handoff.id}: {one_line(handoff.summary, 100)}\n")
@@ -205,6 +217,8 @@ class Watcher:
             self.emit("state", event.what, state="trouble", reason=event.what)
         elif isinstance(event, ev.RowsSkipped) and event.rows:
             self.emit("state", event.text(), state="rows_skipped", rows=list(event.rows))
+        elif isinstance(event, ev.ClockSkewed) and event.text():
+            self.emit("state", event.text(), state="clock_skew", offset_seconds=event.offset)
 
     def connection(self, item: ConnectionState) -> None:
         if isinstance(item, Live):
@@ -252,7 +266,7 @@ class Watcher:
                 who = gone.claimed_by or "someone"
                 self.emit(
                     "handoff_claimed",
-                    f"CLAIMED {gone.handoff_id} by {one_line(who, 40)}",
+                    f"CLAIMED {gone.handoff_id} by {person(who) or 'someone'}",
                     handoff_id=gone.handoff_id,
                     claimed_by_name=gone.claimed_by,
                 )
@@ -261,13 +275,18 @@ class Watcher:
         """Details that did not come in time: the line goes out with what there is."""
         for handoff_id in sorted(self._pending):
             if (entry := self.feed.queue.get(handoff_id)) is not None:
-                self.created(entry)
+                self.created(entry, summary=self._missing(entry))
         self._pending.clear()
 
-    def created(self, entry: QueueEntry) -> None:
+    def _missing(self, entry: QueueEntry) -> str:
+        """Why a line printed now has no summary (it is printed once, so not "fetching")."""
+        said = self.feed.queue.summary(entry)
+        return NOT_YET if said == FETCHING else said
+
+    def created(self, entry: QueueEntry, *, summary: str | None = None) -> None:
         self.emit(
             "handoff_created",
-            f"NEW {entry_line(entry)}",
+            f"NEW {entry_line(entry, summary=summary)}",
             handoff_id=entry.id,
             **{k: v for k, v in entry_json(entry).items() if k != "id"},
         )
@@ -281,15 +300,15 @@ class Watcher:
         )
 
 
-def entry_line(entry: QueueEntry, head: str | None = None) -> str:
+def entry_line(entry: QueueEntry, head: str | None = None, *, summary: str | None = None) -> str:
     """urgent ad7c… — VPN drops every few minutes — Sam Okafor — 'tried a reboot'
 
     ``head`` replaces the priority and id (``--plain`` numbers its rows).
     """
     parts = [head or f"{one_line(entry.priority, 7)} {entry.id}"]
-    parts.append(one_line(entry.summary or "(details coming)", 100))
+    parts.append(one_line(entry.summary or summary or NO_SUMMARY, 100))
     if entry.requester:
-        parts.append(one_line(entry.requester, 40))
+        parts.append(person(entry.requester))
     if entry.engineer_notes:
         parts.append(repr(one_line(entry.engineer_notes, 80)))
     return " — ".join(parts)

@@ -12,6 +12,7 @@ from typing import Literal
 from rf_tui.api.models import AssessmentReady, EscalationMetrics, Me, QueueEntry
 from rf_tui.api.stream import ConnectionState
 from rf_tui.state.away import AwaySummary
+from rf_tui.state.clock import skew_text
 
 #: Why the queue changed:
 #: ``arrival`` a junior escalated just now (the stream said so);
@@ -103,6 +104,18 @@ class LinkMeasured:
 
 
 @dataclass(frozen=True)
+class ClockSkewed:
+    """The server's clock, as its Date headers show it, is ``offset`` seconds ahead
+    (negative: behind); every age is now read on it."""
+
+    offset: float
+
+    def text(self, *, compact: bool = False) -> str:
+        """In a tech's words once it is over a minute; empty otherwise."""
+        return skew_text(self.offset, compact=compact)
+
+
+@dataclass(frozen=True)
 class AssessmentLanded:
     event: AssessmentReady
 
@@ -132,6 +145,7 @@ FeedEvent = (
     | RowsSkipped
     | MetricChanged
     | LinkMeasured
+    | ClockSkewed
     | AssessmentLanded
     | GapClosed
     | Trouble

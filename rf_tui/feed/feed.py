@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -52,7 +52,7 @@ from rf_tui.disguise import Disguise
 from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
 from rf_tui.state.away import AwayTracker, summarise
-from rf_tui.state.clock import Clock, system_clock
+from rf_tui.state.clock import Clock, ServerTime, system_clock
 from rf_tui.state.queue import Change, QueueState
 
 H = TypeVar("H", bound=Handoff)
@@ -93,7 +93,9 @@ class Feed:
         self.client = client
         self.sink = sink
         self.stream = stream or EscalationStream(client)
-        self.clock = clock
+        #: The server's clock (``clock`` plus the offset its Date headers show):
+        #: the one every front end reads ages on, since the times it writes are its own.
+        self.clock = ServerTime(clock)
         self.reconcile_every = reconcile_every
         self.unlive_every = unlive_every
         self.metrics_every = metrics_every
@@ -117,7 +119,8 @@ class Feed:
         self.load_problem: str | None = None
         #: Rows of the last fetch too malformed to show, a sentence each.
         self.skipped: tuple[str, ...] = ()
-        #: When the stream last said anything (on the injected clock).
+        #: When the stream last said anything (on our clock, not the server's:
+        #: it is when we heard it).
         self.last_event: datetime | None = None
         self.away = AwayTracker()
 
@@ -210,7 +213,7 @@ class Feed:
             elif isinstance(item, HandoffClaimed):
                 self._claimed(item)
             elif isinstance(item, AssessmentReady):
-                self.last_event = self.clock()
+                self.last_event = self.clock.base()
                 self.sink(ev.AssessmentLanded(item))
             elif isinstance(item, ConnectionState):
                 self._connection(item)
@@ -222,7 +225,7 @@ class Feed:
     def _connection(self, state: ConnectionState) -> None:
         self.state = state
         if isinstance(state, Live):
-            self.last_event = self.clock()  # `ready` is the first frame
+            self.last_event = self.clock.base()  # `ready` is the first frame
         elif isinstance(state, Reconnecting):
             self.away.begin(self.queue.entries(), "reconnect")
         elif isinstance(state, SignedOut):
@@ -234,10 +237,11 @@ class Feed:
         self._poll_wake.set()
 
     def _arrived(self, event: HandoffCreated) -> None:
-        self.last_event = self.clock()
+        self.last_event = self.clock.base()
         if self.disguise is not None and event.engineer_notes:
-            notes = self.disguise.text(event.engineer_notes)
-            event = event.model_copy(update={"engineer_notes": notes})
+            # The event does not say who wrote the note, so the disguise cannot
+            # know that name yet: the note waits for the details, which do.
+            event = event.model_copy(update={"engineer_notes": None})
         change = self.queue.arrived(event, self.clock())
         if not change:
             return
@@ -246,7 +250,7 @@ class Feed:
         self._details_wake.set()
 
     def _claimed(self, event: HandoffClaimed) -> None:
-        self.last_event = self.clock()
+        self.last_event = self.clock.base()
         name = self._person(event.claimed_by_name)
         if self.away.reason is not None and name:
             self._claim_names[event.handoff_id] = name
@@ -334,9 +338,10 @@ class Feed:
         except ApiError as exc:
             self._load_failed(exc.message)
             return False
+        self._read_clock()
         entries = rows.entries
         if self.disguise is not None:
-            entries = [self.disguise.handoff(e) for e in entries]
+            entries = self.disguise.handoffs(entries)
         if tuple(rows.skipped) != self.skipped:
             self.skipped = tuple(rows.skipped)
             self.sink(ev.RowsSkipped(self.skipped))
@@ -347,9 +352,25 @@ class Feed:
         self._emit("first" if first else "gap" if gap else "refetch", change)
         return True
 
+    def _read_clock(self) -> None:
+        """The Date headers of the answers since the last look: the server's clock."""
+        moved = False
+        while self.client.dates:
+            moved |= self.clock.heard(*self.client.dates.popleft())
+        if moved:
+            self.sink(ev.ClockSkewed(self.clock.offset))
+
     def _load_failed(self, reason: str) -> None:
         self.load_problem = reason
         self.sink(ev.QueueLoadFailed(reason, loaded=self.loaded))
+        # Arrivals this fetch was to fill (a burst's) stop saying "fetching".
+        waiting = [e.id for e in self.queue.entries() if self.queue.is_partial(e.id)]
+        self._missed(i for i in waiting if i not in self._want)
+
+    def _missed(self, handoff_ids: Iterable[str]) -> None:
+        change = self.queue.missed(handoff_ids)
+        if change:
+            self._emit("details", change)
 
     async def _metric(self) -> None:
         self._metrics_at = self._mono()
@@ -389,7 +410,10 @@ class Feed:
         try:
             handoffs = await self.client.handoffs(event.session_id)
         except ApiError:
-            return  # the next refetch fills it in
+            self._missed([event.handoff_id])  # the next refetch fills it in
+            return
+        if not any(handoff.id == event.handoff_id for handoff in handoffs):
+            self._missed([event.handoff_id])  # withdrawn or taken: the next refetch says
         for handoff in handoffs:
             if handoff.id == event.handoff_id:
                 entry = self._handoff(QueueEntry.model_validate(handoff.model_dump()))

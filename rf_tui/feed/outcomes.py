@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rf_tui.api.models import ChatReply, Handoff, Session
 from rf_tui.state.clock import ago
-from rf_tui.text import one_line
+from rf_tui.text import person
 
 CLAIM_FORBIDDEN = "Only engineers or admins can claim escalations; your role is read-only."
 
@@ -28,7 +28,8 @@ class ClaimLost:
     def sentence(self, now: datetime) -> str:
         """The one way every front end says it: "Already claimed by Alex Moreno 2s ago." """
         when = ago(self.claimed_at, now)
-        return f"Already claimed by {one_line(self.winner, 60)}{' ' + when if when else ''}."
+        who = person(self.winner) or "someone else"
+        return f"Already claimed by {who}{' ' + when if when else ''}."
 
 
 @dataclass(frozen=True)

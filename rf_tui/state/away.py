@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rf_tui.api.models import QueueEntry
+from rf_tui.text import person
 
 #: Names listed before "and N more".
 NAMES_SHOWN = 3
@@ -32,7 +33,8 @@ class AwaySummary:
         if self.arrived:
             parts.append(f"+{self.arrived} arrived")
         if self.claimed_by:
-            names = list(dict.fromkeys(self.claimed_by))  # each person once, in order
+            # Each person once, in order.
+            names = list(dict.fromkeys(person(n) or "someone" for n in self.claimed_by))
             shown = ", ".join(names[:NAMES_SHOWN])
             if len(names) > NAMES_SHOWN:
                 shown += f" and {len(names) - NAMES_SHOWN} more"

@@ -2,14 +2,78 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 Clock = Callable[[], datetime]
+
+#: Offsets smaller than this are noise: the Date header counts whole seconds and
+#: comes a round trip late, so the server's clock is only ever known to a second
+#: or two. Ages count in tens of seconds anyway.
+SKEW_NOISE = 2.0
+#: From this offset on the status line says whose clock the ages use.
+SKEW_TOLD = 60.0
+#: Date headers the estimate is the median of: one odd answer (a proxy's, a
+#: cached one) does not move it.
+SKEW_SAMPLES = 9
 
 
 def system_clock() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class ServerTime:
+    """The server's clock: a local clock plus the offset its ``Date`` headers show.
+
+    Every age on screen is the server's "now" minus a time the server wrote, so
+    the two must come from the same clock: a server ten minutes ahead otherwise
+    shows a timed-out assessment as pending for ten minutes, and one three hours
+    behind shows a fresh escalation as "3h". Samples are taken against the
+    machine's real time (what a Date header can be compared with); the offset is
+    then added to ``base``, which tests and presenter mode may stop.
+    """
+
+    def __init__(self, base: Clock = system_clock, samples: int = SKEW_SAMPLES) -> None:
+        self.base = base
+        #: Seconds the server's clock is ahead of ours (negative: behind).
+        self.offset = 0.0
+        self._samples: deque[float] = deque(maxlen=samples)
+
+    def __call__(self) -> datetime:
+        return self.base() + timedelta(seconds=self.offset)
+
+    def heard(self, server_date: datetime, received: datetime) -> bool:
+        """One ``Date`` header and the machine's time when it came; True if the offset moved."""
+        # The header's second is cut down: the server's clock was half a second on, on average.
+        self._samples.append((server_date - received).total_seconds() + 0.5)
+        estimate = statistics.median(self._samples)
+        if abs(estimate) < SKEW_NOISE:
+            estimate = 0.0
+        if abs(estimate - self.offset) < SKEW_NOISE:
+            return False  # the same clock, give or take the header's resolution
+        self.offset = float(round(estimate))
+        return True
+
+
+def skew_text(offset: float, *, compact: bool = False) -> str:
+    """ "server clock 10 min ahead: ages use the server's time"; empty under a minute."""
+    if abs(offset) < SKEW_TOLD:
+        return ""
+    minutes = round(abs(offset) / 60)
+    if minutes < 60:
+        amount = f"{minutes} min"
+    elif minutes < 24 * 60:
+        hours, rest = divmod(minutes, 60)
+        amount = f"{hours} h" + (f" {rest} min" if rest else "")
+    else:
+        days = round(minutes / (24 * 60))
+        amount = f"{days} day{'s' if days > 1 else ''}"
+    way = "ahead" if offset > 0 else "behind"
+    if compact:
+        return f"server clock {amount} {way}"
+    return f"server clock {amount} {way}: ages use the server's time"
 
 
 def time_of_day(when: datetime) -> str:

@@ -19,6 +19,14 @@ from rf_tui.api.models import HandoffCreated, QueueEntry
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
+#: What a row says in place of a problem summary it does not have: while its
+#: details are on their way, once they came without one, or when asking failed.
+FETCHING = "(fetching details…)"
+NO_SUMMARY = "(no summary given)"
+NOT_LOADED = "(details not loaded)"
+#: A line printed once (watch, --plain) before the details came: true when printed.
+NOT_YET = "(no summary yet)"
+
 
 class Sort(Enum):
     NEWEST = "newest first"
@@ -45,6 +53,7 @@ class _Row:
     entry: QueueEntry
     partial: bool  # built from a stream event; details not fetched yet
     generation: int
+    missed: bool = False  # partial, and asking for its details failed
 
 
 @dataclass
@@ -72,6 +81,16 @@ class QueueState:
 
     def ids(self) -> set[str]:
         return set(self._rows)
+
+    def summary(self, entry: QueueEntry) -> str:
+        """The row's problem summary, or in words why there is none: never a
+        "fetching" that outlives the fetch."""
+        if entry.summary:
+            return entry.summary
+        row = self._rows.get(entry.id)
+        if row is None or not row.partial:
+            return NO_SUMMARY
+        return NOT_LOADED if row.missed else FETCHING
 
     def entries(self) -> list[QueueEntry]:
         """Every waiting escalation, in no particular order (no sort: cheap)."""
@@ -129,6 +148,16 @@ class QueueState:
             return Change(added=(entry.id,))
         self._put(entry, partial=False, generation=self._tick())
         return Change(updated=(entry.id,))
+
+    def missed(self, handoff_ids: Iterable[str]) -> Change:
+        """Asking for these rows' details failed: they stop saying "fetching"."""
+        touched = []
+        for handoff_id in handoff_ids:
+            row = self._rows.get(handoff_id)
+            if row is not None and row.partial and not row.missed:
+                row.missed = True
+                touched.append(handoff_id)
+        return Change(updated=tuple(touched))
 
     def gone(self, handoff_id: str) -> Change:
         """Claimed (by anyone) or otherwise no longer waiting."""

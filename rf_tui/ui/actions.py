@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 
 #: Where a key works. "queue table" is the queue's table while it has focus (the
 #: cursor keys and enter); help and the README list it with the queue screen's.
-Place = Literal["app", "queue table", "queue", "handoff", "help", "choice", "reopen"]
+Place = Literal["app", "queue table", "queue", "handoff", "help", "choice", "reopen", "reader"]
 
 #: How the palette offers an action: "here" on the screens it belongs to, run as that
 #: screen's (or, for "app", the app's) action; "everywhere" on every screen, run as
@@ -131,6 +131,8 @@ ACTIONS: tuple[Action, ...] = (
     act("b", "open_browser", "Open in browser", "Open the session in the browser",
         "handoff", palette="here"),
     act("m", "focus_message", "Message", "Go to the message box", "handoff"),
+    act("n", "read_notes", "Whole note", "Read the junior's whole note, however long",
+        "handoff", palette="here", footer=False),
     Action("suggest", tuple(Key(str(n), f"suggest({n})") for n in range(1, 10)),
            "", "Put a suggested step in the message box", ("handoff",), "1…9", footer=False),
     Action("send", (), "Send", "Send the message (your first action)", ("handoff",), "enter",
@@ -147,6 +149,7 @@ ACTIONS: tuple[Action, ...] = (
     act("c", "choose('claim')", "Claim", "Claim it and start", "choice"),
     act("escape", "choose('')", "Cancel", "Cancel", "choice"),
     act("escape", "cancel", "Cancel", "Cancel", "reopen"),
+    act("escape", "back", "Back", "Back to the handoff", "reader"),
 )  # fmt: skip
 
 

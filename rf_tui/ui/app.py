@@ -66,8 +66,13 @@ class RfApp(App[None]):
             disguise=presenter.disguise if presenter else None,
             painted=self._painted,
         )
+        # Ages are read on the server's clock, the one the times it sends are on.
         self.desk = Desk(
-            self.feed, settings, clock, presenter, health=LinkHealth(forced_lite=settings.lite)
+            self.feed,
+            settings,
+            self.feed.clock,
+            presenter,
+            health=LinkHealth(forced_lite=settings.lite),
         )
         self.presenter = presenter
         #: Always there; it draws only while mounted, from the feed.
@@ -178,6 +183,9 @@ class RfApp(App[None]):
             tell_problems(self, self.desk)
         elif isinstance(event, ev.LinkMeasured):
             self._measured(event.rtt)
+        elif isinstance(event, ev.ClockSkewed):
+            for screen in handoff_screens(self):
+                screen.render_panels()  # "escalated 2m ago", pending or timed out
         elif isinstance(event, ev.AssessmentLanded):
             for screen in handoff_screens(self, event.event.handoff_id):
                 screen.load_context()

@@ -76,6 +76,10 @@ class Desk:
         base = self.settings.web_url
         return f"{base.rstrip('/')}/pilot/{handoff.session_id}?pickup=true" if base else None
 
+    def wall(self) -> datetime:
+        """The machine's own time, for stamps such as "copied at" (not for ages)."""
+        return self.feed.clock.base()
+
     def time_of_day(self, when: datetime) -> str:
         """A step's time as the handoff shows it; on the take's face in presenter mode."""
         return self.presenter.time_of_day(when) if self.presenter else time_of_day(when)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from rf_tui.export import CUT, handoff_markdown
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import Handoff, Session
-from rf_tui.text import one_line
+from rf_tui.text import one_line, person
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -99,7 +99,7 @@ async def claim(app: App[Any], desk: Desk, entry: Handoff) -> None:
         for screen in handoff_screens(app, outcome.handoff_id):
             screen.taken(outcome.winner)
         if (queue := queue_screen(app)) is not None:
-            queue.show_winner(outcome.handoff_id, one_line(outcome.winner, 40))
+            queue.show_winner(outcome.handoff_id, person(outcome.winner))
         app.set_timer(WINNER_SHOWN_SECONDS, lambda: desk.feed.let_go(outcome))
     else:
         app.notify(outcome.reason, title="Cannot claim", severity="error", markup=False)
@@ -118,7 +118,7 @@ def offer_choice(app: App[Any], desk: Desk, handoff_id: str) -> None:
         elif what == "claim" and (queue := queue_screen(app)) is not None:
             start_claim(queue, desk, handoff_id)
 
-    app.push_screen(ChoiceScreen(entry.summary or "(fetching details…)", can_claim), chosen)
+    app.push_screen(ChoiceScreen(desk.feed.queue.summary(entry), can_claim), chosen)
 
 
 def reopen(app: App[Any], desk: Desk) -> None:
@@ -164,7 +164,7 @@ def copy_link(app: App[Any], desk: Desk, handoff: Handoff) -> None:
 
 def copy_ticket_note(app: App[Any], desk: Desk, handoff: Handoff, session: Session | None) -> None:
     """The four panels as Markdown, for a PSA ticket note."""
-    note = handoff_markdown(handoff, session, link=desk.web_link(handoff), now=desk.clock())
+    note = handoff_markdown(handoff, session, link=desk.web_link(handoff), now=desk.wall())
     copy_text(app, note)
     lines, size = note.count("\n"), len(note.encode("utf-8"))
     cut = " It was cut to fit the clipboard." if note.endswith(CUT) else ""

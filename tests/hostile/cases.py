@@ -324,8 +324,8 @@ def text_cases() -> list[Case]:
     cases += [
         Case("text-100k-note", "n" * 200, act=_hostile_text("n" * 100_000, "notes")),
         Case("text-10k-step-list", "step 9999", act=_hostile_text("", "steps", steps=10_000)),
-        Case("text-hostile-requester", "␛]2;x␇Sam", act=_hostile_text("\x1b]2;x\x07Sam", "requester")),
-        Case("text-hostile-winner-name", "Already claimed by ␛[31mAlex",
+        Case("text-hostile-requester", "\ufffdSam", act=_hostile_text("\x1b]2;x\x07Sam", "requester")),
+        Case("text-hostile-winner-name", "Already claimed by \ufffdAlex",
              act=_claim_with(response(409, json.dumps({"detail": {"claimed_by": "u", "claimed_by_name": "\x1b[31mAlex"}})))),
     ]  # fmt: skip
     return cases

@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from typing import Any
 
 from tests.canned import response
@@ -100,6 +101,9 @@ class Hostile:
         self.claim_answer: bytes | None = None
         self.chat_answer: bytes | None = None
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        #: Seconds this server's clock is off real time: its answers then carry a
+        #: Date header (none otherwise, as the canned answers have none).
+        self.clock_skew: float | None = None
         self._streams: set[asyncio.Queue[bytes | None]] = set()
         self._server: asyncio.Server | None = None
         self.url = ""
@@ -175,10 +179,21 @@ class Hostile:
         if override is not None:
             await override(writer)
             return
-        writer.write(self._default(method, path, body))
+        writer.write(self._dated(self._default(method, path, body)))
         await writer.drain()
         if path == f"{API}/ai-sessions/escalations/stream":
             await self._stream(writer)
+
+    def now(self) -> datetime:
+        """This server's time: real time, off by ``clock_skew``."""
+        return datetime.now(timezone.utc) + timedelta(seconds=self.clock_skew or 0)
+
+    def _dated(self, raw: bytes) -> bytes:
+        if self.clock_skew is None:
+            return raw
+        status, rest = raw.split(b"\r\n", 1)
+        date = format_datetime(self.now(), usegmt=True).encode()
+        return status + b"\r\ndate: " + date + b"\r\n" + rest
 
     def _default(self, method: str, path: str, body: bytes) -> bytes:
         ok = lambda data: response(200, json.dumps(data))  # noqa: E731

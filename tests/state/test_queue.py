@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rf_tui.api.models import HandoffCreated, QueueEntry
-from rf_tui.state.queue import PRIORITY_RANK, QueueState, Sort, matches
+from rf_tui.state.queue import (
+    FETCHING,
+    NO_SUMMARY,
+    NOT_LOADED,
+    PRIORITY_RANK,
+    QueueState,
+    Sort,
+    matches,
+)
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
@@ -147,3 +155,20 @@ def test_kept_order_always_equals_a_fresh_sort(ops: list[tuple]) -> None:  # typ
     by_priority = sorted(newest, key=lambda e: PRIORITY_RANK.get(e.priority, 2))
     assert [e.id for e in queue.ordered(Sort.PRIORITY)] == [e.id for e in by_priority]
     assert len(queue._by_age) == len(rows)
+
+
+def test_a_missing_summary_is_pending_only_while_its_details_are() -> None:
+    q = QueueState()
+    q.arrived(created(1), T0)
+    q.arrived(created(2), T0)
+    partial = q.get("h1")
+    assert partial is not None and q.summary(partial) == FETCHING
+    assert q.missed(["h1", "h9"]).updated == ("h1",)
+    assert q.missed(["h1"]).updated == ()  # told once
+    assert q.summary(partial) == NOT_LOADED
+    q.detailed(entry(2, problem_summary=None))
+    filled = q.get("h2")
+    assert filled is not None and q.summary(filled) == NO_SUMMARY
+    q.detailed(entry(1))  # a later fetch fills the one that failed
+    got = q.get("h1")
+    assert got is not None and q.summary(got) == "Problem 1"

@@ -20,7 +20,7 @@ from rf_tui.export import escalation_package
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import AIAssessment, Handoff, Session
 from rf_tui.state.clock import ago, time_of_day
-from rf_tui.text import one_line, was_sanitized
+from rf_tui.text import capped, one_line, person, was_sanitized
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
@@ -44,16 +44,19 @@ def problem_body(handoff: Handoff, now: datetime) -> RenderableType:
     meta.append_text(render.priority(handoff.priority))
     if handoff.requester:
         meta.append(" · from ")
-        meta.append_text(render.literal(handoff.requester))
+        meta.append_text(render.literal(person(handoff.requester)))
     meta.append(f" · escalated {ago(handoff.created_at, now)}", style="dim")
     parts: list[RenderableType] = [
         render.literal(handoff.summary or "(no summary given)", style="bold", multiline=True),
         meta,
     ]
     if handoff.engineer_notes:
+        head, more = capped(handoff.engineer_notes)
         notes = Text()
         notes.append("Notes: ", style="bold")
-        notes.append_text(render.literal(handoff.engineer_notes, multiline=True))
+        notes.append_text(render.literal(head, multiline=True))
+        if more:  # the rest is told, not laid out: 2 MB took seconds to open and to leave
+            notes.append(f"\n{more}: n shows the whole note", style="dim italic")
         parts.append(notes)
     return Group(*parts)
 
@@ -144,7 +147,7 @@ def start_body(
     parts: list[RenderableType] = []
     if taken_by is not None:
         taken = Text("Claimed by ", style="bold yellow")
-        taken.append_text(render.literal(one_line(taken_by, 40), style="bold yellow"))
+        taken.append_text(render.literal(person(taken_by) or "someone", style="bold yellow"))
         taken.append(": you can read it, not claim it.", style="bold yellow")
         parts.append(taken)
     elif not claimed:
@@ -438,6 +441,18 @@ class HandoffScreen(Screen[None]):
         from rf_tui.ui import flows
 
         flows.copy_ticket_note(self.app, self.desk, self.handoff, self.session)
+
+    def action_read_notes(self) -> None:
+        from rf_tui.ui.screens.reader import ReaderScreen
+
+        notes = self.handoff.engineer_notes
+        if not notes:
+            self.notify("The junior left no notes.", markup=False, timeout=3)
+            return
+        lines = notes.count("\n") + (not notes.endswith("\n"))
+        title = f"Notes from {person(self.handoff.requester) or 'the junior'}: {lines:,} lines"
+        keys = self.desk.presenter.overlay() if self.desk.presenter else None
+        self.app.push_screen(ReaderScreen(title + " · esc goes back", notes, keys))
 
     def action_open_browser(self) -> None:
         from rf_tui.ui import flows

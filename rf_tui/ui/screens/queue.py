@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.feed import events as ev
 from rf_tui.feed.types import Connecting, EscalationMetrics, Live, QueueEntry, Reconnecting
-from rf_tui.state.clock import age, duration
+from rf_tui.state.clock import age, duration, skew_text
 from rf_tui.state.queue import Sort
 from rf_tui.text import one_line
 from rf_tui.ui import render
@@ -150,6 +150,10 @@ class QueueScreen(Screen[None]):
             self.refresh_header()
         elif isinstance(event, ev.MetricChanged):
             self.refresh_metric()
+        elif isinstance(event, ev.ClockSkewed):
+            if self.ready:
+                self.table.tick_ages()  # every age in sight, on the server's clock now
+            self.refresh_link()
         elif isinstance(event, ev.SignedIn):
             self.rebuild()  # unread markers are per user: now they are known
         elif isinstance(event, ev.GapClosed) and event.summary:
@@ -221,7 +225,7 @@ class QueueScreen(Screen[None]):
             text.append(f" · {one_line(state.reason, 60)}", style="dim")  # why it dropped
         if isinstance(state, Live):
             last = self.feed.last_event
-            age_s = None if last is None else (self.desk.clock() - last).total_seconds()
+            age_s = None if last is None else (self.desk.wall() - last).total_seconds()
             health = self.desk.health.text(
                 age_s, compact=width < WIDE_STATUS, figures=not self.desk.presenting
             )
@@ -229,6 +233,8 @@ class QueueScreen(Screen[None]):
         elif isinstance(state, Connecting | Reconnecting) and self.feed.loaded:
             # No live stream (a proxy may hold it back): arrivals come by polling.
             text.append(f" · queue checked every {self.feed.poll_every:g}s", style="dim")
+        if skew := skew_text(self.feed.clock.offset, compact=width < WIDE_STATUS):
+            text.append(f" · {skew}", style="yellow")
         if skipped := len(self.feed.skipped):
             text.append(f" · {skipped} unreadable row{'s' if skipped > 1 else ''}", style="red")
         if self.feed.load_problem and self.feed.loaded:
@@ -237,7 +243,12 @@ class QueueScreen(Screen[None]):
         return text
 
     def _row(self, entry: QueueEntry) -> RowView:
-        return RowView(entry, entry.id not in self.desk.seen, self.is_highlighted(entry.id))
+        return RowView(
+            entry,
+            entry.id not in self.desk.seen,
+            self.is_highlighted(entry.id),
+            summary=self.feed.queue.summary(entry),
+        )
 
     # ── Painting ─────────────────────────────────────────────────────────────
 

@@ -24,6 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rf_tui.feed.types import QueueEntry
+from rf_tui.state.queue import NO_SUMMARY
+from rf_tui.text import person
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 
@@ -74,6 +76,8 @@ class RowView:
     unread: bool
     highlight: bool = False
     winner: str | None = None  # a lost race: who claimed it, shown for a moment
+    #: The problem column: the summary, or in words why there is none.
+    summary: str = ""
 
 
 def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
@@ -81,17 +85,15 @@ def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
     mark = Text("●" if row.unread else " ", style="bold cyan")
     if row.winner is not None:
         summary = render.cell(f"claimed by {row.winner}", widths.summary, style="bold red")
+    elif entry.summary:
+        summary = render.cell(entry.summary, widths.summary, style="bold" if row.unread else "")
     else:
-        summary = render.cell(
-            entry.summary or "(fetching details…)",
-            widths.summary,
-            style="bold" if row.unread else "",
-        )
+        summary = render.cell(row.summary or NO_SUMMARY, widths.summary, style="dim italic")
     return [
         mark,
         render.priority(entry.priority),
         summary,
-        render.cell(entry.requester, widths.requester),
+        render.cell(person(entry.requester), widths.requester),
         render.cell(entry.engineer_notes, widths.notes, style="dim"),
         Text(age_text),
     ]
@@ -197,7 +199,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def show_winner(self, handoff_id: str, winner: str) -> None:
         if (row := self._rows.get(handoff_id)) is not None:
-            self.put(RowView(row.entry, row.unread, row.highlight, winner))
+            self.put(RowView(row.entry, row.unread, row.highlight, winner, row.summary))
 
     def tick_ages(self) -> int:
         """Redraw the rows in sight whose age text changed; returns how many did.
