@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def test_login_with_nowhere_to_save_is_a_sentence(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _block_the_state_dir()
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "demo-password")
-    assert cli.main(["login", "--server", running.url, "--email", DANA]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo-password\n"))
+    argv = ["login", "--server", running.url, "--email", DANA, "--password-stdin"]
+    assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert f"The sign-in for {running.url} cannot be saved in {state_dir() / 'tokens'}" in err
     assert "Traceback" not in err
