@@ -60,8 +60,7 @@ def test_help_lists_differ_where_the_commands_do() -> None:
 
 def test_the_readme_exit_code_table_is_the_generated_one() -> None:
     text = README.read_text(encoding="utf-8")
-    start = text.index(exit_codes.README_START) + len(exit_codes.README_START)
-    table = text[start : text.index(exit_codes.README_END)].strip() + "\n"
+    table = exit_codes.README_TABLE.between(text)
     assert table == exit_codes.markdown_table(), (
         f"README.md's exit codes differ from rf_tui/exit_codes.py: run `{WRITE_COMMAND}`"
     )

@@ -7,14 +7,13 @@ palette and the README's key table are all made from it, so they cannot disagree
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from textual.binding import Binding, BindingType
+
+from rf_tui.readme_table import ReadmeTable
 
 #: Where a key works. "queue table" is the queue's table while it has focus (the
 #: cursor keys and enter); help and the README list it with the queue screen's.
@@ -203,30 +202,11 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def with_table(readme: str) -> str:
-    """``readme`` with the text between the markers replaced by the table."""
-    start, end = readme.find(README_START), readme.find(README_END)
-    if start < 0 or end < start:
-        raise ValueError(f"no {README_START!r} … {README_END!r} in the README")
-    head = readme[: start + len(README_START)]
-    # Blank lines around it: Markdown would otherwise run the comments into the table.
-    return f"{head}\n\n{markdown_table()}\n{readme[end:]}"
+README_TABLE = ReadmeTable(README_START, README_END, markdown_table)
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m rf_tui.ui.actions", description="Print the README's key table."
-    )
-    parser.add_argument(
-        "--write", metavar="README", type=Path, help="put the table between its markers there"
-    )
-    args = parser.parse_args(None if argv is None else list(argv))
-    if args.write is None:
-        sys.stdout.write(markdown_table())
-        return 0
-    path: Path = args.write
-    path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
-    return 0
+    return README_TABLE.main("python -m rf_tui.ui.actions", "key table", argv)
 
 
 if __name__ == "__main__":

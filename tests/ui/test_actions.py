@@ -175,8 +175,7 @@ async def test_help_shows_the_pause_key_in_presenter_mode(make: AppFactory, rf: 
 
 
 def readme_table(text: str) -> str:
-    start, end = text.index(registry.README_START), text.index(registry.README_END)
-    return text[start + len(registry.README_START) : end].strip("\n") + "\n"
+    return registry.README_TABLE.between(text)
 
 
 def test_the_readme_key_table_is_the_generated_one() -> None:
