@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rf_tui.api.client import Client
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.run import ThreadedServer
 from rf_tui.server.seed import DEMO_PASSWORD, DemoSeed, seed_demo
+
+if TYPE_CHECKING:
+    import trustme
 
 # Cheap scrypt in tests: the hash format and verification are the same.
 TEST_PASSWORD_COST = 8
@@ -130,3 +136,20 @@ def add_team(running: Running, name: str, *people: tuple[str, ...]) -> str:
             team_id=team[0] if team else None,
         )
     return account
+
+
+@contextmanager
+def serving_tls(cert: trustme.LeafCert, ca: trustme.CA, where: Path) -> Iterator[tuple[str, Path]]:
+    """The reference server on https with ``cert`` (trustme); its URL and the CA's PEM file."""
+    cert_file, key_file, ca_file = (where / n for n in ("cert.pem", "key.pem", "ca.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    ca.cert_pem.write_to_path(str(ca_file))
+    config = ServerConfig(password_cost=TEST_PASSWORD_COST)
+    server = ThreadedServer(config, tls=(str(cert_file), str(key_file)))
+    seed_demo(server.backend.store, now=config.clock(), password_cost=TEST_PASSWORD_COST)
+    server.start()
+    try:
+        yield server.url, ca_file
+    finally:
+        server.stop()

@@ -14,7 +14,6 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -27,11 +26,9 @@ import trustme
 from rf_tui import cli
 from rf_tui.doctor.checks import Doctor, Options
 from rf_tui.server.config import ServerConfig
-from rf_tui.server.run import ThreadedServer
-from rf_tui.server.seed import seed_demo
 from rf_tui.text import cell_len
 from tests.canned import response
-from tests.helpers import DANA, TEST_PASSWORD_COST, VIC, FakeClock, Running
+from tests.helpers import DANA, VIC, FakeClock, Running, serving_tls
 from tests.hostile.server import API, ME, STREAM_HEADERS, Hostile, entry, frame
 from tests.test_scripting import as_user, token
 
@@ -268,23 +265,6 @@ def test_a_refused_connection_and_an_unknown_name(capsys: pytest.CaptureFixture[
 @pytest.fixture(scope="module")
 def ca() -> trustme.CA:
     return trustme.CA()
-
-
-@contextmanager
-def serving_tls(cert: trustme.LeafCert, ca: trustme.CA, where: Path) -> Iterator[tuple[str, Path]]:
-    """The reference server on https with ``cert``; its URL and the CA's PEM file."""
-    cert_file, key_file, ca_file = (where / n for n in ("cert.pem", "key.pem", "ca.pem"))
-    cert.cert_chain_pems[0].write_to_path(str(cert_file))
-    cert.private_key_pem.write_to_path(str(key_file))
-    ca.cert_pem.write_to_path(str(ca_file))
-    config = ServerConfig(password_cost=TEST_PASSWORD_COST)
-    server = ThreadedServer(config, tls=(str(cert_file), str(key_file)))
-    seed_demo(server.backend.store, now=config.clock(), password_cost=TEST_PASSWORD_COST)
-    server.start()
-    try:
-        yield server.url, ca_file
-    finally:
-        server.stop()
 
 
 @pytest.fixture

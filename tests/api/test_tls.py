@@ -10,10 +10,8 @@ import trustme
 
 from rf_tui.api.client import Client
 from rf_tui.api.errors import Unreachable
-from rf_tui.server.config import ServerConfig
-from rf_tui.server.run import ThreadedServer
-from rf_tui.server.seed import DEMO_PASSWORD, seed_demo
-from tests.helpers import DANA, TEST_PASSWORD_COST
+from rf_tui.server.seed import DEMO_PASSWORD
+from tests.helpers import DANA, serving_tls
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +22,8 @@ def ca() -> trustme.CA:
 @pytest.fixture
 def tls_server(ca: trustme.CA, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     cert = ca.issue_cert("127.0.0.1", "localhost")
-    cert_file, key_file, ca_file = (tmp_path / n for n in ("cert.pem", "key.pem", "ca.pem"))
-    cert.cert_chain_pems[0].write_to_path(str(cert_file))
-    cert.private_key_pem.write_to_path(str(key_file))
-    ca.cert_pem.write_to_path(str(ca_file))
-    config = ServerConfig(password_cost=TEST_PASSWORD_COST)
-    server = ThreadedServer(config, tls=(str(cert_file), str(key_file)))
-    seed_demo(server.backend.store, now=config.clock(), password_cost=TEST_PASSWORD_COST)
-    server.start()
-    try:
-        yield server.url, ca_file
-    finally:
-        server.stop()
+    with serving_tls(cert, ca, tmp_path) as served:
+        yield served
 
 
 async def test_a_certificate_from_an_unknown_ca_is_refused_with_a_way_out(
