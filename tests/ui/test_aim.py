@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from textual.pilot import Pilot
 
 from rf_tui.ui.screens import handoff as handoff_screen
 from rf_tui.ui.screens import queue as queue_screen
@@ -18,6 +19,15 @@ from rf_tui.ui.screens.queue import QueueScreen
 from tests.helpers import ALEX, SAM, Running, count_requests
 from tests.ui.conftest import AppFactory
 from tests.ui.pilot import panel_text, ready, row_ids, until
+
+
+async def open_read_only(pilot: Pilot[None]) -> HandoffScreen:
+    """`o` on the cursor's row: its handoff, not claimed."""
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(pilot.app.screen, HandoffScreen), "the handoff")
+    screen = pilot.app.screen
+    assert isinstance(screen, HandoffScreen) and not screen.claimed
+    return screen
 
 
 def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -99,10 +109,7 @@ async def test_a_word_typed_at_a_read_only_handoff_claims_nothing_and_is_kept(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
         claims = count_requests(app.feed.client, "/claim")
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the read-only handoff")
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen) and not screen.claimed
+        screen = await open_read_only(pilot)
 
         await pilot.press(*"check", "space", *"accept")  # "c…c", then "cc"
         box = screen.query_one("#message")
@@ -120,10 +127,7 @@ async def test_c_on_its_own_claims_a_read_only_handoff_with_the_draft_waiting(
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the read-only handoff")
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_read_only(pilot)
         await pilot.press(*"ping")  # p, a key of its own, begins the word
         box = screen.query_one("#message")
         await until(pilot, lambda: box.value == "ping", "the draft")  # type: ignore[attr-defined]
@@ -143,10 +147,7 @@ async def test_a_read_only_handoff_follows_a_claim_made_elsewhere(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
         claims = count_requests(app.feed.client, "/claim")
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the read-only handoff")
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_read_only(pilot)
         assert screen.check_action("claim", ())
 
         await alex.claim(screen.handoff.session_id, screen.handoff.id)
