@@ -58,21 +58,25 @@ class ServerTime:
 
 
 def skew_text(offset: float, *, compact: bool = False) -> str:
-    """ "server clock 10 min ahead: ages use the server's time"; empty under a minute."""
+    """ "server clock 10 min ahead: ages use the server's time"; empty under a minute.
+
+    ``compact`` ("server clock +10m") fits beside the link state in 80 columns.
+    """
     if abs(offset) < SKEW_TOLD:
         return ""
     minutes = round(abs(offset) / 60)
+    hours, rest = divmod(minutes, 60)
+    days = round(minutes / (24 * 60))
+    if compact:
+        short = f"{minutes}m" if minutes < 60 else f"{hours}h" if hours < 24 else f"{days}d"
+        return f"server clock {'+' if offset > 0 else '−'}{short}"
     if minutes < 60:
         amount = f"{minutes} min"
-    elif minutes < 24 * 60:
-        hours, rest = divmod(minutes, 60)
+    elif hours < 24:
         amount = f"{hours} h" + (f" {rest} min" if rest else "")
     else:
-        days = round(minutes / (24 * 60))
         amount = f"{days} day{'s' if days > 1 else ''}"
     way = "ahead" if offset > 0 else "behind"
-    if compact:
-        return f"server clock {amount} {way}"
     return f"server clock {amount} {way}: ages use the server's time"
 
 

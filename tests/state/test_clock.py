@@ -81,4 +81,6 @@ def test_skew_in_a_techs_words(offset: float, text: str) -> None:
 
 
 def test_skew_compact() -> None:
-    assert skew_text(600, compact=True) == "server clock 10 min ahead"
+    assert skew_text(600, compact=True) == "server clock +10m"
+    assert skew_text(-(3 * 3600 + 20 * 60), compact=True) == "server clock −3h"
+    assert skew_text(2 * 86400, compact=True) == "server clock +2d"

@@ -232,7 +232,9 @@ class QueueScreen(Screen[None]):
             text.append(health, style="dim")
         elif isinstance(state, Connecting | Reconnecting) and self.feed.loaded:
             # No live stream (a proxy may hold it back): arrivals come by polling.
-            text.append(f" · queue checked every {self.feed.poll_every:g}s", style="dim")
+            every = f"{self.feed.poll_every:g}s"
+            polling = f"queue checked every {every}" if width >= WIDE_STATUS else f"polling {every}"
+            text.append(f" · {polling}", style="dim")
         if skew := skew_text(self.feed.clock.offset, compact=width < WIDE_STATUS):
             text.append(f" · {skew}", style="yellow")
         if skipped := len(self.feed.skipped):
