@@ -198,7 +198,7 @@ class RfApp(App[None]):
     def _taken(self, departures: tuple[ev.Departure, ...]) -> None:
         """A handoff open read-only follows its escalation being claimed elsewhere."""
         for gone in departures:
-            if gone.claimed_by is not None and not gone.by_me:
+            if not gone.by_me:
                 for screen in handoff_screens(self, gone.handoff_id):
                     screen.taken(gone.claimed_by)
 

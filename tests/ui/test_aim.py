@@ -12,11 +12,12 @@ import time
 import pytest
 from textual.pilot import Pilot
 
+from rf_tui.server.config import ServerConfig
 from rf_tui.ui.screens import handoff as handoff_screen
 from rf_tui.ui.screens import queue as queue_screen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
-from tests.helpers import ALEX, SAM, Running, count_requests
+from tests.helpers import ALEX, SAM, FakeClock, Running, count_requests
 from tests.ui.conftest import AppFactory
 from tests.ui.pilot import panel_text, ready, row_ids, until
 
@@ -159,3 +160,29 @@ async def test_a_read_only_handoff_follows_a_claim_made_elsewhere(
         await pilot.press("c")
         await pilot.pause()
         assert claims == [] and not screen.claimed
+
+
+class TestWithoutClaimEvents:
+    """A backend that does not announce claims: a refetch sees the row go, not who took it."""
+
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return ServerConfig(clock=clock, assessment_delay=0.05, announce_claims=False)
+
+    async def test_a_read_only_handoff_says_it_left_and_a_claim_names_who_took_it(
+        self, make: AppFactory, rf: Running, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(handoff_screen, "HOLD_SECONDS", 0.05)
+        app = make()
+        alex = await rf.client(ALEX)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await ready(pilot, rows=3)
+            screen = await open_read_only(pilot)
+            await alex.claim(screen.handoff.session_id, screen.handoff.id)
+            app.feed.refetch()  # what the 30 s poll does
+            await until(pilot, lambda: screen.left, "the departure seen by the refetch")
+            assert "It has left the queue" in panel_text(screen, "start")
+
+            await pilot.press("c")  # the server says who
+            await until(pilot, lambda: screen.taken_by == "Alex Moreno", "the winner named")
+            assert not screen.check_action("claim", ()) and not screen.claimed

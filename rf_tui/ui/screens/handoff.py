@@ -142,7 +142,11 @@ def numbered(ai: AIAssessment | None) -> Text:
 
 
 def start_body(
-    handoff: Handoff, session: Session | None, claimed: bool, taken_by: str | None = None
+    handoff: Handoff,
+    session: Session | None,
+    claimed: bool,
+    taken_by: str | None = None,
+    left: bool = False,
 ) -> RenderableType:
     parts: list[RenderableType] = []
     if taken_by is not None:
@@ -150,6 +154,14 @@ def start_body(
         taken.append_text(render.literal(person(taken_by) or "someone", style="bold yellow"))
         taken.append(": you can read it, not claim it.", style="bold yellow")
         parts.append(taken)
+    elif left and not claimed:  # seen by a refetch, which cannot say who or why
+        parts.append(
+            Text(
+                "It has left the queue: someone claimed it, or it was withdrawn. "
+                "c asks the server which.",
+                style="bold yellow",
+            )
+        )
     elif not claimed:
         parts.append(
             Text("Reading before claiming. Press c to claim it and work in the session.", "bold")
@@ -201,6 +213,7 @@ class HandoffScreen(Screen[None]):
         self.claimed = claimed
         self.problem: str | None = None
         self.taken_by: str | None = None  # claimed by someone else while open here
+        self.left = False  # gone from the queue, by whom unknown
         self._held: tuple[str, Timer] | None = None  # a key waiting to be sure it is alone
         self._typing_until = 0.0
 
@@ -262,7 +275,7 @@ class HandoffScreen(Screen[None]):
         self.query_one("#tried-body", Static).update(tried)
         self.query_one("#assessment-body", Static).update(assessment_body(self.handoff, now))
         self.query_one("#start-body", Static).update(
-            start_body(self.handoff, self.session, self.claimed, self.taken_by)
+            start_body(self.handoff, self.session, self.claimed, self.taken_by, self.left)
         )
         box = self.query_one("#message", Input)
         box.disabled = not self.claimed
@@ -290,12 +303,19 @@ class HandoffScreen(Screen[None]):
         self.render_panels()
         self.refresh_bindings()
 
-    def taken(self, by: str) -> None:
-        """Claimed by someone else while open here: no more offering to claim it."""
+    def taken(self, by: str | None) -> None:
+        """Claimed by someone else while open here: no more offering to claim it.
+
+        ``None``: it left the queue and nobody said who took it (a backend without
+        claim events, a buffered stream); a claim then asks the server.
+        """
         if self.claimed:
             return
-        self.taken_by = by
-        self._drop_held()
+        if by is None:
+            self.left = True
+        else:
+            self.taken_by = by
+            self._drop_held()
         self.render_panels()
         self.refresh_bindings()
 
