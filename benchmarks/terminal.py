@@ -19,12 +19,30 @@ from pathlib import Path
 class Terminal:
     """A child process on a pseudo-terminal of a given size; all its output kept."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        size: tuple[int, int],
+        stdin: int | None = None,
+    ) -> None:
+        """``stdin``: what the child reads instead of the terminal (a pipe, say); the
+        terminal is still its controlling one, as /dev/tty, like a shell's child."""
         master, slave = os.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+        def controlling_terminal() -> None:  # in the child, after its setsid()
+            fcntl.ioctl(1, termios.TIOCSCTTY, 0)
+
         self.proc = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+            argv,
+            stdin=slave if stdin is None else stdin,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            preexec_fn=controlling_terminal,
         )
         os.close(slave)
         self.master = master

@@ -16,7 +16,7 @@ from typing import Any
 from rf_tui import __version__
 from rf_tui import exit_codes as exits
 from rf_tui.cli import completion, config_cmd, doctor, run, script, signin
-from rf_tui.cli.resolve import Usage, load_config, target
+from rf_tui.cli.resolve import Usage, keys_from_the_terminal, load_config, target, took_stdin
 from rf_tui.settings import options
 
 DESCRIPTION = "A terminal client for ResolutionFlow's Escalation Mode: a live queue for seniors."
@@ -270,7 +270,10 @@ def _tui_or_plain(args: argparse.Namespace) -> int:
     if args.plain:
         from rf_tui.cli.plain import run as run_plain  # no Textual on this path
 
-        return script.run(run_plain(target(args).client()))
+        found = target(args)
+        if took_stdin(args):
+            keys_from_the_terminal()  # commands from the terminal; without one, it follows
+        return script.run(run_plain(found.client()))
     return run.tui(args)
 
 

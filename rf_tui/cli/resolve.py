@@ -162,6 +162,30 @@ def stdin_line(what: str, *, trim: bool = True) -> str:
     return line
 
 
+def took_stdin(args: argparse.Namespace) -> bool:
+    """Whether the token was read from stdin (``--token -`` or ``--token-file -``)."""
+    given = (getattr(args, "token", None), getattr(args, "token_file", None))
+    return any(isinstance(value, str) and value.strip() == "-" for value in given)
+
+
+def keys_from_the_terminal() -> bool:
+    """Put the terminal back on stdin after a token was piped in on it.
+
+    ``printf %s "$TOKEN" | rf-tui --token -`` leaves stdin at the pipe's end, so
+    the app would read no keys at all (not even q). False if there is no terminal.
+    """
+    if sys.stdin.isatty():
+        return True
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return False
+    os.dup2(tty, 0)
+    os.close(tty)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - fd 0 lives on
+    return True
+
+
 def token_from_file(name: str) -> str:
     """The token in a file (``-``: stdin); a file others may read is warned about."""
     if name.strip() == "-":

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from rf_tui.api.client import Client
 from rf_tui.cli import extras
-from rf_tui.cli.resolve import target
+from rf_tui.cli.resolve import Usage, keys_from_the_terminal, target, took_stdin
 from rf_tui.settings import Settings
 from rf_tui.state.clock import system_clock
 
@@ -65,6 +65,11 @@ def run_app(
 
 def tui(args: argparse.Namespace) -> int:
     found = target(args)
+    if took_stdin(args) and not keys_from_the_terminal():
+        raise Usage(
+            "the token came on stdin and there is no terminal to read keys from: "
+            "give it with --token-file PATH, or use --plain."
+        )
     return run_app(found.settings, found.client())
 
 

@@ -87,3 +87,31 @@ def test_no_snapshot_holds_a_token() -> None:
     assert svgs
     for svg in svgs:
         assert "eyJ" not in svg.read_text(), f"{svg.name} shows something like a JWT"
+
+
+def test_a_token_piped_on_stdin_leaves_the_keys_to_the_terminal(tmp_path: Path) -> None:
+    """`printf %s "$TOKEN" | rf-tui --token -`: the pipe is spent, yet q still quits."""
+    hostile = Hostile()
+    hostile.start_in_thread()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    read, write = os.pipe()
+    os.write(write, SECRET.encode() + b"\n")
+    os.close(write)
+    argv = [sys.executable, "-m", "rf_tui", "--server", hostile.url, "--token", "-"]
+    term = Terminal(argv, env, size=(100, 30), stdin=read)
+    os.close(read)
+    try:
+        term.wait_for(b"3 escalations awaiting pickup")
+        term.send(b"q")
+        assert term.close() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    sent = {headers.get("authorization") for _, _, headers in hostile.requests}
+    assert f"Bearer {SECRET}" in sent
