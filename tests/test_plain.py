@@ -229,6 +229,30 @@ async def test_the_queue_is_listed_while_a_proxy_refuses_the_stream() -> None:
     assert out.getvalue().count("Cannot connect to the live stream (The server had a problem") == 1
 
 
+async def test_an_arrival_found_by_polling_is_announced_while_the_stream_is_refused() -> None:
+    """No live stream (a proxy refuses or holds it): the refetch finds the arrival, and a
+    screen reader hears it as it would from the stream."""
+    from tests.canned import response
+    from tests.hostile.server import API, Hostile, entry
+
+    out = io.StringIO()
+    async with Hostile() as hostile:
+        hostile.routes[("GET", f"{API}/ai-sessions/escalations/stream")] = response(502, "")
+        async with Client(hostile.url, "token") as client:
+            plain = Plain(client, out, EscalationStream(client, backoff_base=0.05, backoff_cap=0.2))
+            plain.feed.unlive_every = 0.2  # what 5 s is in the app
+            following = asyncio.create_task(plain.follow())
+            try:
+                await wait_for(lambda: "waiting, newest first" in out.getvalue(), what="the list")
+                hostile.queue.insert(0, entry(9))
+                await wait_for(lambda: "Problem number 9" in out.getvalue(), what="the arrival")
+            finally:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+    line = next(x for x in out.getvalue().splitlines() if "Problem number 9" in x)
+    assert " NEW [4] normal — Problem number 9 — Sam" in line, line
+
+
 async def test_a_burst_prints_every_line_without_a_request_per_arrival(running: Running) -> None:
     out = io.StringIO()
     port = int(running.url.rsplit(":", 1)[1])

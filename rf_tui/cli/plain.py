@@ -124,9 +124,12 @@ class Plain:
                 self._pending.discard(gone.handoff_id)
                 self.say(f"GONE while disconnected [{self.number(gone.handoff_id)}]")
             return
+        added = {entry.id for entry in change.added}
         for entry in (*change.added, *change.updated):
             if entry.id in self._pending:  # its details are here: now the line is whole
                 self._pending.discard(entry.id)
+                self.say(f"NEW {self.line(entry)}")
+            elif entry.id in added:  # found by a refetch: a stream held back, an event lost
                 self.say(f"NEW {self.line(entry)}")
         for gone in change.removed:
             if gone.handoff_id in self._pending:

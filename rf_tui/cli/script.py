@@ -257,9 +257,10 @@ class Watcher:
         for gone in change.removed:
             self._pending.discard(gone.handoff_id)
             if change.cause in ("gap", "refetch"):
+                when = "while disconnected" if change.cause == "gap" else "unannounced"
                 self.emit(
                     "missed_gone",
-                    f"GONE {gone.handoff_id} (claimed or withdrawn while disconnected)",
+                    f"GONE {gone.handoff_id} (claimed or withdrawn {when})",
                     handoff_id=gone.handoff_id,
                 )
             else:
@@ -292,9 +293,16 @@ class Watcher:
         )
 
     def missed(self, entry: QueueEntry, *, gap: bool) -> None:
+        how = (
+            "missed while disconnected"
+            if gap
+            else "missed by the stream"
+            if isinstance(self.feed.state, Live)
+            else "by polling: no live stream"
+        )
         self.emit(
             "missed_created",
-            f"NEW {entry_line(entry)} (missed{' while disconnected' if gap else ''})",
+            f"NEW {entry_line(entry)} ({how})",
             handoff_id=entry.id,
             **{k: v for k, v in entry_json(entry).items() if k != "id"},
         )
