@@ -28,8 +28,10 @@ from rf_tui.ui.widgets.queue_table import QueueTable, RowView, Widths
 
 HIGHLIGHT_SECONDS = 1.5
 NEW_MARKER_SECONDS = 60.0
-#: Terminals at least this wide get the full link status ("last event 2m ago").
+#: Terminals at least this wide get the full link status ("last event 2m ago")...
 WIDE_STATUS = 110
+#: ...and at least this wide, sentences for the clock and polling beside the counts.
+ROOMY_STATUS = 180
 #: Lite mode (a slow link): queue changes are drawn at most this often, ages per minute.
 LITE_BATCH = 0.25
 LITE_AGE_EVERY = 60.0
@@ -218,30 +220,30 @@ class QueueScreen(Screen[None]):
         )
 
     def link_text(self, width: int = 200) -> Text:
+        """The link's state, then what a tech must know, most important first: where
+        the line is cut (80 columns) it is the last words that go."""
         state = self.feed.state
         wait = self._retry_at - time.monotonic() if isinstance(state, Reconnecting) else None
         text = render.link_state(state, wait)
-        if isinstance(state, Reconnecting) and width >= WIDE_STATUS:
-            text.append(f" · {one_line(state.reason, 60)}", style="dim")  # why it dropped
-        if isinstance(state, Live):
-            last = self.feed.last_event
-            age_s = None if last is None else (self.desk.wall() - last).total_seconds()
-            health = self.desk.health.text(
-                age_s, compact=width < WIDE_STATUS, figures=not self.desk.presenting
-            )
-            text.append(health, style="dim")
-        elif isinstance(state, Connecting | Reconnecting) and self.feed.loaded:
-            # No live stream (a proxy may hold it back): arrivals come by polling.
-            every = f"{self.feed.poll_every:g}s"
-            polling = f"queue checked every {every}" if width >= WIDE_STATUS else f"polling {every}"
-            text.append(f" · {polling}", style="dim")
-        if skew := skew_text(self.feed.clock.offset, compact=width < WIDE_STATUS):
+        compact, roomy = width < WIDE_STATUS, width >= ROOMY_STATUS
+        if skew := skew_text(self.feed.clock.offset, compact=not roomy):
             text.append(f" · {skew}", style="yellow")
         if skipped := len(self.feed.skipped):
             text.append(f" · {skipped} unreadable row{'s' if skipped > 1 else ''}", style="red")
         if self.feed.load_problem and self.feed.loaded:
             problem = one_line(self.feed.load_problem, 100)
             text.append(f" · refresh failed: {problem}", style="red")
+        if isinstance(state, Reconnecting) and not compact:
+            text.append(f" · {one_line(state.reason, 60)}", style="dim")  # why it dropped
+        if isinstance(state, Live):
+            last = self.feed.last_event
+            age_s = None if last is None else (self.desk.wall() - last).total_seconds()
+            health = self.desk.health.text(age_s, compact=compact, figures=not self.desk.presenting)
+            text.append(health, style="dim")
+        elif isinstance(state, Connecting | Reconnecting) and self.feed.loaded:
+            # No live stream (a proxy may hold it back): arrivals come by polling.
+            every = f"{self.feed.poll_every:g}s"
+            text.append(f" · {'queue checked every' if roomy else 'polling'} {every}", style="dim")
         return text
 
     def _row(self, entry: QueueEntry) -> RowView:
