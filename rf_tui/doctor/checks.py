@@ -408,9 +408,10 @@ class Doctor:
             "clock",
             "warn",
             f"the server's clock is {span(offset)} {ahead} this machine's (its Date header)",
-            "Ages in the queue and 'claimed 2m ago' are off by about that much. Check this "
-            "machine's clock first (is NTP on? timedatectl on Linux); if it is right, tell "
-            "whoever runs the server.",
+            "rf-tui reads ages on the server's clock and says so on its status line, but "
+            "times of day, logs and other tools will disagree. Check this machine's clock "
+            "first (is NTP on? timedatectl on Linux); if it is right, tell whoever runs the "
+            "server.",
         )
 
     # ── sign-in, role, speed ─────────────────────────────────────────────────
@@ -546,9 +547,11 @@ class Doctor:
         return Check(
             "queue",
             "fail",
-            f"{len(skipped)} of {total} rows cannot be read, so rf-tui leaves them out: {listed}",
-            "Those escalations are missing from every rf-tui queue until the backend sends "
-            "them whole: send this line to whoever runs it.",
+            f"{len(skipped)} of {total} rows cannot be read, so rf-tui leaves "
+            f"{'it' if len(skipped) == 1 else 'them'} out: {listed}",
+            f"{'That escalation is' if len(skipped) == 1 else 'Those escalations are'} missing "
+            "from every rf-tui queue until the backend sends "
+            f"{'it' if len(skipped) == 1 else 'them'} whole: send this line to whoever runs it.",
         )
 
     def _judge_times(self, data: list[Any], entries: list[QueueEntry]) -> Check:

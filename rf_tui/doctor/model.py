@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from rf_tui.feed.feed import UNLIVE_EVERY
+
 Status = Literal["ok", "warn", "fail", "skip"]
 _RANK: dict[Status, int] = {"ok": 0, "skip": 0, "warn": 1, "fail": 2}
 
-#: The app's queue refetch while the stream is not live (rf_tui/feed/feed.py).
-POLL_EVERY = 30
+#: The app's queue refetch while the stream is not live.
+POLL_EVERY = round(UNLIVE_EVERY)
 #: The app calls a stream dead after this long without a byte (rf_tui/api/stream.py).
 LINK_DEAD_AFTER = 2 * 25 + 5
 #: How long --wait-keepalive waits: past the app's own limit, so "none" means none.
