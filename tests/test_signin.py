@@ -233,6 +233,13 @@ def test_an_address_ending_in_api_v1_says_to_drop_it(
         err = capsys.readouterr().err
         assert f"Drop /api/v1 from the address: try {running.url}" in err, command
 
+    # Not signed in to that address: never advice to sign in to it, which fails as above.
+    monkeypatch.delenv("RF_TUI_TOKEN")
+    assert cli.main(["queue", "--server", doubled]) == script.USAGE
+    err = capsys.readouterr().err
+    assert f"use --server {running.url} (sign in with: rf-tui login --server {running.url} " in err
+    assert f"login --server {doubled}" not in err
+
 
 def test_an_address_with_a_wrong_prefix_says_it_is_not_the_api_root(
     running: Running, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

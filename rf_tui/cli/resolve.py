@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rf_tui.api.client import Client
+from rf_tui.api.client import API_PREFIX, Client
 from rf_tui.profiles import Config, ConfigError, load
 from rf_tui.settings import Settings, resolve
 from rf_tui.store import tokens
@@ -107,10 +107,24 @@ def target(args: argparse.Namespace, *, need_token: bool = True) -> Target:
             "copy it again, or sign in with rf-tui login."
         )
     if need_token and not settings.token:
-        why = damaged[0] if damaged else f"not signed in to {server}."
         email = settings.email or "you@example.com"
+        if (root := _without_api_prefix(server)) is not None:
+            # Signing in to that address would only fail the same way.
+            raise Usage(
+                f"the address {server} ends in /api/v1, which rf-tui adds itself: use "
+                f"--server {root} (sign in with: rf-tui login --server {root} --email {email})."
+            )
+        why = damaged[0] if damaged else f"not signed in to {server}."
         raise Usage(f"{why} Run: rf-tui login --server {server} --email {email}")
     return Target(settings)
+
+
+def _without_api_prefix(server: str) -> str | None:
+    """``server`` without a trailing ``/api/v1`` (what its API paths add), if it has one."""
+    trimmed = server.rstrip("/")
+    if trimmed.lower().endswith(API_PREFIX):
+        return trimmed[: -len(API_PREFIX)]
+    return None
 
 
 def check_address(server: str) -> None:
