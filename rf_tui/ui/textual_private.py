@@ -39,3 +39,17 @@ def set_clipboard_text(app: App[Any], text: str) -> None:
     # wrap its OSC 52 for tmux's passthrough. Until then, copy_to_clipboard sends
     # it unwrapped, which tmux swallows unless `set-clipboard on`.
     app._clipboard = text
+
+
+def withdraw_notifications(app: App[Any], starting: str) -> None:
+    """Take down the toasts whose message starts with ``starting`` before they time out.
+
+    A question the senior has just answered ("Press c again…") must not stay on
+    screen over what the answer opened.
+    """
+    # Waits for a public way to dismiss one toast (App.notify returns None in 8.2);
+    # until then, the app's own collection of notifications.
+    for notification in list(app._notifications):
+        if notification.message.startswith(starting):
+            app._unnotify(notification, refresh=False)
+    app._refresh_notifications()

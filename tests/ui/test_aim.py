@@ -66,6 +66,7 @@ async def test_a_neighbour_that_slid_under_the_cursor_is_named_before_it_is_clai
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the claimed handoff")
         assert isinstance(app.screen, HandoffScreen) and app.screen.handoff.id == neighbour
         assert len(claims) == 1
+        assert not any("Press c again" in t for t in toasts(app))  # the question is gone
 
 
 async def test_a_row_pushed_out_of_sight_is_shown_before_it_is_claimed(

@@ -24,6 +24,7 @@ from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
+from rf_tui.ui.textual_private import withdraw_notifications
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView, Widths
 
 HIGHLIGHT_SECONDS = 1.5
@@ -40,6 +41,7 @@ LITE_AGE_EVERY = 60.0
 SETTLE_SECONDS = 1.0
 #: How long a "press c again" stays good for the row it named.
 CONFIRM_SECONDS = 10.0
+ASK_AGAIN = "Press c again to claim: "
 
 
 def metric_text(
@@ -387,6 +389,8 @@ class QueueScreen(Screen[None]):
         now = time.monotonic()
         asked = self._confirming
         self._confirming = None
+        if asked is not None:
+            withdraw_notifications(self.app, ASK_AGAIN)  # answered, or asked anew below
         if aim.steady or (
             asked is not None and asked[0] == aim.handoff_id and now - asked[1] < CONFIRM_SECONDS
         ):
@@ -398,7 +402,7 @@ class QueueScreen(Screen[None]):
         what = one_line(entry.summary, 60) if entry and entry.summary else "this escalation"
         why = "The queue moved" if aim.in_sight else "The row was out of sight"
         self.notify(
-            f"Press c again to claim: {what}",
+            f"{ASK_AGAIN}{what}",
             title=f"{why}: nothing claimed",
             severity="warning",
             markup=False,
