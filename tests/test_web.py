@@ -52,14 +52,18 @@ async def rf_tui_web(running: Running, tmp_path: Path) -> AsyncIterator[tuple[st
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
-    web = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "rf_tui", "web", "--server", running.url, "--port", str(port),
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    log = tmp_path / "web.log"  # all it prints, stdout and stderr
+    with log.open("wb") as out:
+        web = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "rf_tui", "web", "--server", running.url, "--port", str(port),
+            env=env, stdout=out, stderr=out,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        assert web.stdout is not None
-        printed = (await asyncio.wait_for(web.stdout.readline(), 20)).decode()
+        for _ in range(200):  # bounded: at most ~20 s for its first line
+            if (printed := log.read_text()).strip():
+                break
+            await asyncio.sleep(0.1)
         keyed = next(word for word in printed.split() if word.startswith(base))
         async with httpx.AsyncClient() as http:
 
@@ -186,3 +190,8 @@ async def test_nothing_is_served_without_the_key_it_printed(
             assert "SameSite=Strict" in page.headers["set-cookie"]
             socket_ = await senior.ws_connect(f"{base}/ws", origin=base)  # by the cookie
             await socket_.close()
+    # The key is printed once, in the line to open; no banner or access log repeats it
+    # (or offers the address without it).
+    said = (tmp_path / "web.log").read_text()
+    key = keyed.split("key=", 1)[1]
+    assert said.count(key) == 1 and "Serving" not in said, said

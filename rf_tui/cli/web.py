@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import errno
 import hmac
+import logging
 import os
 import secrets
 import shlex
@@ -145,6 +146,14 @@ def web(args: argparse.Namespace) -> int:
             app = await super()._make_app()
             app.middlewares.append(same_origin)
             return app
+
+        async def on_startup(self, app: Any) -> None:
+            """Quiet: its banner shows the address without the key, which only gets a 403."""
+
+        def initialize_logging(self) -> None:
+            super().initialize_logging()
+            # Its access log would print the key in every request line and Referer.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     command = child_command(args)
     problem = listen_problem(args.host, args.port)
