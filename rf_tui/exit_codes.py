@@ -72,6 +72,7 @@ COMMANDS: dict[str, dict[int, str]] = {
         DENIED: "the server refused your token (sign in again)",
         INTERRUPTED: SAME,
         PIPE_CLOSED: SAME,
+        TERMINATED: SAME,
     },
     "claim": {
         OK: "it is yours (now, or already)",

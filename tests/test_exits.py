@@ -130,6 +130,8 @@ def test_what_a_new_user_meets_returns_what_help_says(
     assert returned(["login", "--server", running.url, "--email", DANA]) == USAGE
     assert returned(["logout", "--server", running.url]) == OK
     assert returned(["completion", "tcsh"]) == USAGE
+    assert returned(["claim", " ", "--server", running.url, "--token", "t"]) == USAGE
+    assert "which escalation?" in capsys.readouterr().err
 
 
 def test_a_mistake_in_config_toml_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

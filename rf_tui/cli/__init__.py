@@ -253,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _scripted(args: argparse.Namespace) -> int:
+    if args.command == "claim" and not args.handoff_id.strip():
+        raise Usage("which escalation? rf-tui claim HANDOFF_ID (rf-tui queue lists the ids).")
     client = target(args).client()
     if args.command == "queue":
         return script.run(script.show_queue(client, args.json, sys.stdout))

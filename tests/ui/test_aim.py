@@ -151,6 +151,7 @@ async def test_a_read_only_handoff_follows_a_claim_made_elsewhere(
         claims = count_requests(app.feed.client, "/claim")
         screen = await open_read_only(pilot)
         assert screen.check_action("claim", ())
+        assert "Suggested steps (claim it to start from one):" in panel_text(screen, "start")
 
         await alex.claim(screen.handoff.session_id, screen.handoff.id)
         await until(pilot, lambda: screen.taken_by == "Alex Moreno", "the claim seen live")
@@ -158,6 +159,7 @@ async def test_a_read_only_handoff_follows_a_claim_made_elsewhere(
             screen, "start"
         )
         assert not screen.check_action("claim", ())  # the footer no longer offers c
+        assert "Press a number" not in panel_text(screen, "start")
         await pilot.press("c")
         await pilot.pause()
         assert claims == [] and not screen.claimed

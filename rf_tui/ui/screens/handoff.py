@@ -174,7 +174,15 @@ def start_body(
         parts.append(head)
     steps = numbered(handoff.ai_assessment_data)
     if steps.plain:
-        parts.append(Text("Press a number to start from a suggested step:", style="bold"))
+        # The numbers work once it is the senior's: do not offer them before.
+        lead = (
+            "Press a number to start from a suggested step:"
+            if claimed
+            else "Suggested steps:"
+            if taken_by is not None
+            else "Suggested steps (claim it to start from one):"
+        )
+        parts.append(Text(lead, style="bold"))
         parts.append(steps)
     return Group(*parts) if parts else Text("")
 
