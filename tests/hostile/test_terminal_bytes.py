@@ -27,6 +27,17 @@ HOSTILE = " ".join(RAW.values())
 SECRET = "tok-SECRET-5f0c1e"  # must never be written anywhere the user can see
 
 
+def terminal_env(home: Path) -> dict[str, str]:
+    """A terminal's environment with nothing of the developer's: no token, no config."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
+
+
 def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
     hostile = Hostile()
     hostile.queue = [
@@ -45,14 +56,7 @@ def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
         )
     }  # fmt: skip
     hostile.start_in_thread()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "RF_TUI_TOKEN": SECRET,
-    }
+    env = {**terminal_env(tmp_path), "RF_TUI_TOKEN": SECRET}
     term = Terminal([sys.executable, "-m", "rf_tui", "--server", hostile.url], env, size=(100, 30))
     try:
         term.wait_for(b"1 escalation awaiting pickup")  # the hostile row is in
@@ -93,13 +97,7 @@ def test_a_token_piped_on_stdin_leaves_the_keys_to_the_terminal(tmp_path: Path) 
     """`printf %s "$TOKEN" | rf-tui --token -`: the pipe is spent, yet q still quits."""
     hostile = Hostile()
     hostile.start_in_thread()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
+    env = terminal_env(tmp_path)
     read, write = os.pipe()
     os.write(write, SECRET.encode() + b"\n")
     os.close(write)
