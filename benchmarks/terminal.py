@@ -27,7 +27,9 @@ class Terminal:
         stdin: int | None = None,
     ) -> None:
         """``stdin``: what the child reads instead of the terminal (a pipe, say); the
-        terminal is still its controlling one, as /dev/tty, like a shell's child."""
+        terminal is then its controlling one, as /dev/tty, like a shell's child.
+        Otherwise the child has no controlling terminal, so closing the far end sends
+        it no SIGHUP (tests/faults/test_hangup.py relies on that)."""
         master, slave = os.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -42,7 +44,7 @@ class Terminal:
             stderr=slave,
             env=env,
             start_new_session=True,
-            preexec_fn=controlling_terminal,
+            preexec_fn=None if stdin is None else controlling_terminal,
         )
         os.close(slave)
         self.master = master
