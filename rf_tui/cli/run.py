@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rf_tui.api.client import Client
 from rf_tui.cli import extras
 from rf_tui.cli.resolve import Usage, keys_from_the_terminal, target, took_stdin
+from rf_tui.exit_codes import HUNG_UP
 from rf_tui.settings import Settings
 from rf_tui.state.clock import system_clock
 
@@ -60,7 +61,22 @@ def run_app(
                 await asyncio.gather(actors, return_exceptions=True)
             await client.aclose()
 
-    return asyncio.run(main())
+    code = asyncio.run(main())
+    if code == HUNG_UP:
+        let_go_of_the_terminal()
+    return code
+
+
+def let_go_of_the_terminal() -> None:
+    """The terminal is gone: point stdout and stderr at /dev/null.
+
+    Whatever is still buffered for it would fail to flush as Python exits, and
+    Python then exits 120, hiding the 129 that says the terminal went away.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def tui(args: argparse.Namespace) -> int:
