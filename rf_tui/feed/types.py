@@ -15,6 +15,7 @@ from rf_tui.api.models import (
     Me,
     QueueEntry,
     Session,
+    SessionStep,
 )
 from rf_tui.api.stream import (
     Connecting,
@@ -42,6 +43,7 @@ __all__ = [
     "QueueEntry",
     "Reconnecting",
     "Session",
+    "SessionStep",
     "SignedOut",
     "backoff_delay",
 ]

@@ -33,6 +33,13 @@ class Key:
     call: str
     #: Textual's keys panel names each binding; "" takes the action's footer words.
     label: str = ""
+    #: Checked before the focused widget sees the key (a digit over the message box,
+    #: which leaves the digits to such bindings while it holds no words of its own).
+    priority: bool = False
+    #: How the footer shows it ("1…9" for nine keys); "" is Textual's own.
+    display: str = ""
+    #: In the footer only where the action is (one of nine digits stands for all).
+    shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,9 +127,16 @@ ACTIONS: tuple[Action, ...] = (
     act("question_mark", "help", "Help", "List every key", "queue",
         palette="everywhere", call="app.help"),
     # ── The handoff ──────────────────────────────────────────────────────────
-    act("escape", "back", "Back to queue", "Back to the queue", "handoff",
-        palette="here", title="Back"),
+    act("escape,q", "back", "Back", "Back to the queue (quit from the queue, or ctrl+q)",
+        "handoff", palette="here"),
     act("c", "claim", "Claim", "Claim it (when opened read-only)", "handoff", palette="here"),
+    # Digits choose a step even from inside the message box (it leaves them to the
+    # screen) until the senior has typed words of their own there.
+    Action("suggest", tuple(Key(str(n), f"suggest({n})", "Step", priority=True, display="1…9",
+                                shown=n == 1) for n in range(1, 10)),
+           "Step", "Put a suggested step in the message box (replacing a step put there)",
+           ("handoff",), "1…9"),
+    act("enter", "send", "Send", "Send the message (your first action)", "handoff"),
     act("y", "copy_link", "Copy link", "Copy a link to this session (OSC 52)",
         "handoff", palette="here"),
     act("t", "copy_note", "Ticket note",
@@ -132,10 +146,6 @@ ACTIONS: tuple[Action, ...] = (
     act("m", "focus_message", "Message", "Go to the message box", "handoff"),
     act("n", "read_notes", "Whole note", "Read the junior's whole note, however long",
         "handoff", palette="here", footer=False),
-    Action("suggest", tuple(Key(str(n), f"suggest({n})") for n in range(1, 10)),
-           "", "Put a suggested step in the message box", ("handoff",), "1…9", footer=False),
-    Action("send", (), "Send", "Send the message (your first action)", ("handoff",), "enter",
-           footer=False),
     # ── Everywhere ───────────────────────────────────────────────────────────
     act("q", "quit", "Quit", "Quit", "app"),
     act("ctrl+p", "command_palette", "Commands",
@@ -160,7 +170,14 @@ def actions(*places: Place) -> list[Action]:
 def bindings(place: Place) -> list[BindingType]:
     """A screen's (or the app's, or the queue table's) ``BINDINGS``."""
     return [
-        Binding(key.keys, key.call, key.label or action.label, show=action.footer)
+        Binding(
+            key.keys,
+            key.call,
+            key.label or action.label,
+            show=action.footer and key.shown,
+            key_display=key.display or None,
+            priority=key.priority,
+        )
         for action in actions(place)
         for key in action.keys
     ]

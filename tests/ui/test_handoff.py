@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from rf_tui.server.config import ServerConfig
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -40,10 +41,13 @@ async def test_four_panels_show_the_seeded_handoff(make: AppFactory) -> None:
         tried = panel_text(screen, "tried")
         assert "✓ Reinstalled the GlobalProtect client on LT-ACCT-07 → Held 10 minutes" in tried
         assert "✗ Rolled back KB5034441 → Update is re-applied by Intune" in tried
-        assert "Recent steps" in tried and "diagnostic: Flushed DNS" in tried
+        assert "Recent steps" in tried and "tried: Flushed DNS" in tried
+        assert "diagnostic" not in tried and "user_message" not in tried  # words, not types
         assessment = panel_text(screen, "assessment")
         assert "confidence: high (82%)" in assessment
         assert "network filter driver" in assessment
+        assert "suggested steps: under Start here" in assessment  # listed once, below
+        assert "Get-NetAdapterBinding" not in assessment
         start = panel_text(screen, "start")
         assert "Last from the AI: Then the network filter driver is the next suspect" in start
         assert "1  Check `Get-NetAdapterBinding`" in start
@@ -126,6 +130,35 @@ async def test_a_suggested_step_sent_is_the_first_action(make: AppFactory, rf: R
         session = await dana.session(screen.handoff.session_id)
         assert len(session.steps) == steps_before + 2
         assert session.steps[-2].content.startswith("Roll back or re-register")
+
+
+async def test_number_keys_choose_a_step_until_the_senior_types_words(
+    make: AppFactory, rf: Running
+) -> None:
+    """`2` then `3` sends step 3, never a literal "3"; a digit in the senior's own words
+    is a digit; after a send, q goes back to the queue instead of into the box."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        ai = screen.handoff.ai_assessment_data
+        assert ai is not None and len(ai.suggested_steps) >= 3
+        box = screen.query_one("#message", Input)
+        await pilot.press("2", "3")  # the second digit changes the choice
+        assert box.value == ai.suggested_steps[2] and screen.focused is box
+        await pilot.press("enter")
+        await until(pilot, lambda: "AI: Noted." in panel_text_reply(screen), "the reply")
+        dana = await rf.client(DANA)
+        session = await dana.session(screen.handoff.session_id)
+        assert session.steps[-2].content == ai.suggested_steps[2]
+
+        await pilot.press("m", *"reboot", "space", "2", "space", *"laptops")
+        assert box.value == "reboot 2 laptops"  # their own words: the 2 is typed
+        box.value = ""
+        screen.query_one("#problem").focus()
+        await pilot.press("q")  # back, not quit
+        await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
+        assert app.is_running
 
 
 def panel_text_reply(screen: HandoffScreen) -> str:

@@ -147,6 +147,6 @@ async def test_nothing_on_screen_ticks_during_a_take(make: AppFactory, rf: Runni
         assert isinstance(screen, HandoffScreen)
         await until(pilot, lambda: screen.session is not None, "the session")
         # Steps 27 and 26 minutes before the take's start, on its 09:00 face.
-        assert "08:33 diagnostic" in panel_text(screen, "tried")
+        assert "08:33 tried:" in panel_text(screen, "tried")
         assert "escalated 12m ago" in panel_text(screen, "problem")
         assert "G ⏎ o" in str(screen.query_one("#keys", Static).content)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.export import escalation_package
 from rf_tui.feed import outcomes as out
-from rf_tui.feed.types import AIAssessment, Handoff, Session
+from rf_tui.feed.types import AIAssessment, Handoff, Session, SessionStep
 from rf_tui.state.clock import ago, time_of_day
 from rf_tui.text import capped, one_line, person, was_sanitized
 from rf_tui.ui import render
@@ -79,6 +80,21 @@ def _tried_list(
         text.append("\n")
 
 
+def step_label(step: SessionStep, handoff: Handoff) -> str:
+    """Who or what a step is, in a tech's words ("Sam", "FlowPilot", "tried"), not the
+    backend's step type ("user_message", "ai_response", "diagnostic")."""
+    kind = step.step_type
+    if kind == "ai_response":
+        return "FlowPilot"
+    if kind == "diagnostic":
+        return "tried"
+    if kind == "user_message":
+        before = step.created_at is None or step.created_at <= handoff.created_at
+        who = handoff.requester if before else handoff.claimed_by_name
+        return person(who or "").split(" ")[0] or ("junior" if before else "senior")
+    return one_line(kind.replace("_", " "), 20) or "step"
+
+
 def tried_body(
     handoff: Handoff,
     session: Session | None,
@@ -104,7 +120,8 @@ def tried_body(
         for item in steps:
             when = time_of_day(item.created_at) if item.created_at else "--:--"
             text.append(f"  {when} ", style="dim")
-            text.append_text(render.literal(f"{item.step_type}: {item.content}"))
+            text.append(f"{step_label(item, handoff)}: ", style="bold")
+            text.append_text(render.literal(item.content))
             text.append("\n")
     if not text.plain:
         return Text("Nothing recorded: the junior escalated before trying anything.", style="dim")
@@ -125,9 +142,12 @@ def assessment_body(handoff: Handoff, now: datetime) -> RenderableType:
     text.append(f" confidence: {one_line(ai.confidence_label, 40)} ", style="reverse")
     text.append("\n\nLikely cause\n", style="bold")
     text.append_text(render.literal(ai.likely_cause or "(not given)", multiline=True))
-    if ai.suggested_steps:
-        text.append("\n\nSuggested steps\n", style="bold")
-        text.append_text(numbered(ai))
+    if ai.suggested_steps:  # listed once, numbered, under Start here
+        count = len(ai.suggested_steps)
+        text.append(
+            f"\n\n{count} suggested step{'s' if count > 1 else ''}: under Start here.",
+            style="dim",
+        )
     return text
 
 
@@ -210,6 +230,22 @@ def sanitised_panels(handoff: Handoff, session: Session | None) -> set[str]:
     return {panel for panel, values in texts.items() if any(map(was_sanitized, values))}
 
 
+class MessageBox(Input):
+    """The message box, which leaves the digits to the screen while it holds nothing or
+    a suggested step: `2` then `3` chooses step 3, it does not type "3" over step 2."""
+
+    def __init__(self, steps: Callable[[], list[str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._steps = steps
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character is not None and character in "123456789":
+            value = self.value.strip()
+            if not value or value in self._steps():
+                return False  # the screen's number keys choose a step
+        return super().check_consume_key(key, character)
+
+
 class HandoffScreen(Screen[None]):
     BINDINGS = bindings("handoff")
 
@@ -235,7 +271,7 @@ class HandoffScreen(Screen[None]):
                 yield Static(id="assessment-body")
             with Vertical(id="start", classes="panel"):
                 yield Static(id="start-body")
-                yield Input(id="message")
+                yield MessageBox(self.suggested_steps, id="message")
                 yield Static(id="reply")
         if self.desk.presenter is not None:
             yield Static(self.desk.presenter.overlay(), id="keys")  # the keys just pressed
@@ -362,15 +398,20 @@ class HandoffScreen(Screen[None]):
         return bound
 
     def _typed(self, event: events.Key) -> None:
+        if event.key == "backspace":
+            self._type_into_closed_box(None)
+        elif event.character is not None:
+            self._type_into_closed_box(event.character)
+
+    def _type_into_closed_box(self, character: str | None) -> None:
+        """One more character of a word typed at the closed box (None: a backspace)."""
         box = self.query_one("#message", Input)
         if self._held is not None:  # the key held back began the word
             held = self._held[0]
             self._drop_held()
             box.value += " " if held == "space" else held
-        if event.key == "backspace":
-            box.value = box.value[:-1]
-        elif event.character is not None:
-            box.value += event.character
+        box.value = box.value[:-1] if character is None else box.value + character
+        self._typing_until = time.monotonic() + TYPING_SECONDS
         self.say(READ_ONLY_HINT)
 
     def _drop_held(self) -> None:
@@ -399,13 +440,35 @@ class HandoffScreen(Screen[None]):
 
     # ── Start here ───────────────────────────────────────────────────────────
 
-    def action_suggest(self, number: int) -> None:
+    def suggested_steps(self) -> list[str]:
         ai = self.handoff.ai_assessment_data
-        if not self.claimed or ai is None or number > len(ai.suggested_steps):
-            return
+        return list(ai.suggested_steps) if ai else []
+
+    def action_suggest(self, number: int) -> None:
+        """A digit chooses step N, replacing a step chosen before, never the senior's
+        own words: once they have typed some, a digit is typed like any key."""
         box = self.query_one("#message", Input)
-        box.value = ai.suggested_steps[number - 1]
-        box.focus()
+        if not self.claimed:
+            if self._held is not None or time.monotonic() < self._typing_until:
+                self._type_into_closed_box(str(number))  # part of a word typed at it
+            return
+        steps = self.suggested_steps()
+        if box.value.strip() and box.value not in steps:
+            box.focus()
+            box.insert_text_at_cursor(str(number))
+            return
+        if number <= len(steps):
+            box.value = steps[number - 1]
+            box.cursor_position = len(box.value)
+            box.focus()
+
+    def action_send(self) -> None:
+        """Enter away from the box: send what is in it, or go to it when it is empty."""
+        box = self.query_one("#message", Input)
+        if self.claimed and box.value.strip():
+            self._submit(box.value)
+        else:
+            box.focus()
 
     def action_focus_message(self) -> None:
         self.query_one("#message", Input).focus()
@@ -416,7 +479,10 @@ class HandoffScreen(Screen[None]):
 
     @on(Input.Submitted, "#message")
     def _send(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        text = value.strip()
         if not text or not self.claimed:
             return
         self.say("Sending…")
@@ -436,6 +502,8 @@ class HandoffScreen(Screen[None]):
         box = self.query_one("#message", Input)
         if box.value.strip() == sent:
             box.value = ""
+            if self.focused is box:  # back where q, Esc and the arrows act on the screen
+                self.query_one("#problem").focus()
         out = Text()
         out.append("You: ", style="bold")
         out.append_text(render.literal(sent))
