@@ -108,6 +108,8 @@ def test_the_ticket_note_reaches_the_clipboard_through_tmux(
         term.wait_for(b"AI assessment", 10)
         term.send(b"t")
         term.wait_for(b"Copied the handoff as Markdown", 10)
+        term.send(b"q")  # back to the queue, where q quits
+        term.wait_for(b"awaiting pickup", 10)
         out = stop(term)
     start = b"\x1bPtmux;\x1b\x1b]52;c;" if tmux else b"\x1b]52;c;"
     assert start in out
