@@ -202,14 +202,22 @@ def _cell(text: str) -> str:
 def markdown_table() -> str:
     """The README's key table: one row per key as shown, a column per screen.
 
-    What works everywhere fills both columns: it does the same on either screen.
+    What works everywhere fills both columns, unless that screen binds the key to
+    something else (q goes back on the handoff screen).
     """
     columns: tuple[tuple[Place, ...], ...] = (("queue table", "queue", "app"), ("handoff", "app"))
+    own: list[set[str]] = [
+        {k for a in actions(*places) if "app" not in a.where for key in a.keys
+         for k in key.keys.split(",")}
+        for places in columns
+    ]  # fmt: skip
     rows: dict[str, list[str]] = {}
     for action in actions(*(p for _, places in SECTIONS for p in places)):
         cells = rows.setdefault(action.shown, ["" for _ in columns])
+        keys = {k for key in action.keys for k in key.keys.split(",")}
         for i, places in enumerate(columns):
-            if any(p in action.where for p in places):
+            overridden = "app" in action.where and keys <= own[i]
+            if any(p in action.where for p in places) and not overridden:
                 cells[i] = action.description
     lines = ["| key | queue | handoff |", "|---|---|---|"]
     lines += [
