@@ -35,7 +35,7 @@ from tests.helpers import FakeClock, wait_for
 from tests.hostile.cases import created
 from tests.hostile.harness import controls, shown
 from tests.hostile.server import API, T0, Hostile, entry, frame
-from tests.ui.pilot import cell_text, panel_text, until
+from tests.ui.pilot import cell_text, open_read_only, panel_text, until
 
 
 @asynccontextmanager
@@ -94,10 +94,7 @@ async def test_a_noisy_winner_name_leaves_the_sentence_whole(tmp_path: Path) -> 
 async def test_a_noisy_name_claiming_what_is_open_here_reads_as_a_name(tmp_path: Path) -> None:
     async with Hostile() as hostile, app_on(hostile, tmp_path) as (app, pilot):
         app.queue_screen.table.move_to("h1")
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_read_only(pilot)
         claimed = {"handoff_id": "h1", "session_id": "s1", "claimed_by": "u-alex",
                    "claimed_by_name": NOISY_NAME}  # fmt: skip
         await hostile.push(frame("handoff_claimed", claimed))
@@ -145,10 +142,7 @@ async def test_a_server_ten_minutes_ahead_ages_on_its_clock(tmp_path: Path) -> N
             status = app.queue_screen.link_text().plain
             assert "server clock 10 min ahead: ages use the server's time" in status
             assert "last event just now" in status  # heard by our clock, not 10m ago
-            await pilot.press("o")
-            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
-            screen = app.screen
-            assert isinstance(screen, HandoffScreen)
+            screen = await open_read_only(pilot)
             # A minute old on the server: the assessment timed out; it is not pending.
             assert "timed out" in panel_text(screen, "assessment")
             assert "escalated 1m ago" in panel_text(screen, "problem")
@@ -285,10 +279,7 @@ async def test_a_long_note_shows_its_head_and_n_reads_all_of_it(tmp_path: Path) 
     async with Hostile() as hostile:
         hostile.queue = [entry(1, engineer_notes=notes)]
         async with app_on(hostile, tmp_path, size=(120, 40)) as (app, pilot):
-            await pilot.press("o")
-            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
-            screen = app.screen
-            assert isinstance(screen, HandoffScreen)
+            screen = await open_read_only(pilot)
             await until(pilot, lambda: screen.session is not None, "the session")
             problem = panel_text(screen, "problem")
             # What is drawn is capped, and says how much more there is and how to read it.

@@ -55,3 +55,12 @@ def panel_text(screen: HandoffScreen, panel: str) -> str:
     console = Console(width=200, record=True, color_system=None, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+async def open_read_only(pilot: Pilot[None]) -> HandoffScreen:
+    """`o` on the cursor's row: its handoff, not claimed."""
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(pilot.app.screen, HandoffScreen), "the handoff")
+    screen = pilot.app.screen
+    assert isinstance(screen, HandoffScreen) and not screen.claimed
+    return screen

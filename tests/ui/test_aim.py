@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from textual.pilot import Pilot
 
 from rf_tui.server.config import ServerConfig
 from rf_tui.ui.screens import handoff as handoff_screen
@@ -19,16 +18,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running, count_requests
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import panel_text, ready, row_ids, until
-
-
-async def open_read_only(pilot: Pilot[None]) -> HandoffScreen:
-    """`o` on the cursor's row: its handoff, not claimed."""
-    await pilot.press("o")
-    await until(pilot, lambda: isinstance(pilot.app.screen, HandoffScreen), "the handoff")
-    screen = pilot.app.screen
-    assert isinstance(screen, HandoffScreen) and not screen.claimed
-    return screen
+from tests.ui.pilot import open_read_only, panel_text, ready, row_ids, until
 
 
 def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]

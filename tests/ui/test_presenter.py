@@ -14,7 +14,7 @@ from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import SAM, Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import cell_text, panel_text, ready, row_ids, until
+from tests.ui.pilot import cell_text, open_read_only, panel_text, ready, row_ids, until
 
 
 def presenter(running: Running, story: Story | None = None) -> Presenter:
@@ -40,10 +40,7 @@ async def test_names_are_swapped_keys_shown_and_p_pauses_the_story(
         assert any("Story paused" in n.message for n in app._notifications)
         await pilot.press("p")
         assert story.playing.is_set()
-        await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
-        screen = app.screen
-        assert isinstance(screen, HandoffScreen)
+        screen = await open_read_only(pilot)
         await until(pilot, lambda: screen.session is not None, "the session")
         problem = panel_text(screen, "problem")
         assert f"from {fake}" in problem and "Sam Okafor" not in problem

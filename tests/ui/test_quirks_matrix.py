@@ -19,7 +19,7 @@ from rf_tui.ui.screens import handoff as handoff_screen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import cell_text, panel_text, row_ids, until
+from tests.ui.pilot import cell_text, open_read_only, panel_text, row_ids, until
 
 MATRIX = [
     (),
@@ -208,10 +208,7 @@ class TestBehindABufferingProxy:
             if assessed(rf, session.id):
                 pytest.fail("the assessment landed before the senior could open it")
             app.queue_screen.table.move_to(arrival.id)
-            await pilot.press("o")
-            await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
-            screen = app.screen
-            assert isinstance(screen, HandoffScreen)
+            screen = await open_read_only(pilot)
             assert "Assessment pending" in panel_text(screen, "assessment")
             await until(
                 pilot,
