@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +32,7 @@ from rf_tui.ui.desk import Desk
 from rf_tui.ui.flows import handoff_screens, reopen, tell_problems
 from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
+from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import Notifier, TerminalTitle, hung_up
@@ -274,11 +276,16 @@ class RfApp(App[None]):
             self.notify("Story playing." if playing else "Story paused: p resumes.",
                         markup=False, timeout=2)  # fmt: skip
 
-    def on_key(self, event: events.Key) -> None:
-        if self.presenter is not None:
-            self.presenter.pressed(event.key)
-            # After the key's own action: it may have opened another screen.
-            self.call_after_refresh(self._show_keys)
+    async def on_event(self, event: events.Event) -> None:
+        # Keys are counted as they arrive, before any binding: a priority binding
+        # (the handoff's digits) takes a key before on_key would ever see it.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.presenter:
+            focused = self.focused
+            if focused is None or not focused.check_consume_key(event.key, event.character):
+                self.presenter.pressed(event.key)  # typing in a box is not a key press
+                # After the key's own action: it may have opened another screen.
+                self.call_after_refresh(self._show_keys)
+        await super().on_event(event)
 
     def _show_keys(self) -> None:
         if self.presenter is not None:
@@ -286,6 +293,23 @@ class RfApp(App[None]):
                 overlay.update(self.presenter.overlay())  # type: ignore[attr-defined]
 
     # ── Help, commands, failures ─────────────────────────────────────────────
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """On the handoff screen, news takes the line above the footer: a toast would
+        sit over the panel the senior is reading for seconds."""
+        screen = self.screen
+        if isinstance(screen, HandoffScreen):
+            screen.tell(message, title=title, severity=severity, timeout=timeout)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

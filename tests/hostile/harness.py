@@ -20,6 +20,7 @@ from rf_tui.api.stream import EscalationStream, Live
 from rf_tui.settings import Settings
 from rf_tui.ui.app import RfApp, make_app
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.widgets.fitted import Fitted
 from tests.helpers import FakeClock
 from tests.hostile.server import T0, Hostile
 from tests.ui.pilot import until
@@ -54,10 +55,9 @@ def shown(app: RfApp) -> str:
             parts.extend(table.cells(handoff_id).values())
     parts.extend(n.message for n in app._notifications)
     for handoff in (s for s in app.screen_stack if isinstance(s, HandoffScreen)):
-        for panel in ("problem", "tried", "assessment", "start", "reply"):
-            selector = f"#{panel}-body" if panel != "reply" else "#reply"
-            content = handoff.query_one(selector, Static).content
-            parts.append(_plain(content))
+        for panel in ("problem", "tried", "assessment", "start"):
+            parts.append(_plain(handoff.query_one(f"#{panel}-body", Fitted).content))
+        parts.append(_plain(handoff.query_one("#say", Static).content))
     return "\n".join(parts)
 
 

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from rf_tui.api.stream import Live
 from rf_tui.ui.app import RfApp
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.widgets.fitted import Fitted
 from tests.helpers import wait_for
 
 
@@ -51,10 +52,34 @@ def panel_text(screen: HandoffScreen, panel: str) -> str:
 
     from rich.console import Console
 
-    widget = screen.query_one(f"#{panel}-body", Static)
+    widget = screen.query_one(f"#{panel}-body", Fitted)
     console = Console(width=200, record=True, color_system=None, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+def screen_text(screen: HandoffScreen) -> str:
+    """What the screen shows now, line by line: the text of a screenshot, as a
+    person reads it (titles in the borders included, nothing hidden or scrolled away)."""
+    import html
+    import re
+
+    svg = screen.app.export_screenshot()
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for x, line, text in re.findall(
+        r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+        r'clip-path="url\(#[\w-]*-line-(\d+)\)">([^<]*)</text>',
+        svg,
+    ):
+        lines.setdefault(int(line), []).append((float(x), html.unescape(text)))
+    return "\n".join(
+        "".join(text for _, text in sorted(lines[n])).replace("\xa0", " ") for n in sorted(lines)
+    )
+
+
+def said(screen: HandoffScreen) -> str:
+    """The line of news above the footer."""
+    return str(screen.query_one("#say", Static).content)
 
 
 async def open_read_only(pilot: Pilot[None]) -> HandoffScreen:

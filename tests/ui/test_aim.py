@@ -18,7 +18,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running, count_requests
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import open_read_only, panel_text, ready, row_ids, until
+from tests.ui.pilot import open_read_only, panel_text, ready, row_ids, said, until
 
 
 def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -108,7 +108,7 @@ async def test_a_word_typed_at_a_read_only_handoff_claims_nothing_and_is_kept(
         await until(pilot, lambda: box.value == "check accept", "the word kept as a draft")  # type: ignore[attr-defined]
         assert box.disabled and claims == [] and not screen.claimed
         assert app.desk.drafts[screen.handoff.session_id] == "check accept"
-        assert "press c on its own to claim" in str(screen.query_one("#reply").content)
+        assert "press c on its own to claim" in said(screen)
 
 
 async def test_c_on_its_own_claims_a_read_only_handoff_with_the_draft_waiting(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from rf_tui.server.config import ServerConfig
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.widgets.fitted import Fitted
 from tests.helpers import DANA, SAM, FakeClock, Running, start_server
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import panel_text, ready, row_ids, until
+from tests.ui.pilot import panel_text, ready, row_ids, said, screen_text, until
+from tests.ui.pilot import said as said_on
 
 
 def by_summary(app, words: str) -> str:  # type: ignore[no-untyped-def]
@@ -33,37 +35,90 @@ async def test_four_panels_show_the_seeded_handoff(make: AppFactory) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot, rows=3)
         screen = await open_claimed(pilot, app, "VPN drops")
-        assert screen.query_one("#panels").has_class("-wide")
+        assert screen.query_one("#panels").has_class("-grid")
         problem = panel_text(screen, "problem")
         assert "VPN drops every few minutes on three laptops" in problem
         assert "from Sam Okafor" in problem and "▲ high" in problem
         assert "Notes: Tried reinstalling the client" in problem
         tried = panel_text(screen, "tried")
         assert "✓ Reinstalled the GlobalProtect client on LT-ACCT-07 → Held 10 minutes" in tried
-        assert "✗ Rolled back KB5034441 → Update is re-applied by Intune" in tried
-        assert "Recent steps" in tried and "tried: Flushed DNS" in tried
+        assert "✗ Rolled back KB5034441 → dead end: Update is re-applied by Intune" in tried
+        # The diagnostic steps are these same steps: listed once.
+        assert tried.count("Flushed DNS") == 1
         assert "diagnostic" not in tried and "user_message" not in tried  # words, not types
         assessment = panel_text(screen, "assessment")
-        assert "confidence: high (82%)" in assessment
+        assert "high (82%)  Likely cause: The Windows update" in assessment
         assert "network filter driver" in assessment
-        assert "suggested steps: under Start here" in assessment  # listed once, below
-        assert "Get-NetAdapterBinding" not in assessment
+        assert "Get-NetAdapterBinding" not in assessment  # listed once, under Start here
         start = panel_text(screen, "start")
-        assert "Last from the AI: Then the network filter driver is the next suspect" in start
-        assert "1  Check `Get-NetAdapterBinding`" in start
+        assert "FlowPilot last said: Then the network filter driver is the next suspect" in start
+        assert "1 Check `Get-NetAdapterBinding`" in start
 
 
-async def test_stacked_and_scrollable_when_small(make: AppFactory) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (60, 20)], ids=str)
+async def test_all_four_panels_on_screen_the_moment_the_claim_lands(
+    make: AppFactory, size: tuple[int, int]
+) -> None:
+    """No scrolling to reach the likely cause or the steps: every panel shows its
+    title and text at once, and what did not fit says how much is hidden."""
     app = make()
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await ready(pilot, rows=3)
         screen = await open_claimed(pilot, app, "VPN drops")
-        panels = screen.query_one("#panels")
-        assert not panels.has_class("-wide")
-        assert panels.max_scroll_y > 0  # more than fits, and reachable by scrolling
-        panels.scroll_end(animate=False)
-        await pilot.pause()
-        assert panels.scroll_y == panels.max_scroll_y
+        assert screen.mode == "stack"
+        screen_region = screen.region
+        for panel in ("problem", "tried", "assessment", "start"):
+            region = screen.query_one(f"#{panel}").region
+            assert screen_region.contains_region(region), (panel, region)
+            assert region.height >= 2, (panel, region)  # its title and a line of text
+        shown = screen_text(screen)
+        for title in ("Problem", "What's been tried", "AI assessment", "Start here"):
+            assert title in shown
+        assert "Likely cause" in shown and "1 Check `Get-NetAdapterBinding`" in shown
+        assert "Type your first action" in shown  # the box, on screen too
+        assert screen.query_one("#panels").max_scroll_y == 0  # nothing to scroll to
+        cut = [p for p in ("problem", "tried", "assessment", "start")
+               if screen.query_one(f"#{p}-body", Fitted).hidden()]  # fmt: skip
+        for panel in cut:
+            assert f"+{screen.query_one(f'#{panel}-body', Fitted).hidden() + 1} more lines" in shown
+
+
+async def test_z_zooms_a_panel_tab_moves_and_esc_comes_back(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        await pilot.press("tab", "z")  # the second panel: what was tried
+        assert screen.zoomed == "tried" and screen.mode == "zoom"
+        assert screen.query_one("#problem").display is False
+        shown = screen_text(screen)
+        assert "Rolled back KB5034441" in shown and "more lines" not in shown  # all of it
+        await pilot.press("tab")
+        assert screen.zoomed == "assessment"
+        await pilot.press("escape")  # out of the zoom, not out of the screen
+        assert screen.zoomed is None and screen.mode == "stack"
+        assert isinstance(app.screen, HandoffScreen)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
+
+
+async def test_one_panel_at_a_time_in_a_tiny_window(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: app.queue_screen.table.row_count == 3, "the rows")
+        screen = await open_claimed(pilot, app, "VPN drops")
+        assert screen.mode == "zoom" and screen.zoomed == "problem"
+        assert "Problem" in str(screen.query_one("#switcher", Static).content)
+        seen = []
+        for _ in range(4):
+            seen.append(screen.zoomed)
+            assert screen_text(screen).strip()  # never a blank
+            await pilot.press("tab")
+        assert seen == ["problem", "tried", "assessment", "start"]
+        await pilot.press("z")  # all four cannot fit: it says so, and stays
+        assert screen.mode == "zoom" and "too small" in said(screen)
+        await pilot.press("j", "G", "g", "k")  # scrolling the one panel does not fail
 
 
 async def test_timed_out_assessment_says_so(make: AppFactory) -> None:
@@ -116,7 +171,7 @@ async def test_a_suggested_step_sent_is_the_first_action(make: AppFactory, rf: R
         box = screen.query_one("#message")
         assert box.value == "Roll back or re-register the VPN client's NDIS filter driver"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await until(pilot, lambda: "AI: Noted." in panel_text_reply(screen), "the reply")
+        await until(pilot, lambda: "FlowPilot: Noted." in panel_text(screen, "start"), "the reply")
         assert box.value == ""  # type: ignore[attr-defined]
         await until(
             pilot,
@@ -147,7 +202,8 @@ async def test_number_keys_choose_a_step_until_the_senior_types_words(
         await pilot.press("2", "3")  # the second digit changes the choice
         assert box.value == ai.suggested_steps[2] and screen.focused is box
         await pilot.press("enter")
-        await until(pilot, lambda: "AI: Noted." in panel_text_reply(screen), "the reply")
+        await until(pilot, lambda: "FlowPilot: Noted." in panel_text(screen, "start"), "the reply")
+        assert screen.focused is not box  # where the digits, q and Esc act on the screen
         dana = await rf.client(DANA)
         session = await dana.session(screen.handoff.session_id)
         assert session.steps[-2].content == ai.suggested_steps[2]
@@ -159,10 +215,6 @@ async def test_number_keys_choose_a_step_until_the_senior_types_words(
         await pilot.press("q")  # back, not quit
         await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
         assert app.is_running
-
-
-def panel_text_reply(screen: HandoffScreen) -> str:
-    return str(screen.query_one("#reply").content)  # type: ignore[attr-defined]
 
 
 async def test_reopen_a_claimed_handoff(make: AppFactory) -> None:
@@ -211,8 +263,8 @@ async def test_a_failed_send_keeps_the_draft_and_says_why(tmp_path: Path) -> Non
         screen = await open_claimed(pilot, app, "VPN drops")
         first.server.stop()  # the server goes away mid-shift
         await pilot.press("m", *"checking drivers", "enter")
-        await until(pilot, lambda: "Not sent" in panel_text_reply(screen), "the failure")
-        assert "still in the box" in panel_text_reply(screen)
+        await until(pilot, lambda: "Not sent" in said(screen), "the failure")
+        assert "still in the box" in said(screen)
         assert screen.query_one("#message").value == "checking drivers"  # type: ignore[attr-defined]
         await pilot.press("escape", "escape")
         await pilot.press("r")
@@ -318,14 +370,15 @@ async def test_b_opens_the_browser_or_says_it_cannot_and_copies_the_link(
         screen = await open_claimed(pilot, app, "VPN drops")
         await pilot.press("b")
         link = f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
-        told = [n.message for n in app._notifications]
+        told = [n.message for n in app._notifications] + [said_on(screen)]
+        assert not app._notifications  # nothing over the panels: told on the line
         assert any(said in message for message in told), told
         if said.startswith("Opened"):
             assert asked == [link]
             return
         assert not any(message.startswith("Opened") for message in told), told
         assert app.clipboard == link  # copied instead, to paste into a browser elsewhere
-        assert any(f"paste it into your browser: {link}" in message for message in told)
+        assert any("paste it into your browser" in message for message in told)
         if env.get("DISPLAY") is None:
             assert asked == []  # no text browser started on the terminal the app draws on
 
@@ -341,7 +394,7 @@ async def test_t_copies_the_four_panels_as_a_ticket_note(make: AppFactory) -> No
         for heading in ("### What's been tried", "### AI assessment", "### Start here"):
             assert heading in note
         assert f"Session: https://rf.example/pilot/{screen.handoff.session_id}" in note
-        assert any("Copied the handoff as Markdown" in n.message for n in app._notifications)
+        assert "Copied the handoff as Markdown" in said(screen)
 
 
 async def test_a_sanitised_badge_on_panels_whose_text_lost_characters(

@@ -138,12 +138,14 @@ async def test_nothing_on_screen_ticks_during_a_take(make: AppFactory, rf: Runni
         app.post_message(Fed(LinkMeasured(0.042)))  # a round trip measured, too
         await until(pilot, lambda: app.desk.health.rtt == 0.042, "a round trip")
         assert frame() == before
-        await pilot.press("G", "enter", "o")  # the oldest seeded one, read only
+        await pilot.press("G", "enter", "c")  # the oldest seeded one, claimed
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
         screen = app.screen
         assert isinstance(screen, HandoffScreen)
         await until(pilot, lambda: screen.session is not None, "the session")
-        # Steps 27 and 26 minutes before the take's start, on its 09:00 face.
-        assert "08:33 tried:" in panel_text(screen, "tried")
         assert "escalated 12m ago" in panel_text(screen, "problem")
-        assert "G ⏎ o" in str(screen.query_one("#keys", Static).content)
+        await pilot.press("1", "enter")  # the first action, ten minutes into the take
+        await until(pilot, lambda: "FlowPilot:" in panel_text(screen, "start"), "the reply")
+        # Stamped on the take's face (it starts at 09:00), not the clock's 10 past.
+        assert "09:00 FlowPilot:" in panel_text(screen, "start")
+        assert "G ⏎ c 1 ⏎" in str(screen.query_one("#keys", Static).content)

@@ -19,7 +19,7 @@ from rf_tui.ui.screens import handoff as handoff_screen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import cell_text, open_read_only, panel_text, row_ids, until
+from tests.ui.pilot import cell_text, open_read_only, panel_text, row_ids, said, until
 
 MATRIX = [
     (),
@@ -117,10 +117,9 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
             await until(pilot, lambda: reading.taken_by == "Alex Moreno", "the claim, live")
         else:
             await pilot.press("c")
-            await until(pilot, lambda: any(n.title == "Too late" for n in app._notifications),
-                        "the toast")  # fmt: skip
-            (toast,) = [n for n in app._notifications if n.title == "Too late"]
-            assert toast.message.startswith("Already claimed by Alex Moreno")
+            # Told on the handoff's own line, not in a toast over its panels.
+            await until(pilot, lambda: said(reading).startswith("Too late: Already claimed by "
+                                                                "Alex Moreno"), "the news")  # fmt: skip
             assert reading.taken_by == "Alex Moreno"
         await until(
             pilot,
@@ -144,19 +143,19 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
         assert "from Sam Okafor" in problem and "Notes: SMTP AUTH?" in problem
         tried = panel_text(screen, "tried")
         assert "✓ Re-entered the scanner's SMTP password → 535" in tried
-        assert "✗ Rebooted the scanner → same bounce" in tried
+        assert "✗ Rebooted the scanner → dead end: same bounce" in tried
         await until(
             pilot,
             lambda: "conditional-access policy" in panel_text(screen, "assessment"),
             "the assessment panel",
         )
         start = panel_text(screen, "start")
-        assert "Last from the AI: SMTP AUTH may be off" in start
-        assert "1  Open the user's Entra sign-in logs" in start
+        assert "FlowPilot last said: SMTP AUTH may be off" in start
+        assert "1 Open the user's Entra sign-in logs" in start
 
         # The first action goes to the session.
         await pilot.press("1", "enter")  # the first suggested step, as it is
-        await until(pilot, lambda: "AI:" in str(screen.query_one("#reply").content), "the reply")  # type: ignore[attr-defined]
+        await until(pilot, lambda: "FlowPilot:" in panel_text(screen, "start"), "the reply")
         steps = rf.backend.store.steps(rf.seed.accounts["northwind"], session.id)
         sent = [s["content"] for s in steps if s["step_type"] == "user_message"]
         assert sent == ["Open the user's Entra sign-in logs and find the failing CA policy"]
@@ -171,8 +170,8 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
                 "(Not offered by this server: it answers 404.)"
             )
         if quirks.bad_row:
-            said = [n.message for n in app._notifications if n.title == "Unreadable rows"]
-            assert said == [
+            unreadable = [n.message for n in app._notifications if n.title == "Unreadable rows"]
+            assert unreadable == [
                 "1 row of the queue could not be read and is not shown: row 2: id: Field required"
             ]
 

@@ -19,7 +19,7 @@ from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import cell_text, ready, row_ids, until
+from tests.ui.pilot import cell_text, panel_text, ready, row_ids, said, until
 from tests.ui.test_presenter import escalate_with_real_names
 
 SIZES = [(80, 24), (60, 20), (160, 48)]
@@ -34,16 +34,56 @@ def test_queue(snap_compare: Snap, make: AppFactory, size: tuple[int, int]) -> N
     assert snap_compare(make(), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+#: The handoff right after a claim: stacked (80x24 over SSH, 100x30, 60x20), one panel
+#: at a time (40x12), two by two (160x48).
+HANDOFF_SIZES = [(80, 24), (100, 30), (60, 20), (40, 12), (160, 48)]
+
+
+async def claimed_handoff(pilot: Pilot[None]) -> HandoffScreen:
+    """`c` on the newest row (the VPN escalation), its session loaded, the news gone."""
+    app = await ready(pilot, rows=3)
+    await pilot.press("c")
+    await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
+    screen = app.screen
+    assert isinstance(screen, HandoffScreen)
+    await until(pilot, lambda: screen.session is not None, "the session")
+    await until(pilot, lambda: not said(screen), "the claim's news to go", 6)
+    return screen
+
+
+@pytest.mark.parametrize("size", HANDOFF_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_handoff(snap_compare: Snap, make: AppFactory, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
-        app = await ready(pilot, rows=3)
-        await pilot.press("c")  # the newest: the VPN escalation
-        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
-        await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
-        await until(pilot, lambda: not app._notifications, "the claim toast to go", 6)
+        await claimed_handoff(pilot)
 
     assert snap_compare(make(), terminal_size=size, run_before=run_before)
+
+
+def test_handoff_zoomed(snap_compare: Snap, make: AppFactory) -> None:
+    """z on What's been tried: the whole panel, the switcher line naming where it is."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await claimed_handoff(pilot)
+        await pilot.press("tab", "z")
+
+    assert snap_compare(make(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_conversation_after_three_exchanges(snap_compare: Snap, make: AppFactory) -> None:
+    """Start here become the conversation: newest at the bottom, the box to go on."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = await claimed_handoff(pilot)
+        for n, key in enumerate(("1", "2", "3"), start=1):
+            await pilot.press(key, "enter")
+            await until(
+                pilot,
+                lambda n=n: panel_text(screen, "start").count("FlowPilot:") >= n,  # type: ignore[misc]
+                f"reply {n}",
+            )
+        await until(pilot, lambda: not said(screen), "the news to go", 6)
+
+    assert snap_compare(make(), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_help(snap_compare: Snap, make: AppFactory) -> None:
@@ -85,7 +125,7 @@ def test_handoff_with_sanitised_text(
         await pilot.press("g", "c")  # to the newest, the printer, and claim it
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
         await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
-        await until(pilot, lambda: not app._notifications, "the claim toast to go", 6)
+        await until(pilot, lambda: not said(app.screen), "the claim's news to go", 6)  # type: ignore[arg-type]
 
     assert snap_compare(make(), terminal_size=(100, 30), run_before=run_before)
 
@@ -155,7 +195,7 @@ def test_slow_link_goes_lite(snap_compare: Snap, make: AppFactory, running: Runn
 
 
 def test_ticket_note_copied(snap_compare: Snap, make: AppFactory) -> None:
-    """`t` on the handoff: the toast says what went to the clipboard."""
+    """`t` on the handoff: the line above the footer says what went to the clipboard."""
     app = make()
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -164,6 +204,6 @@ def test_ticket_note_copied(snap_compare: Snap, make: AppFactory) -> None:
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the handoff")
         await until(pilot, lambda: app.screen.session is not None, "the session")  # type: ignore[attr-defined]
         await pilot.press("t")
-        await until(pilot, lambda: bool(app._notifications), "the toast")
+        await until(pilot, lambda: "Copied" in said(app.screen), "the news")  # type: ignore[arg-type]
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -1,14 +1,19 @@
-"""The four-panel handoff context: problem, what was tried, AI assessment, start here."""
+"""The four-panel handoff context: problem, what was tried, AI assessment, start here.
+
+Every panel is on screen the moment a claim lands, at 80×24 as at 160×48: the rows
+are shared out by what each panel needs (``ui.budget``) and each says "+N more" for
+what did not fit. ``z`` zooms one panel to the whole screen (its text scrolls: the
+screen's one scroll), Tab moves between panels, and below 44×16 one panel shows at a
+time with a switcher line. After the senior's first action, Start here becomes the
+session's conversation.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
-from rich.console import Group, RenderableType
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,19 +22,37 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from rf_tui.export import escalation_package
 from rf_tui.feed import outcomes as out
-from rf_tui.feed.types import AIAssessment, Handoff, Session, SessionStep
-from rf_tui.state.clock import ago, time_of_day
-from rf_tui.text import capped, one_line, person, was_sanitized
+from rf_tui.feed.types import Handoff, Session
+from rf_tui.text import one_line, person
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
+from rf_tui.ui.budget import share_rows
 from rf_tui.ui.desk import Desk
+from rf_tui.ui.panels import (
+    PENDING_SECONDS,
+    SANITISED,
+    TITLES,
+    Said,
+    assessment_body,
+    command_of,
+    conversation,
+    problem_body,
+    sanitised_panels,
+    start_body,
+    started,
+    tried_body,
+)
+from rf_tui.ui.widgets.fitted import Fitted
 
-#: How long after the escalation an absent assessment still counts as pending.
-#: The backend bounds it at 5 s by default; the rest is slack for a slow link.
-PENDING_SECONDS = 15.0
+PANELS = ("problem", "tried", "assessment", "start")
+SHORT = {"problem": "Problem", "tried": "Tried", "assessment": "AI", "start": "Start here"}
+#: Two by two from this width (each panel then gets ~58 columns); stacked below it.
 WIDE = 120
+#: Below either, one panel at a time: four titles and a message box leave no text.
+SINGLE_WIDTH, SINGLE_HEIGHT = 44, 16
+#: The problem panel's rows at most when stacked: the summary line(s) and a note.
+PROBLEM_ROWS = 3
 #: Read-only, a letter key acts only when pressed on its own: a key within this long
 #: after it means a word is being typed ("check", "accept") into the closed box.
 HOLD_SECONDS = 0.5
@@ -38,211 +61,38 @@ TYPING_SECONDS = 1.5
 READ_ONLY_HINT = (
     "Read-only until you claim: press c on its own to claim. What you typed is kept in the box."
 )
+SAY_SECONDS = 5.0
+
+Mode = Literal["grid", "stack", "zoom"]
 
 
-def problem_body(handoff: Handoff, now: datetime) -> RenderableType:
-    meta = Text()
-    meta.append_text(render.priority(handoff.priority))
-    if handoff.requester:
-        meta.append(" · from ")
-        meta.append_text(render.literal(person(handoff.requester)))
-    meta.append(f" · escalated {ago(handoff.created_at, now)}", style="dim")
-    parts: list[RenderableType] = [
-        render.literal(handoff.summary or "(no summary given)", style="bold", multiline=True),
-        meta,
-    ]
-    if handoff.engineer_notes:
-        head, more = capped(handoff.engineer_notes)
-        notes = Text()
-        notes.append("Notes: ", style="bold")
-        notes.append_text(render.literal(head, multiline=True))
-        if more:  # the rest is told, not laid out: 2 MB took seconds to open and to leave
-            notes.append(f"\n{more}: n shows the whole note", style="dim italic")
-        parts.append(notes)
-    return Group(*parts)
+class Panel(Vertical, can_focus=True):
+    """One of the four: focusable, so Tab, j and k move between them."""
 
 
-def _tried_list(
-    text: Text, title: str, mark: Text, items: Iterable[tuple[str, str | None]]
-) -> None:
-    """A titled list of "mark description → outcome" lines."""
-    lines = list(items)
-    if not lines:
-        return
-    text.append(f"{title}\n", style="bold")
-    for description, outcome in lines:
-        text.append("  ")
-        text.append_text(mark)
-        text.append_text(render.literal(description))
-        if outcome:
-            text.append(" → ", style="dim")
-            text.append_text(render.literal(outcome, style="dim"))
-        text.append("\n")
-
-
-def step_label(step: SessionStep, handoff: Handoff) -> str:
-    """Who or what a step is, in a tech's words ("Sam", "FlowPilot", "tried"), not the
-    backend's step type ("user_message", "ai_response", "diagnostic")."""
-    kind = step.step_type
-    if kind == "ai_response":
-        return "FlowPilot"
-    if kind == "diagnostic":
-        return "tried"
-    if kind == "user_message":
-        before = step.created_at is None or step.created_at <= handoff.created_at
-        who = handoff.requester if before else handoff.claimed_by_name
-        return person(who or "").split(" ")[0] or ("junior" if before else "senior")
-    return one_line(kind.replace("_", " "), 20) or "step"
-
-
-def tried_body(
-    handoff: Handoff,
-    session: Session | None,
-    time_of_day: Callable[[datetime], str] = time_of_day,
-) -> RenderableType:
-    package = escalation_package(handoff, session)
-    text = Text()
-    _tried_list(
-        text,
-        "Steps attempted",
-        Text("✓ ", style="green"),
-        ((s.description, s.result) for s in package.steps_attempted),
-    )
-    _tried_list(
-        text,
-        "Dead ends",
-        Text("✗ ", style="red"),
-        ((s.description, s.reason) for s in package.dead_ends_flagged),
-    )
-    steps = session.steps[-5:] if session is not None else ()
-    if steps:
-        text.append("Recent steps\n", style="bold")
-        for item in steps:
-            when = time_of_day(item.created_at) if item.created_at else "--:--"
-            text.append(f"  {when} ", style="dim")
-            text.append(f"{step_label(item, handoff)}: ", style="bold")
-            text.append_text(render.literal(item.content))
-            text.append("\n")
-    if not text.plain:
-        return Text("Nothing recorded: the junior escalated before trying anything.", style="dim")
-    text.rstrip()
-    return text
-
-
-def assessment_body(handoff: Handoff, now: datetime) -> RenderableType:
-    ai = handoff.ai_assessment_data
-    if ai is None:
-        waited = (now - handoff.created_at).total_seconds()
-        if waited < PENDING_SECONDS:
-            return Text("Assessment pending… it appears here by itself when ready.", style="italic")
-        return Text(
-            "No AI assessment (timed out). Work from what was tried and the notes.", style="dim"
-        )
-    text = Text()
-    text.append(f" confidence: {one_line(ai.confidence_label, 40)} ", style="reverse")
-    text.append("\n\nLikely cause\n", style="bold")
-    text.append_text(render.literal(ai.likely_cause or "(not given)", multiline=True))
-    if ai.suggested_steps:  # listed once, numbered, under Start here
-        count = len(ai.suggested_steps)
-        text.append(
-            f"\n\n{count} suggested step{'s' if count > 1 else ''}: under Start here.",
-            style="dim",
-        )
-    return text
-
-
-def numbered(ai: AIAssessment | None) -> Text:
-    text = Text()
-    for i, step in enumerate((ai.suggested_steps if ai else ())[:9], start=1):
-        text.append(f"  {i}  ", style="bold cyan")
-        text.append_text(render.literal(step))
-        text.append("\n")
-    text.rstrip()
-    return text
-
-
-def start_body(
-    handoff: Handoff,
-    session: Session | None,
-    claimed: bool,
-    taken_by: str | None = None,
-    left: bool = False,
-) -> RenderableType:
-    parts: list[RenderableType] = []
-    if taken_by is not None:
-        taken = Text("Claimed by ", style="bold yellow")
-        taken.append_text(render.literal(person(taken_by) or "someone", style="bold yellow"))
-        taken.append(": you can read it, not claim it.", style="bold yellow")
-        parts.append(taken)
-    elif left and not claimed:  # seen by a refetch, which cannot say who or why
-        parts.append(
-            Text(
-                "It has left the queue: someone claimed it, or it was withdrawn. "
-                "c asks the server which.",
-                style="bold yellow",
-            )
-        )
-    elif not claimed:
-        parts.append(
-            Text("Reading before claiming. Press c to claim it and work in the session.", "bold")
-        )
-    latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
-    if isinstance(latest, str) and latest:
-        head = Text()
-        head.append("Last from the AI: ", style="bold")
-        head.append_text(render.literal(latest, multiline=True))
-        parts.append(head)
-    steps = numbered(handoff.ai_assessment_data)
-    if steps.plain:
-        # The numbers work once it is the senior's: do not offer them before.
-        lead = (
-            "Press a number to start from a suggested step:"
-            if claimed
-            else "Suggested steps:"
-            if taken_by is not None
-            else "Suggested steps (claim it to start from one):"
-        )
-        parts.append(Text(lead, style="bold"))
-        parts.append(steps)
-    return Group(*parts) if parts else Text("")
-
-
-SANITISED = "⚠ sanitised"
-
-
-def sanitised_panels(handoff: Handoff, session: Session | None) -> set[str]:
-    """The panels showing text from which control or bidi characters were removed,
-    so a senior knows what they read is not byte for byte what was typed."""
-    package = escalation_package(handoff, session)
-    ai = handoff.ai_assessment_data
-    steps = list(ai.suggested_steps) if ai else []
-    latest = session.latest_ai_message if session else handoff.snapshot.get("last_ai_message")
-    texts: dict[str, list[str | None]] = {
-        "problem": [handoff.summary, handoff.requester, handoff.engineer_notes],
-        "tried": [
-            *(t for s in package.steps_attempted for t in (s.description, s.result)),
-            *(t for s in package.dead_ends_flagged for t in (s.description, s.reason)),
-            *((f"{s.step_type}: {s.content}") for s in (session.steps[-5:] if session else ())),
-        ],
-        "assessment": [ai.likely_cause, ai.confidence_label, *steps] if ai else [],
-        "start": [latest if isinstance(latest, str) else None, *steps],
-    }
-    return {panel for panel, values in texts.items() if any(map(was_sanitized, values))}
+class PanelText(VerticalScroll, can_focus=False):
+    """A panel's text: clipped with "+N more" in place, scrolled when zoomed."""
 
 
 class MessageBox(Input):
-    """The message box, which leaves the digits to the screen while it holds nothing or
-    a suggested step: `2` then `3` chooses step 3, it does not type "3" over step 2."""
+    """The message box, which leaves the digits (and x, over a step) to the screen while
+    it holds nothing or a suggested step: `2` then `3` chooses step 3, it does not type
+    "3" over step 2."""
 
     def __init__(self, steps: Callable[[], list[str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._steps = steps
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character is not None and character in "123456789":
-            value = self.value.strip()
-            if not value or value in self._steps():
-                return False  # the screen's number keys choose a step
+        value = self.value.strip()
+        if (
+            character is not None
+            and character in "123456789"
+            and (not value or value in self._steps())
+        ):
+            return False  # the screen's number keys choose a step
+        if character == "x" and value and value in self._steps():
+            return False  # copies the step's command
         return super().check_consume_key(key, character)
 
 
@@ -258,38 +108,34 @@ class HandoffScreen(Screen[None]):
         self.problem: str | None = None
         self.taken_by: str | None = None  # claimed by someone else while open here
         self.left = False  # gone from the queue, by whom unknown
+        self.zoomed: str | None = None  # the panel shown alone, if one is
+        self.mode: Mode = "stack"
+        #: Exchanges sent from here that the session (refetched) does not show yet.
+        self._sent: list[Said] = []
         self._held: tuple[str, Timer] | None = None  # a key waiting to be sure it is alone
         self._typing_until = 0.0
+        self._say_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="panels"):
-            with VerticalScroll(id="problem", classes="panel"):
-                yield Static(id="problem-body")
-            with VerticalScroll(id="tried", classes="panel"):
-                yield Static(id="tried-body")
-            with VerticalScroll(id="assessment", classes="panel"):
-                yield Static(id="assessment-body")
-            with Vertical(id="start", classes="panel"):
-                yield Static(id="start-body")
-                yield MessageBox(self.suggested_steps, id="message")
-                yield Static(id="reply")
+        yield Static(id="switcher")
+        with Vertical(id="panels"):
+            for panel in PANELS:
+                with Panel(id=panel, classes="panel"):
+                    with PanelText(classes="panel-text"):
+                        yield Fitted(id=f"{panel}-body")
+                    if panel == "start":
+                        yield MessageBox(self.suggested_steps, id="message")
+        yield Static(id="say")
         if self.desk.presenter is not None:
             yield Static(self.desk.presenter.overlay(), id="keys")  # the keys just pressed
         yield Footer()
 
     def on_mount(self) -> None:
-        titles = {
-            "problem": "Problem",
-            "tried": "What's been tried",
-            "assessment": "AI assessment",
-            "start": "Start here",
-        }
-        for panel, title in titles.items():
+        for panel, title in TITLES.items():
             self.query_one(f"#{panel}").border_title = title
         box = self.query_one("#message", Input)
         box.cursor_blink = False
         box.value = self.desk.drafts.get(self.handoff.session_id, "")
-        self._layout(self.size.width)
         self.render_panels()
         self.query_one("#problem").focus()
         waited = (self.desk.clock() - self.handoff.created_at).total_seconds()
@@ -306,38 +152,138 @@ class HandoffScreen(Screen[None]):
         context = await self.desk.feed.context(self.handoff)
         self.show_context(context.handoff, context.session, context.problem)
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._layout(event.size.width)
+    # ── Layout ───────────────────────────────────────────────────────────────
 
-    def _layout(self, width: int) -> None:
-        self.query_one("#panels").set_class(width >= WIDE, "-wide")
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout()
+
+    @property
+    def single(self) -> bool:
+        """Too small for four panels: one at a time."""
+        return self.size.width < SINGLE_WIDTH or self.size.height < SINGLE_HEIGHT
+
+    def _layout(self) -> None:
+        width = self.size.width
+        if self.single or self.zoomed is not None:
+            mode: Mode = "zoom"
+            if self.zoomed is None:
+                self.zoomed = self._focused_panel() or "problem"
+        else:
+            mode = "grid" if width >= WIDE else "stack"
+        self.mode = mode
+        panels = self.query_one("#panels")
+        for name in ("grid", "stack", "zoom"):
+            panels.set_class(mode == name, f"-{name}")
+        for panel in PANELS:
+            widget = self.query_one(f"#{panel}")
+            widget.set_class(panel == self.zoomed, "-zoomed")
+            if mode != "stack":
+                widget.styles.height = None  # the stylesheet's
+        self.query_one("#start-body", Fitted).newest_last = bool(self._said())
+        self._switcher()
+        if mode == "stack":
+            self._share()
+
+    def _share(self) -> None:
+        """Stacked: give each panel the rows its text needs, as far as they go."""
+        width, height = self.size
+        taken = 2 + (self.desk.presenter is not None)  # the say line, the footer (the keys)
+        text_width = max(1, width - 2)  # padding either side
+        bodies = {p: self.query_one(f"#{p}-body", Fitted) for p in PANELS}
+        wants = {p: bodies[p].wanted(text_width) for p in PANELS}
+        rows = height - taken - len(PANELS) - 1  # a title per panel, the message box
+        problem = min(wants["problem"], PROBLEM_ROWS, max(1, rows // 4))
+        rest = share_rows(
+            rows - problem, [wants["tried"], wants["assessment"], wants["start"]], floor=1
+        )
+        given = dict(zip(PANELS, [problem, *rest], strict=True))
+        for panel in PANELS:
+            extra = 2 if panel == "start" else 1  # its title (and the box)
+            self.query_one(f"#{panel}").styles.height = given[panel] + extra
+
+    def _switcher(self) -> None:
+        bar = self.query_one("#switcher", Static)
+        bar.display = self.mode == "zoom"
+        if self.mode != "zoom":
+            return
+        line = render.literal("")
+        for panel in PANELS:
+            line.append(
+                f" {SHORT[panel]} ", style="reverse bold" if panel == self.zoomed else "dim"
+            )
+        line.append("  tab: next" + ("" if self.single else " · z: all four"), style="dim")
+        bar.update(line)
+
+    def _focused_panel(self) -> str | None:
+        node = self.focused
+        while node is not None:
+            if isinstance(node, Panel) and node.id in PANELS:
+                return node.id
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    # ── Content ──────────────────────────────────────────────────────────────
+
+    def _said(self) -> list[Said]:
+        """The conversation, once the senior has acted in it (empty before)."""
+        if not self.claimed or not (started(self.handoff, self.session) or self._sent):
+            return []
+        said = conversation(self.handoff, self.session)
+        return said + self._sent
 
     def render_panels(self) -> None:
         now = self.desk.clock()
-        self.query_one("#problem-body", Static).update(problem_body(self.handoff, now))
-        tried = tried_body(self.handoff, self.session, self.desk.time_of_day)
-        self.query_one("#tried-body", Static).update(tried)
-        self.query_one("#assessment-body", Static).update(assessment_body(self.handoff, now))
-        self.query_one("#start-body", Static).update(
-            start_body(self.handoff, self.session, self.claimed, self.taken_by, self.left)
-        )
+        said = self._said()
+        bodies = {
+            "problem": problem_body(self.handoff, now),
+            "tried": tried_body(self.handoff, self.session),
+            "assessment": assessment_body(self.handoff, now, steps_here=bool(said)),
+            "start": start_body(
+                self.handoff,
+                self.session,
+                self.claimed,
+                self.taken_by,
+                self.left,
+                said,
+                self.desk.time_of_day,
+            ),
+        }
+        for panel, body in bodies.items():
+            self.query_one(f"#{panel}-body", Fitted).update(body)
         box = self.query_one("#message", Input)
         box.disabled = not self.claimed
         box.placeholder = (
-            "Type your first action (or press 1–9), enter sends"
+            (
+                "Reply to FlowPilot, enter sends"
+                if said
+                else "Type your first action or press 1–9, enter sends"
+            )
             if self.claimed
             else "Claim first (c) to send messages"
         )
         flagged = sanitised_panels(self.handoff, self.session)
-        for panel in ("problem", "tried", "assessment", "start"):
+        start = self.query_one("#start")
+        start.border_title = (
+            "Conversation"
+            if said
+            else f"{TITLES['start']} · 1–9 picks a step, enter sends"
+            if self.claimed and self.suggested_steps()
+            else TITLES["start"]
+        )
+        for panel in PANELS:
             self.query_one(f"#{panel}").border_subtitle = SANITISED if panel in flagged else ""
         if self.problem:
             self.say(f"Could not load the session: {self.problem}", error=True)
+        self._layout()
+        if said and self.mode == "zoom" and self.zoomed == "start":
+            self.call_after_refresh(self._scroll_edge, "start", True)
 
     def show_context(self, handoff: Handoff, session: Session | None, problem: str | None) -> None:
         self.handoff, self.problem = handoff, problem
         if session is not None:
             self.session = session
+            shown = {(s.who, s.text) for s in conversation(handoff, session)}
+            self._sent = [s for s in self._sent if (s.who, s.text) not in shown]
         self.render_panels()
 
     def became_claimed(self, handoff: Handoff) -> None:
@@ -362,6 +308,36 @@ class HandoffScreen(Screen[None]):
             self._drop_held()
         self.render_panels()
         self.refresh_bindings()
+
+    # ── Telling: one line above the footer, never over a panel ───────────────
+
+    def say(
+        self,
+        message: str,
+        *,
+        error: bool = False,
+        warning: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """A line of news. Toasts would cover the panel being read; this takes a row."""
+        if self._say_timer is not None:
+            self._say_timer.stop()
+            self._say_timer = None
+        style = "bold red" if error else "bold yellow" if warning else ""
+        self.query_one("#say", Static).update(render.literal(one_line(message), style=style))
+        if message and timeout is not None:
+            self._say_timer = self.set_timer(timeout, lambda: self.say(""))
+
+    def tell(self, message: str, *, title: str = "", severity: str = "information",
+             timeout: float | None = None) -> None:  # fmt: skip
+        """What the app would toast, said on the line instead (once there is one)."""
+        text = f"{title}: {message}" if title else message
+        error, warning = severity == "error", severity == "warning"
+        if not self.is_mounted:  # the claim's news comes as the screen opens
+            self.call_after_refresh(self.tell, message, title=title, severity=severity,
+                                    timeout=timeout)  # fmt: skip
+            return
+        self.say(text, error=error, warning=warning, timeout=timeout or SAY_SECONDS * (1 + error))
 
     # ── Read-only: keys meant for the closed box ─────────────────────────────
 
@@ -428,15 +404,64 @@ class HandoffScreen(Screen[None]):
             return
         key, self._held = self._held[0], None
         if key == "c":
-            self.say("")  # the claim's own toast tells how it went
+            self.say("")  # the claim's own message tells how it went
         if (bound := self._bound().get(key)) is not None:
             action, of_app = bound
             await (self.app.run_action(action) if of_app else self.run_action(action))
 
-    def say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#reply", Static).update(
-            render.literal(message, style="bold red" if error else "", multiline=True)
-        )
+    # ── Moving about: panels, zoom, the one scroll ───────────────────────────
+
+    def action_next_panel(self, step: int) -> None:
+        """Tab: the next panel (zoomed, the next panel zoomed)."""
+        current = self.zoomed or self._focused_panel() or "problem"
+        following = PANELS[(PANELS.index(current) + step) % len(PANELS)]
+        self.query_one(f"#{following}").focus()
+        if self.mode == "zoom":
+            self.zoomed = following
+            self._layout()
+
+    def action_zoom(self) -> None:
+        """z: the focused panel alone on the screen, and back to all four."""
+        if self.single:
+            self.say("The window is too small for all four panels: tab moves between them.")
+            return
+        self.zoomed = None if self.zoomed else (self._focused_panel() or "start")
+        if self.zoomed:
+            self.query_one(f"#{self.zoomed}").focus()
+        self._layout()
+        if self.zoomed == "start" and self._said():
+            self.call_after_refresh(self._scroll_edge, "start", True)
+
+    def action_scroll(self, lines: int) -> None:
+        """j k ↓ ↑: scroll the zoomed panel; with all four shown, move between them."""
+        if self.mode == "zoom" and self.zoomed:
+            self._scroll_text(self.zoomed, lines)
+        else:
+            self.action_next_panel(1 if lines > 0 else -1)
+
+    def action_page(self, pages: int) -> None:
+        if self.mode == "zoom" and self.zoomed:
+            text = self._text(self.zoomed)
+            self._scroll_text(self.zoomed, pages * max(1, text.size.height - 1))
+        else:
+            self.action_next_panel(pages)
+
+    def action_jump(self, where: int) -> None:
+        """g G Home End: top or bottom of the zoomed panel; else the first or last panel."""
+        if self.mode == "zoom" and self.zoomed:
+            self._scroll_edge(self.zoomed, end=where != 0)
+        else:
+            self.query_one(f"#{PANELS[where]}").focus()
+
+    def _text(self, panel: str) -> PanelText:
+        return self.query_one(f"#{panel} > PanelText", PanelText)
+
+    def _scroll_text(self, panel: str, lines: int) -> None:
+        self._text(panel).scroll_relative(y=lines, animate=False)
+
+    def _scroll_edge(self, panel: str, end: bool) -> None:
+        text = self._text(panel)
+        (text.scroll_end if end else text.scroll_home)(animate=False)
 
     # ── Start here ───────────────────────────────────────────────────────────
 
@@ -473,6 +498,28 @@ class HandoffScreen(Screen[None]):
     def action_focus_message(self) -> None:
         self.query_one("#message", Input).focus()
 
+    def action_copy_command(self) -> None:
+        """x: the command of the step in the box (else of the first step naming one),
+        on its own, ready to paste into a shell."""
+        from rf_tui.ui import flows
+
+        if not self.claimed and (self._held is not None or time.monotonic() < self._typing_until):
+            self._type_into_closed_box("x")  # part of a word typed at the closed box
+            return
+        steps = self.suggested_steps()
+        box = self.query_one("#message", Input).value.strip()
+        chosen = [box] if box in steps else []
+        for step in chosen + steps:
+            command = command_of(step)
+            if command is not None:
+                flows.copy_text(self.app, command)
+                number = steps.index(step) + 1
+                self.say(
+                    f"Copied step {number}'s command: {one_line(command, 60)}", timeout=SAY_SECONDS
+                )
+                return
+        self.say("No suggested step names a command to copy.", timeout=SAY_SECONDS)
+
     @on(Input.Changed, "#message")
     def _draft(self, event: Input.Changed) -> None:
         self.desk.drafts[self.handoff.session_id] = event.value
@@ -497,19 +544,18 @@ class HandoffScreen(Screen[None]):
         if self.desk.drafts.get(self.handoff.session_id, "").strip() == text:
             self.desk.drafts.pop(self.handoff.session_id, None)
         self.chat_answered(outcome.sent, outcome.reply.content)
+        self.load_context()  # the session as the server now has it
 
     def chat_answered(self, sent: str, reply: str) -> None:
         box = self.query_one("#message", Input)
         if box.value.strip() == sent:
             box.value = ""
-            if self.focused is box:  # back where q, Esc and the arrows act on the screen
-                self.query_one("#problem").focus()
-        out = Text()
-        out.append("You: ", style="bold")
-        out.append_text(render.literal(sent))
-        out.append("\nAI: ", style="bold")
-        out.append_text(render.literal(reply, multiline=True))
-        self.query_one("#reply", Static).update(out)
+        if self.focused is box:  # back where the digits, q, Esc and the arrows act on the screen
+            self.query_one("#start").focus()
+        me = person(self.handoff.claimed_by_name or "").split(" ")[0] or "You"
+        self._sent += [Said(me, sent), Said("FlowPilot", reply)]
+        self.say("Sent.", timeout=SAY_SECONDS)
+        self.render_panels()
 
     def chat_failed(self, reason: str) -> None:
         self.say(f"Not sent; your message is still in the box. {reason}", error=True)
@@ -521,7 +567,13 @@ class HandoffScreen(Screen[None]):
         return not (action == "claim" and (self.claimed or self.taken_by is not None))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Esc, q: out of the message box, then out of a zoomed panel, then to the queue."""
+        if isinstance(self.focused, Input):
+            self.query_one("#start").focus()
+        elif self.zoomed is not None and not self.single:
+            self.action_zoom()
+        else:
+            self.app.pop_screen()
 
     def action_claim(self) -> None:
         from rf_tui.ui import flows
@@ -543,7 +595,7 @@ class HandoffScreen(Screen[None]):
 
         notes = self.handoff.engineer_notes
         if not notes:
-            self.notify("The junior left no notes.", markup=False, timeout=3)
+            self.say("The junior left no notes.", timeout=3)
             return
         lines = notes.count("\n") + (not notes.endswith("\n"))
         title = f"Notes from {person(self.handoff.requester) or 'the junior'}: {lines:,} lines"
