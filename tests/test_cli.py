@@ -11,7 +11,7 @@ from rf_tui import cli
 from rf_tui.paths import token_path
 from rf_tui.server.simulate import Story
 from rf_tui.store import tokens
-from tests.helpers import DANA, Running
+from tests.helpers import DANA, Running, wait_for
 
 
 def test_no_server_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,6 +86,28 @@ async def test_the_rival_claims_over_http(rf: Running) -> None:
         assert handoff_id not in {e.id for e in await dana.queue()}
     metrics = await dana.metrics("7d")
     assert metrics.n_handoffs_claimed == 3 + 2  # the seed's three, and the rival's two
+
+
+async def test_the_rival_reads_before_it_claims(rf: Running) -> None:
+    """The demo's queue shows "👁 Alex" on a row the rival is about to take."""
+    from tests.server.test_stream import raw_stream
+
+    dana = await rf.client(DANA)
+    story = Story(rf.url, seed=3, pace=0.01, rival_share=1.0, rival_delay=(0.2, 0.3))
+    async with raw_stream(rf.url, dana.token) as raw:
+        await wait_for(lambda: bool(raw.events("ready")), what="ready")
+        await story.run(count=1)
+        await wait_for(lambda: len(raw.events("handoff_viewing")) == 2, what="open and closed")
+    (handoff_id,) = story.rival_claims
+    told = [(event, data.get("viewing")) for event, data in raw.frames()
+            if data.get("handoff_id") == handoff_id and event != "handoff_assessment_ready"]  # fmt: skip
+    assert told == [
+        ("handoff_created", None),
+        ("handoff_viewing", True),
+        ("handoff_claimed", None),
+        ("handoff_viewing", False),
+    ]
+    assert all(e["viewer_name"] == "Alex Moreno" for e in raw.events("handoff_viewing"))
 
 
 def test_settings_never_show_the_token() -> None:

@@ -25,6 +25,8 @@ EXPECTED: dict[tuple[str, ...], tuple[int, dict[str, str]]] = {
     (): (OK, {}),
     ("naive-times",): (OK, {"times": "warn"}),
     ("no-metrics",): (OK, {"metric": "warn"}),
+    # rf-tui's own extension, which no ResolutionFlow backend has: nothing to warn of.
+    ("no-presence",): (OK, {}),
     ("path-prefix=/x",): (OK, {}),  # pointed at the prefix, as its "listening on" says
     ("buffered-stream",): (OK, {"stream": "warn"}),
     ("bad-row",): (FAILED, {"queue": "fail"}),

@@ -294,3 +294,32 @@ async def test_a_crash_is_said_and_exits_1_never_0(monkeypatch: pytest.MonkeyPat
     code = await plain_module.run(Client("http://127.0.0.1:9", "t"), out)
     assert code == FAILED
     assert "rf-tui stopped: RuntimeError: the follower broke" in out.getvalue()
+
+
+async def test_someone_looking_is_not_a_line_nor_a_garbled_frame(running: Running) -> None:
+    """`handoff_viewing` ([ours]) is for the TUI's rows: --plain reads it and says nothing."""
+    out = io.StringIO()
+    async with Client(running.url) as alex, Client(running.url) as dana:
+        await alex.login(ALEX, "demo-password")
+        await dana.login(DANA, "demo-password")
+        plain = Plain(dana, out)
+        heard: list[object] = []
+        plain.feed.sink = lambda event: (heard.append(event), plain.on_event(event))
+        following = asyncio.create_task(plain.follow())
+        try:
+            await wait_for(lambda: "Connected" in out.getvalue() and "Commands" in out.getvalue())
+            entry = plain.feed.queue.ordered()[0]
+            await alex.viewing(entry.session_id, entry.id)
+            await alex.viewing(entry.session_id, entry.id, viewing=False)
+            marker = await asyncio.to_thread(escalate, running, "Marker after the heartbeats")
+            await wait_for(
+                lambda: "Marker after the heartbeats" in out.getvalue(), what="the marker"
+            )
+        finally:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
+    text = out.getvalue()
+    assert "Alex" not in text and "view" not in text.lower()
+    assert plain.feed.stream.malformed_frames == plain.feed.stream.unknown_events == 0
+    assert plain.numbers[marker] == 4
+    assert [type(e).__name__ for e in heard].count("ViewersChanged") == 2  # heard, not said

@@ -195,6 +195,37 @@ async def test_watch_says_what_the_app_shows(running: Running) -> None:
     assert f"CLAIMED {new.id} by Alex Moreno" in text
 
 
+async def test_watch_says_nothing_of_who_is_looking(running: Running) -> None:
+    """`handoff_viewing` ([ours]) is for the TUI's rows: watch reads it and prints nothing,
+    in text or JSON, and does not count it as garbled."""
+    out = io.StringIO()
+    async with Client(running.url) as sam, Client(running.url) as alex:
+        await sam.login(SAM, "demo-password")
+        await alex.login(ALEX, "demo-password")
+        client = Client(running.url, token(running))
+        watcher = script.Watcher(client, True, out)
+        heard: list[object] = []
+        watcher.feed.sink = lambda event: (heard.append(event), watcher.on_event(event))
+        watching = asyncio.create_task(watcher.run())
+        lines = lambda: [json.loads(x) for x in out.getvalue().splitlines()]  # noqa: E731
+        try:
+            await wait_for(lambda: {"type": "state", "state": "live"} in lines(), what="live")
+            entry = (await alex.queue())[0]
+            await alex.viewing(entry.session_id, entry.id)
+            await alex.viewing(entry.session_id, entry.id, viewing=False)
+            marker = await sam.hand_off((await sam.create_session("Marker")).id)
+            await wait_for(
+                lambda: any(x.get("handoff_id") == marker.id for x in lines()), what="the marker"
+            )
+        finally:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
+            await client.aclose()
+    assert {x["type"] for x in lines()} == {"state", "handoff_created"}
+    assert [type(e).__name__ for e in heard].count("ViewersChanged") == 2  # heard, not said
+    assert watcher.feed.stream.malformed_frames == watcher.feed.stream.unknown_events == 0
+
+
 async def test_watch_handles_a_burst_without_a_request_per_arrival(running: Running) -> None:
     out = io.StringIO()
     port = int(running.url.rsplit(":", 1)[1])

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import anyio
@@ -44,6 +44,8 @@ from rf_tui.api.models import (
     Me,
     QueueEntry,
     Session,
+    Viewer,
+    ViewingAnswer,
     aware,
 )
 from rf_tui.text import one_line, shown_url
@@ -53,6 +55,8 @@ API_PREFIX = "/api/v1"
 MAX_BODY = 16 * 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 _DETAIL_MAX = 300
+#: What a backend without the viewing heartbeat ([ours]) answers it with.
+NO_PRESENCE = frozenset({404, 405, 501})
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,6 +87,9 @@ class Client:
         #: (the server's Date header, our time when it came), newest last: the
         #: feed estimates the server's clock from them.
         self.dates: deque[tuple[datetime, datetime]] = deque(maxlen=32)
+        #: Whether the server takes the viewing heartbeat: None until asked, False
+        #: once it answered 404 or 405 (then it is never asked again).
+        self.presence: bool | None = None
         if isinstance(verify, str):
             verify = ssl.create_default_context(cafile=verify)
         self.http = httpx.AsyncClient(
@@ -273,6 +280,35 @@ class Client:
         )
         return _parse(ChatReply, data)
 
+    async def viewing(
+        self, session_id: str, handoff_id: str, *, viewing: bool = True
+    ) -> ViewingOutcome:
+        """[ours] Tell the server this senior has the handoff open (``POST …/viewing``, every
+        10 s while it is), or has closed it (``viewing=False``: ``DELETE …/viewing``).
+
+        Never raises an ``ApiError``: a backend without it (404, 405, 501) is
+        "unsupported", remembered, and not asked again; anything else is "failed".
+        """
+        if self.presence is False:
+            return ViewingOutcome("unsupported")
+        path = f"/ai-sessions/{_seg(session_id)}/handoffs/{_seg(handoff_id)}/viewing"
+        try:
+            data = await self._request(
+                "POST" if viewing else "DELETE", path, what="That escalation"
+            )
+        except ApiError as exc:
+            # A proxy's 404 page reads as a wrong address: the same "not here".
+            if exc.status in NO_PRESENCE or isinstance(exc, WrongAddress):
+                self.presence = False
+                return ViewingOutcome("unsupported", problem=exc.message)
+            return ViewingOutcome("failed", problem=exc.message)
+        self.presence = True
+        try:
+            answer = ViewingAnswer.model_validate(data)
+        except ValidationError:
+            return ViewingOutcome("sent")  # it was heard; who else looks, we cannot tell
+        return ViewingOutcome("sent", answer.viewers, answer.expires_in)
+
     async def metrics(self, period: str = "7d") -> EscalationMetrics:
         try:
             data = await self._request(
@@ -435,6 +471,18 @@ def _parse(model: type[M], data: Any) -> M:
         raise BadResponse(
             f"The server's answer did not have the expected shape ({loc}: {first.get('msg')})."
         ) from None
+
+
+@dataclass(frozen=True)
+class ViewingOutcome:
+    """What a viewing heartbeat came to ([ours])."""
+
+    status: Literal["sent", "unsupported", "failed"]
+    #: Who has the handoff open now, the caller among them, when the server says.
+    viewers: tuple[Viewer, ...] = ()
+    #: Seconds the heartbeat counts for, when the server says.
+    expires_in: float | None = None
+    problem: str | None = None
 
 
 @dataclass

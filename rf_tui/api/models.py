@@ -312,6 +312,59 @@ class HandoffClaimed(_Model):
     claimed_at: OptWhen = None
 
 
+def _viewing(value: Any) -> Any:
+    return True if value is None else value
+
+
+def _seconds_or_none(value: Any) -> Any:
+    """A number of seconds, or None for anything else (then the client's default holds)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+Seconds = Annotated[float | None, BeforeValidator(_seconds_or_none)]
+
+
+class HandoffViewing(_Model):
+    """[ours] Someone has a handoff open (``viewing``), or has closed it.
+
+    Sent at every heartbeat (every 10 s while open), so it also says "still there";
+    a viewer not heard of for ``expires_in`` seconds has gone.
+    """
+
+    handoff_id: Text
+    viewer_id: Text
+    session_id: OptText = None
+    viewer_name: OptText = None
+    viewing: Annotated[bool, BeforeValidator(_viewing)] = True
+    expires_in: Seconds = None
+
+
+class Viewer(_Model):
+    viewer_id: Text
+    viewer_name: OptText = None
+
+
+class ViewingAnswer(_Model):
+    """[ours] The answer to a viewing heartbeat: who has the handoff open now."""
+
+    viewers: tuple[Viewer, ...] = ()
+    expires_in: Seconds = None
+
+    @field_validator("viewers", mode="before")
+    @classmethod
+    def _viewers(cls, value: Any) -> Any:
+        return tuple(
+            item
+            for item in _list_or_empty(value)
+            if isinstance(item, dict) and item.get("viewer_id") is not None
+        )
+
+
 class UnknownEvent(_Model):
     """An event type this client does not know; kept so it can be counted."""
 
@@ -319,11 +372,14 @@ class UnknownEvent(_Model):
     data: Text = ""
 
 
-StreamEvent = Ready | HandoffCreated | AssessmentReady | HandoffClaimed | UnknownEvent
+StreamEvent = (
+    Ready | HandoffCreated | AssessmentReady | HandoffClaimed | HandoffViewing | UnknownEvent
+)
 
 EVENT_TYPES: dict[str, type[_Model]] = {
     "ready": Ready,
     "handoff_created": HandoffCreated,
     "handoff_assessment_ready": AssessmentReady,
     "handoff_claimed": HandoffClaimed,
+    "handoff_viewing": HandoffViewing,
 }

@@ -7,7 +7,7 @@
 - ``Backfill`` right after every ``Live``: the server keeps no history and drops
   events for slow subscribers, so the consumer must refetch the queue now;
 - typed events (``HandoffCreated``, ``AssessmentReady``, ``HandoffClaimed``,
-  ``UnknownEvent``).
+  ``HandoffViewing``, ``UnknownEvent``).
 
 A malformed frame is counted in ``malformed_frames`` and yielded as ``Garbled``
 (once live), never fatal.

@@ -130,6 +130,16 @@ class GapClosed:
 
 
 @dataclass(frozen=True)
+class ViewersChanged:
+    """Who else has these escalations open changed ([ours]: the viewing heartbeat).
+
+    The names are the feed's to ask (``Feed.viewers``): they lapse by themselves.
+    """
+
+    handoff_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Trouble:
     """Something unexpected failed inside the feed; it retries after ``retry_in``."""
 
@@ -148,5 +158,6 @@ FeedEvent = (
     | ClockSkewed
     | AssessmentLanded
     | GapClosed
+    | ViewersChanged
     | Trouble
 )

@@ -10,7 +10,9 @@ The feed owns the fetch policy, so no front end can get it wrong:
   refetch now and then, and one more once it is quiet;
 - rows that leave during a gap are named (claim events seen, then a few lookups);
 - a loop that fails in a way nobody foresaw is retried with the stream's capped
-  backoff, never in a hot loop.
+  backoff, never in a hot loop;
+- while the senior has an escalation open, the server hears so every 10 s (the
+  viewing heartbeat, [ours]), and who else has one open is kept for the rows.
 
 It knows nothing of Textual: it calls ``sink`` with immutable events
 (``rf_tui.feed.events``) and answers one-off requests (claim, context, chat)
@@ -27,7 +29,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rf_tui.api.client import Client
+from rf_tui.api.client import Client, ViewingOutcome
 from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotSignedIn
 from rf_tui.api.models import (
     AssessmentReady,
@@ -35,6 +37,7 @@ from rf_tui.api.models import (
     Handoff,
     HandoffClaimed,
     HandoffCreated,
+    HandoffViewing,
     Me,
     QueueEntry,
 )
@@ -53,6 +56,7 @@ from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
 from rf_tui.state.away import AwayTracker, summarise
 from rf_tui.state.clock import Clock, ServerTime, system_clock
+from rf_tui.state.presence import Presence
 from rf_tui.state.queue import Change, QueueState
 
 H = TypeVar("H", bound=Handoff)
@@ -72,6 +76,9 @@ UNLIVE_EVERY = 5.0
 GAP_LOOKUPS = 20
 #: A loop that ran this long before failing starts its backoff afresh.
 STABLE_AFTER = 10.0
+#: Seconds between viewing heartbeats while an escalation is open (the server
+#: counts each for 30 s, so two may be lost before the others see it go).
+VIEWING_EVERY = 10.0
 
 
 class Feed:
@@ -85,6 +92,7 @@ class Feed:
         reconcile_every: float = 30.0,
         unlive_every: float = UNLIVE_EVERY,
         metrics_every: float = METRICS_EVERY,
+        viewing_every: float = VIEWING_EVERY,
         disguise: Disguise | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -99,6 +107,7 @@ class Feed:
         self.reconcile_every = reconcile_every
         self.unlive_every = unlive_every
         self.metrics_every = metrics_every
+        self.viewing_every = viewing_every
         #: Presenter mode: names and text are swapped here, where they come in,
         #: so no front end, toast or copied note can show the real ones.
         self.disguise = disguise
@@ -123,6 +132,8 @@ class Feed:
         #: it is when we heard it).
         self.last_event: datetime | None = None
         self.away = AwayTracker()
+        #: Who else has each escalation open (names already disguised).
+        self.presence = Presence()
 
         self._due = 0.0  # monotonic time of the next queue fetch: at once
         self._asked = True  # the next fetch was asked for (not the timer's): no ping
@@ -137,6 +148,11 @@ class Feed:
         self._finished: ConnectionState | None = None
         self._stop_on: tuple[type[Any], ...] = ()
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Escalations open here: how many screens show each, the heartbeat's task,
+        # and the event that wakes it early (closed, or the row left the queue).
+        self._open: dict[str, int] = {}
+        self._beating: dict[str, asyncio.Task[Any]] = {}
+        self._wake: dict[str, asyncio.Event] = {}
 
     # ── Running ──────────────────────────────────────────────────────────────
 
@@ -179,10 +195,11 @@ class Feed:
                 self.sink(ev.Trouble(f"{what} failed ({type(exc).__name__})", delay))
                 await self._sleep(delay)
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     @property
     def poll_every(self) -> float:
@@ -206,7 +223,11 @@ class Feed:
 
     async def _follow(self) -> None:
         async for item in self.stream.items():
-            if isinstance(item, Backfill | Garbled):
+            if isinstance(item, HandoffViewing):
+                self._viewing_heard(item)
+            elif isinstance(item, Garbled) and item.event == "handoff_viewing":
+                pass  # nothing of the queue was in it: no refetch
+            elif isinstance(item, Backfill | Garbled):
                 self.refetch()  # Garbled: an arrival or a claim may be in what was lost
             elif isinstance(item, HandoffCreated):
                 self._arrived(item)
@@ -262,6 +283,9 @@ class Feed:
     def _emit(
         self, cause: ev.Cause, change: Change, *, claimed_by: str | None = None, by_me: bool = False
     ) -> None:
+        for handoff_id in change.removed:
+            if (wake := self._wake.get(handoff_id)) is not None:
+                wake.set()  # open here, and no longer waiting: "stopped viewing" now
         get = self.queue.get
         self.sink(
             ev.QueueChanged(
@@ -325,6 +349,7 @@ class Feed:
         try:
             if self.me is None:
                 self.me = self._me(await self.client.me())
+                self.presence.me = self.me.id
                 self.sink(ev.SignedIn(self.me))
             elif measure:
                 self.sink(ev.LinkMeasured(await self.client.ping()))
@@ -510,6 +535,90 @@ class Feed:
             reply = self.disguise.reply(reply)
         self.refresh_metric()
         return out.ChatAnswered(session_id, text, reply)
+
+    # ── Who is looking ([ours]: the viewing heartbeat) ───────────────────────
+
+    def start_viewing(self, handoff: Handoff) -> None:
+        """The senior opened this escalation: the other seniors see it on its row.
+
+        The server hears so at once and every ``viewing_every`` seconds while it stays
+        open and waiting in the queue; a backend without the heartbeat (404) turns
+        this off for good, and nobody is told: there is nothing they could do.
+        """
+        if handoff.id not in self.queue or self.client.presence is False:
+            return  # claimed already (reopened), or not offered: nothing to tell
+        self._open[handoff.id] = self._open.get(handoff.id, 0) + 1
+        beating = self._beating.get(handoff.id)
+        if beating is None or beating.done():  # done: cancelled before it began
+            wake = self._wake[handoff.id] = asyncio.Event()
+            self._beating[handoff.id] = self._spawn(self._heartbeat(handoff, wake))
+
+    def stop_viewing(self, handoff_id: str) -> None:
+        """Closed: the server hears "stopped viewing" at once (its 30 s expiry is only
+        for a client that could not say so)."""
+        left = self._open.get(handoff_id, 0) - 1
+        if left > 0:
+            self._open[handoff_id] = left
+            return
+        self._open.pop(handoff_id, None)
+        if (wake := self._wake.get(handoff_id)) is not None:
+            wake.set()
+
+    def _still_viewing(self, handoff_id: str) -> bool:
+        return handoff_id in self._open and handoff_id in self.queue
+
+    async def _heartbeat(self, handoff: Handoff, wake: asyncio.Event) -> None:
+        handoff_id = handoff.id
+        try:
+            while True:
+                told = False
+                while self._still_viewing(handoff_id):
+                    wake.clear()
+                    outcome = await self.client.viewing(handoff.session_id, handoff_id)
+                    if outcome.status == "unsupported":
+                        return
+                    if outcome.status == "sent":
+                        told = True
+                        self._viewers_answered(handoff_id, outcome)
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self.viewing_every)
+                if told:
+                    await self.client.viewing(handoff.session_id, handoff_id, viewing=False)
+                if not self._still_viewing(handoff_id):  # not opened again meanwhile
+                    return
+        except RuntimeError:
+            return  # the client was closed under it: the app is on its way out
+        finally:  # the screen's count stays until it closes (stop_viewing)
+            if self._beating.get(handoff_id) is asyncio.current_task():
+                del self._beating[handoff_id], self._wake[handoff_id]
+
+    def _viewers_answered(self, handoff_id: str, outcome: ViewingOutcome) -> None:
+        viewers = [(v.viewer_id, self._person(v.viewer_name) or "") for v in outcome.viewers]
+        if outcome.viewers and self.presence.answered(
+            handoff_id, viewers, self._mono(), outcome.expires_in
+        ):
+            self.sink(ev.ViewersChanged((handoff_id,)))
+
+    def _viewing_heard(self, event: HandoffViewing) -> None:
+        now, handoff_id = self._mono(), event.handoff_id
+        changed = self.presence.expire(now)  # memory stays bounded, for watch as for the app
+        if event.viewing:
+            name = self._person(event.viewer_name) or ""
+            if self.presence.viewing(handoff_id, event.viewer_id, name, now, event.expires_in):
+                changed.add(handoff_id)
+        elif self.presence.stopped(handoff_id, event.viewer_id, now):
+            changed.add(handoff_id)
+        if changed:
+            self.sink(ev.ViewersChanged(tuple(sorted(changed))))
+
+    def viewers(self, handoff_id: str) -> tuple[str, ...]:
+        """The others who have this escalation open now, first comer first."""
+        return self.presence.viewers(handoff_id, self._mono())
+
+    def expire_viewers(self) -> set[str]:
+        """Forget viewers not heard of in time (the front end asks once a second);
+        the escalations whose rows that changes."""
+        return self.presence.expire(self._mono())
 
     # ── Presenter mode ───────────────────────────────────────────────────────
 

@@ -7,8 +7,11 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from rf_tui import __version__
 from rf_tui.server import schemas as s
@@ -137,6 +140,23 @@ async def claim(session_id: str, handoff_id: str, user: User, backend: Api) -> d
     return backend.claim(user, session_id, handoff_id)
 
 
+VIEWING = "/ai-sessions/{session_id}/handoffs/{handoff_id}/viewing"
+
+
+@api.post(VIEWING, response_model=s.ViewingOut, responses=ERRORS)
+async def viewing(session_id: str, handoff_id: str, user: User, backend: Api) -> dict[str, Any]:
+    """[ours] A heartbeat: the caller has this handoff open (every 10 s; counts for 30 s)."""
+    return backend.view(user, session_id, handoff_id)
+
+
+@api.delete(VIEWING, response_model=s.ViewingOut, responses=ERRORS)
+async def stopped_viewing(
+    session_id: str, handoff_id: str, user: User, backend: Api
+) -> dict[str, Any]:
+    """[ours] The caller closed this handoff."""
+    return backend.unview(user, session_id, handoff_id)
+
+
 @api.post("/ai-sessions/{session_id}/chat", response_model=s.ChatOut, responses=ERRORS)
 async def chat(session_id: str, body: s.ChatIn, user: User, backend: Api) -> dict[str, Any]:
     return backend.chat(user, session_id, body.message)
@@ -157,6 +177,26 @@ async def _refused(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
+#: The methods a 405's ``Allow`` may name.
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's own answer, except that a 405's ``Allow`` names every method the path
+    takes: Starlette names only its first route's (POST for …/viewing, not DELETE)."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        routes = request.app.router.routes
+        allowed = [
+            method
+            for method in METHODS
+            if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+                   for route in routes)
+        ]  # fmt: skip
+        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed)}
+    return await http_exception_handler(request, exc)
+
+
 def create_app(backend: Backend) -> FastAPI:
     app = FastAPI(
         title="ResolutionFlow reference server (rf-tui)",
@@ -169,6 +209,7 @@ def create_app(backend: Backend) -> FastAPI:
     )
     app.state.backend = backend
     app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(HTTPException, _http_error)
     app.include_router(api)
     if backend.config.quirks:
         app.add_middleware(Quirky, quirks=backend.config.quirks, clock=backend.config.clock)

@@ -31,6 +31,10 @@ class ServerConfig:
     #: Publish handoff_claimed. The real backend may not (docs/contract.md), and the
     #: demo turns it off so a rival's claim is met as a 409, as in real life.
     announce_claims: bool = True
+    #: A viewing heartbeat ([ours]) counts for this long; the client sends one every 10 s.
+    viewing_ttl_seconds: int = 30
+    #: How often viewers not heard from within the TTL are looked for and announced gone.
+    viewing_sweep_seconds: float = 1.0
     #: scrypt cost as log2(N); 14 is the usual interactive figure.
     password_cost: int = 14
     #: Domain timestamps (created_at, claimed_at, steps) come from here, so

@@ -30,6 +30,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # The paths as app.py declares them (not imported: that would pull in FastAPI).
 QUEUE_PATH = "/api/v1/ai-sessions/queue"
 METRICS_PATH = "/api/v1/analytics/flowpilot/escalations"
+VIEWING_PATH = re.compile(r"/api/v1/ai-sessions/[^/]+/handoffs/[^/]+/viewing/?")
 #: What a buffering proxy holds back before it passes a response on (nginx's
 #: default proxy buffers are eight of 4 or 8 KB; this errs on the large side).
 PROXY_BUFFER_BYTES = 64 * 1024
@@ -57,6 +58,11 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("no-claim-events", "claims are not announced on the stream (as --no-claim-events)"),
     Kind("no-metrics", "the metric endpoint answers 404, as on a backend without it"),
+    Kind(
+        "no-presence",
+        "the viewing heartbeat (POST and DELETE .../viewing, rf-tui's own extension) "
+        "answers 404, as on a backend without it",
+    ),
     Kind(
         "path-prefix",
         "the whole API lives under PATH (PATH/api/v1/...) and nothing at the root; point "
@@ -95,6 +101,7 @@ class Quirks:
     naive_times: bool = False
     no_claim_events: bool = False
     no_metrics: bool = False
+    no_presence: bool = False
     #: "" or a path such as "/rf" (a leading slash, none at the end).
     path_prefix: str = ""
     buffered_stream: bool = False
@@ -128,6 +135,8 @@ class Quirks:
                 return replace(self, no_claim_events=True)
             case "no-metrics":
                 return replace(self, no_metrics=True)
+            case "no-presence":
+                return replace(self, no_presence=True)
             case "path-prefix":
                 return replace(self, path_prefix=_prefix(value))
             case "buffered-stream":
@@ -145,6 +154,7 @@ class Quirks:
             "naive-times": self.naive_times,
             "no-claim-events": self.no_claim_events,
             "no-metrics": self.no_metrics,
+            "no-presence": self.no_presence,
             f"path-prefix={self.path_prefix}": bool(self.path_prefix),
             "buffered-stream": self.buffered_stream,
             "bad-row": self.bad_row,
@@ -290,6 +300,9 @@ class Quirky:
             path = path[len(quirks.path_prefix) :]
         if quirks.no_metrics and path == METRICS_PATH:
             await _not_found(send)
+            return
+        if quirks.no_presence and VIEWING_PATH.fullmatch(path):
+            await _not_found(send)  # so no handoff_viewing is ever sent either
             return
         # The app's messages are rewritten, then held by the "proxy", then sent late.
         if quirks.slow_ms:

@@ -130,3 +130,18 @@ class MetricsOut(BaseModel):
     median_seconds_to_first_action: float | None = None
     p95_seconds_to_first_action: float | None = None
     metric_definition: str
+
+
+class ViewerOut(BaseModel):
+    viewer_id: str
+    viewer_name: str
+
+
+class ViewingOut(BaseModel):
+    """[ours] Who has a handoff open now (the caller too, after a heartbeat)."""
+
+    handoff_id: str
+    session_id: str
+    viewers: list[ViewerOut]
+    #: Seconds a heartbeat counts for: send the next one well before.
+    expires_in: int

@@ -19,6 +19,7 @@ from rf_tui.server.auth import hash_password, issue_token, read_token, verify_pa
 from rf_tui.server.bus import Bus
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.db import Row, Store
+from rf_tui.server.presence import Viewers
 
 ENGINEER_ROLES = frozenset({"owner", "admin", "engineer"})
 IN_TRANSIT = frozenset({"requesting_escalation", "escalated"})
@@ -77,6 +78,8 @@ class Backend:
         self.bus = Bus(config.subscriber_buffer)
         self._tasks: set[asyncio.Task[None]] = set()
         self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.viewers = Viewers(config.viewing_ttl_seconds)
+        self._sweeping = False
         # A throwaway hash to compare against when the email is unknown, so a
         # login takes as long for a stranger as for a real user.
         self._decoy = hash_password("decoy", cost=config.password_cost)
@@ -303,6 +306,78 @@ class Backend:
                 },
             )
         return self._handoff_out(row)
+
+    # ── Who is looking ([ours]: the viewing heartbeat) ─────────────────────
+
+    def view(self, user: Row, session_id: str, handoff_id: str) -> dict[str, Any]:
+        """A heartbeat: the caller has the handoff open. Announced every time, so a
+        stream that connects later learns of it within one heartbeat."""
+        account = self.require_engineer(user)
+        if self.store.handoff(account, session_id, handoff_id) is None:
+            raise _not_found()
+        now = self.config.clock()
+        self.viewers.beat(account, session_id, handoff_id, user["id"], user["name"], now)
+        self._announce_viewing(account, session_id, handoff_id, user["id"], user["name"], True)
+        if not self._sweeping:
+            self._sweeping = True
+            self._spawn(self._sweep_viewers())
+        return self._viewing_out(account, session_id, handoff_id, now)
+
+    def unview(self, user: Row, session_id: str, handoff_id: str) -> dict[str, Any]:
+        """The caller closed the handoff: the others hear it at once, not in 30 s."""
+        account = self.require_engineer(user)
+        if self.store.handoff(account, session_id, handoff_id) is None:
+            raise _not_found()
+        now = self.config.clock()
+        gone = self.viewers.stop(account, handoff_id, user["id"], now)
+        if gone is not None:
+            self._announce_viewing(account, session_id, handoff_id, gone.user_id, gone.name, False)
+        return self._viewing_out(account, session_id, handoff_id, now)
+
+    def _viewing_out(
+        self, account: str, session_id: str, handoff_id: str, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "handoff_id": handoff_id,
+            "session_id": session_id,
+            "viewers": [
+                {"viewer_id": v.user_id, "viewer_name": v.name}
+                for v in self.viewers.of(account, handoff_id, now)
+            ],
+            "expires_in": self.config.viewing_ttl_seconds,
+        }
+
+    def _announce_viewing(
+        self, account: str, session_id: str, handoff_id: str, user_id: str, name: str,
+        viewing: bool,
+    ) -> None:  # fmt: skip
+        self.bus.publish(
+            account,
+            {
+                "type": "handoff_viewing",
+                "handoff_id": handoff_id,
+                "session_id": session_id,
+                "viewer_id": user_id,
+                "viewer_name": name,
+                "viewing": viewing,
+                "expires_in": self.config.viewing_ttl_seconds,
+            },
+        )
+
+    async def _sweep_viewers(self) -> None:
+        """While anyone is viewing: announce those not heard from within the TTL as gone
+        (a client that died, or lost its link, sent no "stopped viewing")."""
+        try:
+            while self.viewers:
+                await asyncio.sleep(self.config.viewing_sweep_seconds)
+                for gone in self.viewers.expire(self.config.clock()):
+                    viewer = gone.viewer
+                    self._announce_viewing(
+                        gone.account_id, viewer.session_id, gone.handoff_id, viewer.user_id,
+                        viewer.name, False,
+                    )  # fmt: skip
+        finally:
+            self._sweeping = False
 
     # ── AI assessment (async, bounded) ───────────────────────────────────────
 

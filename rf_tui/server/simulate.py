@@ -1,4 +1,4 @@
-"""The demo's other people: a junior who escalates and a rival senior who claims.
+"""The demo's other people: a junior who escalates and a rival senior who reads, then claims.
 
 Each is a separate HTTP client of the reference server, as real colleagues
 would be. Everything they do is drawn from a seeded RNG: the same seed tells
@@ -95,10 +95,17 @@ class Story:
         return session.id, handoff.id
 
     async def _grab(self, rival: Client, session_id: str, handoff_id: str, delay: float) -> None:
-        await asyncio.sleep(delay)
+        # The rival opens it first, as a senior would: for the second half of the
+        # delay the demo's queue shows "👁 Alex" on the row, a warning before the race.
+        await asyncio.sleep(delay / 2)
         await self.playing.wait()
+        await rival.viewing(session_id, handoff_id)  # never raises: best effort
         try:
+            await asyncio.sleep(delay / 2)
+            await self.playing.wait()
             await rival.claim(session_id, handoff_id)
         except ApiError:
             return  # someone (the person demoing) was faster
+        finally:
+            await rival.viewing(session_id, handoff_id, viewing=False)
         self.rival_claims.append(handoff_id)

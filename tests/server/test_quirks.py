@@ -177,6 +177,28 @@ class TestNoMetrics:
             await dana.metrics()
 
 
+class TestNoPresence:
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return quirky(clock, "no-presence")
+
+    async def test_the_heartbeat_is_not_found_and_nothing_is_announced(self, rf: Running) -> None:
+        dana, alex = await rf.client(DANA), await rf.client(ALEX)
+        entry = (await dana.queue())[0]
+        viewing = f"{rf.url}/api/v1/ai-sessions/{entry.session_id}/handoffs/{entry.id}/viewing"
+        async with raw_stream(rf.url, dana.token) as raw:
+            await wait_for(lambda: bool(raw.frames()), what="ready")
+            for method in ("POST", "DELETE", "PUT"):
+                answer = await call(method, viewing, alex.token)
+                assert answer.status_code == 404 and answer.json() == {"detail": "Not Found"}
+            await escalate(rf)  # a marker: what was sent before it has come
+            await wait_for(lambda: bool(raw.events("handoff_created")), what="the marker")
+        assert raw.events("handoff_viewing") == []
+        assert not rf.backend.viewers  # it never reached the server
+        assert (await alex.viewing(entry.session_id, entry.id)).status == "unsupported"
+        assert len(await dana.queue()) == 4  # the rest answers
+
+
 class TestPathPrefix:
     @pytest.fixture
     def server_config(self, clock: FakeClock) -> ServerConfig:

@@ -26,6 +26,7 @@ MATRIX = [
     ("naive-times",),
     ("no-claim-events",),
     ("no-metrics",),
+    ("no-presence",),
     ("path-prefix=/x",),
     ("buffered-stream",),
     ("bad-row",),
@@ -112,6 +113,8 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the read-only handoff")
         reading = app.screen
         assert isinstance(reading, HandoffScreen)
+        # Reading it tells the others (where the backend has the heartbeat, silently not).
+        await until(pilot, lambda: feed.client.presence is not None, "the viewing heartbeat")
         await alex.claim(contested.session_id, contested.id)
         if not polled_only(quirks):
             await until(pilot, lambda: reading.taken_by == "Alex Moreno", "the claim, live")
@@ -161,6 +164,9 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
         assert sent == ["Open the user's Entra sign-in logs and find the failing CA policy"]
 
         # The quirk was really met, not routed around.
+        assert feed.client.presence is not quirks.no_presence
+        if quirks.no_presence:  # a backend without it: nothing said, the feature just off
+            assert not [n for n in app._notifications if n.severity == "error"]
         if quirks.buffered_stream:
             assert feed.state is not None and not isinstance(feed.state, Live)
         if quirks.no_metrics:

@@ -145,6 +145,10 @@ class HandoffScreen(Screen[None]):
             # (a proxy that buffers the stream, or a server that dropped it).
             self.set_timer(PENDING_SECONDS - waited + 0.1, self.load_context)
         self.load_context()
+        self.desk.feed.start_viewing(self.handoff)  # the others' queues show who is looking
+
+    def on_unmount(self) -> None:
+        self.desk.feed.stop_viewing(self.handoff.id)
 
     @work(group="context", exit_on_error=False)
     async def load_context(self) -> None:

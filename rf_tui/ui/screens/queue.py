@@ -7,6 +7,7 @@ feed's changes; it never asks the app for rows.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual import events, on
@@ -162,6 +163,8 @@ class QueueScreen(Screen[None]):
             self.rebuild()  # unread markers are per user: now they are known
         elif isinstance(event, ev.GapClosed) and event.summary:
             self.show_away(event.summary.text())
+        elif isinstance(event, ev.ViewersChanged):
+            self.show_viewers(event.handoff_ids)
 
     def _changed(self, touched: set[str]) -> None:
         """Changes that come in one burst of messages are drawn once."""
@@ -197,6 +200,7 @@ class QueueScreen(Screen[None]):
             self._last_age_tick = now
             self.table.tick_ages()  # the rows in sight, nothing more
         self.refresh_link()  # repaints only when its words change
+        self.show_viewers(self.feed.expire_viewers())  # heartbeats that stopped coming
         if isinstance(self.feed.state, Reconnecting):
             self.refresh_header()
 
@@ -254,6 +258,7 @@ class QueueScreen(Screen[None]):
             entry.id not in self.desk.seen,
             self.is_highlighted(entry.id),
             summary=self.feed.queue.summary(entry),
+            viewers=self.feed.viewers(entry.id),
         )
 
     # ── Painting ─────────────────────────────────────────────────────────────
@@ -336,6 +341,11 @@ class QueueScreen(Screen[None]):
             self.table.put(self._row(entry))
         if header:
             self.refresh_header()
+
+    def show_viewers(self, handoff_ids: Iterable[str]) -> None:
+        """Who else has these open changed: their rows alone are redrawn, in place."""
+        for handoff_id in handoff_ids:
+            self.restyle(handoff_id, header=False)
 
     def show_winner(self, handoff_id: str, winner: str) -> None:
         """The lost race: the row names who won, for a moment, before it leaves."""

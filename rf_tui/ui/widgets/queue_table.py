@@ -28,6 +28,7 @@ from rf_tui.state.queue import NO_SUMMARY
 from rf_tui.text import person
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
+from rf_tui.ui.widgets.viewers import with_viewers
 
 COLUMNS = ("mark", "priority", "summary", "requester", "notes", "age")
 LABELS = (" ", "priority", "problem", "from", "notes", "age")
@@ -78,6 +79,8 @@ class RowView:
     winner: str | None = None  # a lost race: who claimed it, shown for a moment
     #: The problem column: the summary, or in words why there is none.
     summary: str = ""
+    #: Who else has it open (the viewing heartbeat): "👁 Alex" at the problem's end.
+    viewers: tuple[str, ...] = ()
 
 
 def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
@@ -89,6 +92,8 @@ def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
         summary = render.cell(entry.summary, widths.summary, style="bold" if row.unread else "")
     else:
         summary = render.cell(row.summary or NO_SUMMARY, widths.summary, style="dim italic")
+    if row.viewers and row.winner is None:
+        summary = with_viewers(summary, row.viewers, widths.summary)
     return [
         mark,
         render.priority(entry.priority),

@@ -1,0 +1,44 @@
+"""Who else has an escalation open, as its row says it: "👁 Alex", or "👁 2" for several.
+
+A glyph and a name (or a count), never colour alone. Kept apart from the table so
+its columns can change without this, and this without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from rf_tui.text import cell_len, person
+
+EYE = "👁"
+STYLE = "bold yellow"
+#: A first name longer than this is cut: the row's problem matters more.
+NAME_CELLS = 10
+
+
+def marker(names: Sequence[str]) -> str:
+    """ "👁 Alex" for one viewer (the first name), "👁 3" for several, "" for none."""
+    if not names:
+        return ""
+    if len(names) > 1:
+        return f"{EYE} {len(names)}"
+    first = person(names[0]).split(" ")[0]
+    return f"{EYE} {person(first, NAME_CELLS) or 'someone'}"
+
+
+def with_viewers(cell: Text, names: Sequence[str], width: int) -> Text:
+    """The cell with the marker at its end: what the cell said is cut to make room,
+    so the marker always shows whole."""
+    mark = marker(names)
+    if not mark:
+        return cell
+    room = width - cell_len(mark) - 1
+    if room < 1:
+        return Text(mark, style=STYLE, no_wrap=True, overflow="ellipsis")
+    out = cell.copy()
+    out.truncate(room, overflow="ellipsis")
+    out.append(" ")
+    out.append(mark, style=STYLE)
+    return out
