@@ -410,3 +410,77 @@ async def test_a_sanitised_badge_on_panels_whose_text_lost_characters(
         assert screen.query_one("#problem").border_subtitle == "⚠ sanitised"
         assert screen.query_one("#tried").border_subtitle == ""
         assert "\x1b" not in panel_text(screen, "problem")
+
+
+async def test_x_copies_the_chosen_steps_command_alone(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        await pilot.press("2", "x")  # step 2 names no command: the first that does
+        assert app.clipboard == "Get-NetAdapterBinding"
+        assert "Copied step 1's command: Get-NetAdapterBinding" in said(screen)
+        box = screen.query_one("#message", Input)
+        assert box.value.startswith("Roll back or re-register")  # x was not typed into it
+        await pilot.press("space", "x")  # the senior's own words now: x is a letter
+        assert box.value.endswith(" x")
+
+
+async def test_the_conversation_goes_on_and_is_there_when_reopened(
+    make: AppFactory, rf: Running
+) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        assert screen.query_one("#start").border_title.startswith("Start here")
+        await pilot.press("1", "enter")
+        await until(pilot, lambda: "FlowPilot: Noted." in panel_text(screen, "start"), "reply 1")
+        assert screen.query_one("#start").border_title == "Conversation"
+        # The steps are still a digit away: listed once, now in the assessment.
+        assert "1 Check `Get-NetAdapterBinding`" in panel_text(screen, "assessment")
+        await pilot.press("m", *"adapter binding is missing", "enter")
+        await until(
+            pilot,
+            lambda: "adapter binding is missing" in panel_text(screen, "start"),
+            "the second message in the transcript",
+        )
+        await until(
+            pilot,
+            lambda: "FlowPilot:" in panel_text(screen, "start").split("binding is missing")[-1],
+            "reply 2",
+        )
+        await pilot.press("escape")  # the box let go of after the send: straight back
+        await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "reopened")
+        again = app.screen
+        assert isinstance(again, HandoffScreen)
+        await until(pilot, lambda: "adapter binding is missing" in panel_text(again, "start"),
+                    "the conversation as the server has it")  # fmt: skip
+        transcript = panel_text(again, "start")
+        assert transcript.index("Check `Get-NetAdapterBinding`") < transcript.index(
+            "adapter binding is missing"
+        )  # newest last
+        assert "Dana:" in transcript and "user_message" not in transcript
+
+
+async def test_handoff_keys_j_k_g_G_and_help(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        focus = lambda: screen._focused_panel()  # noqa: E731
+        assert focus() == "problem"
+        await pilot.press("j")
+        assert focus() == "tried"
+        await pilot.press("G")
+        assert focus() == "start"
+        await pilot.press("k", "g")
+        assert focus() == "problem"
+        await pilot.press("tab", "z", "G")  # zoomed: G is the end of the panel's text
+        text = screen.query_one("#tried PanelText")
+        await pilot.pause()
+        assert text.scroll_y == text.max_scroll_y
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")

@@ -215,7 +215,7 @@ class HandoffScreen(Screen[None]):
             line.append(
                 f" {SHORT[panel]} ", style="reverse bold" if panel == self.zoomed else "dim"
             )
-        line.append("  tab: next" + ("" if self.single else " · z: all four"), style="dim")
+        line.append(" tab ›" + ("" if self.single else " · z all four"), style="dim")
         bar.update(line)
 
     def _focused_panel(self) -> str | None:
