@@ -17,7 +17,7 @@ APP = "rf-tui"
 
 
 def state_dir() -> Path:
-    """Tokens, unread markers, theme picks, the claimed-here list."""
+    """Tokens, unread markers, theme picks, my claimed escalations, drafts."""
     return Path(platformdirs.user_state_dir(APP))
 
 
@@ -53,6 +53,11 @@ def seen_path(base: Path, server: str, user_id: str) -> Path:
 def claimed_path(base: Path, server: str, user_id: str) -> Path:
     """Escalations claimed in this terminal, per server and user."""
     return base / "claimed" / _user_key(server, user_id)
+
+
+def drafts_path(base: Path, server: str, user_id: str) -> Path:
+    """Half-typed messages to sessions, per server and user."""
+    return base / "drafts" / _user_key(server, user_id)
 
 
 def known_path(base: Path, server: str) -> Path:

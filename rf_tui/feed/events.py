@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rf_tui.api.models import AssessmentReady, EscalationMetrics, Me, QueueEntry
+from rf_tui.api.models import AssessmentReady, EscalationMetrics, Handoff, Me, QueueEntry
 from rf_tui.api.stream import ConnectionState
 from rf_tui.state.away import AwaySummary
 from rf_tui.state.clock import skew_text
@@ -140,6 +140,14 @@ class ViewersChanged:
 
 
 @dataclass(frozen=True)
+class ClaimedByMe:
+    """The server says I claimed this, and not through this feed's ``claim``: from
+    another client (another terminal, the web app) while this one was following."""
+
+    handoff: Handoff
+
+
+@dataclass(frozen=True)
 class Trouble:
     """Something unexpected failed inside the feed; it retries after ``retry_in``."""
 
@@ -159,5 +167,6 @@ FeedEvent = (
     | AssessmentLanded
     | GapClosed
     | ViewersChanged
+    | ClaimedByMe
     | Trouble
 )

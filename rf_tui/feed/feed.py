@@ -25,12 +25,20 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from rf_tui.api.client import Client, ViewingOutcome
-from rf_tui.api.errors import AlreadyClaimed, ApiError, Forbidden, NotSignedIn
+from rf_tui.api.errors import (
+    AlreadyClaimed,
+    ApiError,
+    Forbidden,
+    NotFound,
+    NotSignedIn,
+    RateLimited,
+    Unreachable,
+)
 from rf_tui.api.models import (
     AssessmentReady,
     EscalationMetrics,
@@ -79,6 +87,8 @@ STABLE_AFTER = 10.0
 #: Seconds between viewing heartbeats while an escalation is open (the server
 #: counts each for 30 s, so two may be lost before the others see it go).
 VIEWING_EVERY = 10.0
+#: Where my claims stand is asked this many at a time.
+STANDINGS_AT_ONCE = 4
 
 
 class Feed:
@@ -145,6 +155,7 @@ class Feed:
         self._failures = 0
         self._metrics_at = -math.inf
         self._claim_names: dict[str, str] = {}  # who took rows, from claim events in a gap
+        self._claiming: set[str] = set()  # our own claims, asked for or answered
         self._finished: ConnectionState | None = None
         self._stop_on: tuple[type[Any], ...] = ()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -276,9 +287,18 @@ class Feed:
         if self.away.reason is not None and name:
             self._claim_names[event.handoff_id] = name
         by_me = self.me is not None and event.claimed_by == self.me.id
+        entry = self.queue.get(event.handoff_id)
         change = self.queue.gone(event.handoff_id)
         if change:
             self._emit("claimed", change, claimed_by=name, by_me=by_me)
+        if by_me and event.handoff_id not in self._claiming:
+            # Claimed as me from another client: Mine remembers it too.
+            if entry is not None:
+                update = {"claimed_by": event.claimed_by, "claimed_at": event.claimed_at,
+                          "claimed_by_name": name}  # fmt: skip
+                self.sink(ev.ClaimedByMe(Handoff.model_validate(entry.model_dump() | update)))
+            else:  # never listed here: ask for it
+                self._spawn(self._mine_elsewhere(event.session_id, event.handoff_id))
 
     def _emit(
         self, cause: ev.Cause, change: Change, *, claimed_by: str | None = None, by_me: bool = False
@@ -478,6 +498,8 @@ class Feed:
             except ApiError:
                 continue  # hidden (404) or the link is struggling: counted as unknown
             found = next((h for h in handoffs if h.id == handoff_id), None)
+            if found is not None and self._mine(found) and handoff_id not in self._claiming:
+                self.sink(ev.ClaimedByMe(self._handoff(found)))  # from another client
             if found is not None:
                 taken = found.claimed_by or found.claimed_by_name
                 name = self._person(found.claimed_by_name) or "someone"
@@ -489,6 +511,7 @@ class Feed:
     # ── One-off requests ─────────────────────────────────────────────────────
 
     async def claim(self, entry: Handoff) -> out.ClaimOutcome:
+        self._claiming.add(entry.id)  # its claim event, if it comes first, is ours
         try:
             handoff = self._handoff(await self.client.claim(entry.session_id, entry.id))
         except AlreadyClaimed as exc:
@@ -498,6 +521,9 @@ class Feed:
             reason = out.CLAIM_FORBIDDEN if "engineer" in exc.detail.lower() else exc.message
             return out.ClaimRefused(entry.id, reason)
         except ApiError as exc:
+            # It may have gone through all the same: a claim event naming me then
+            # tells Mine, as one made from another client would.
+            self._claiming.discard(entry.id)
             return out.ClaimRefused(entry.id, f"Could not claim: {exc.message}")
         change = self.queue.gone(handoff.id)
         if change:
@@ -619,6 +645,100 @@ class Feed:
         """Forget viewers not heard of in time (the front end asks once a second);
         the escalations whose rows that changes."""
         return self.presence.expire(self._mono())
+
+    # ── Mine: the escalations I claimed ──────────────────────────────────────
+
+    async def standings(self, claims: Iterable[tuple[str, str]]) -> AsyncIterator[out.ClaimState]:
+        """Where each (handoff id, session id) of mine stands, as each answer comes.
+
+        A few are asked at a time. Once the server cannot be reached (or signs us
+        out, or slows us down) the rest are told ``unknown`` for the same reason,
+        rather than each waiting out its own time-out.
+        """
+        pending = list(claims)
+        if not pending:
+            return
+        gate = asyncio.Semaphore(STANDINGS_AT_ONCE)
+        stop: list[str] = []  # why asking more is no use, once it is known
+
+        async def one(handoff_id: str, session_id: str) -> out.ClaimState:
+            async with gate:
+                if stop:
+                    return out.ClaimState(handoff_id, "unknown", reason=stop[0])
+                state, hopeless = await self._standing(handoff_id, session_id)
+                if hopeless and state.reason and not stop:
+                    stop.append(state.reason)
+                return state
+
+        tasks = [asyncio.ensure_future(one(h, s)) for h, s in pending]
+        try:
+            for done in asyncio.as_completed(tasks):
+                yield await done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def standing(self, handoff_id: str, session_id: str) -> out.ClaimState:
+        """One claim of mine: ``GET .../handoffs`` (newest first), and the session
+        when it is still mine, to see whether a first action followed the claim."""
+        return (await self._standing(handoff_id, session_id))[0]
+
+    async def _standing(self, handoff_id: str, session_id: str) -> tuple[out.ClaimState, bool]:
+        """The state, and whether asking about the others is any use now."""
+        if self.me is None:
+            return out.ClaimState(handoff_id, "unknown", reason="Not signed in yet."), True
+        try:
+            handoffs = [self._handoff(h) for h in await self.client.handoffs(session_id)]
+        except (NotFound, Forbidden) as exc:  # hidden from me now, or removed
+            return out.ClaimState(handoff_id, "gone", reason=exc.message), False
+        except (Unreachable, NotSignedIn, RateLimited) as exc:
+            return out.ClaimState(handoff_id, "unknown", reason=exc.message), True
+        except ApiError as exc:  # this one answered oddly: the others may not
+            return out.ClaimState(handoff_id, "unknown", reason=exc.message), False
+        finally:
+            self._read_clock()
+        mine = next((h for h in handoffs if h.id == handoff_id), None)
+        if mine is None:
+            reason = "Its session no longer lists this escalation."
+            return out.ClaimState(handoff_id, "gone", reason=reason), False
+        if not mine.claimed_by:
+            return out.ClaimState(handoff_id, "released", mine), False
+        if not self._mine(mine):
+            return out.ClaimState(handoff_id, "taken", mine, by=mine.claimed_by_name), False
+        newer = [h for h in handoffs if h.created_at > mine.created_at and h.intent == "escalate"]
+        latest = max(newer, key=lambda h: h.created_at, default=None)
+        if latest is not None and not latest.claimed_by:
+            return out.ClaimState(handoff_id, "queued", mine, again=True), False
+        if latest is not None and not self._mine(latest):
+            state = out.ClaimState(handoff_id, "taken", mine, by=latest.claimed_by_name, again=True)
+            return state, False
+        return out.ClaimState(handoff_id, await self._acted(mine), mine), False
+
+    async def _acted(self, mine: Handoff) -> out.Standing:
+        """``acted`` if a step came after the claim (the metric's first action)."""
+        claimed_at = mine.claimed_at
+        if claimed_at is None:
+            return "yours"
+        try:
+            session = await self.client.session(mine.session_id)
+        except ApiError:
+            return "yours"  # its handoff said it is mine; the rest is a detail
+        times = [s.created_at for s in session.steps if s.created_at is not None]
+        return "acted" if any(t > claimed_at for t in times) else "yours"
+
+    def _mine(self, handoff: Handoff) -> bool:
+        return self.me is not None and handoff.claimed_by == self.me.id
+
+    async def _mine_elsewhere(self, session_id: str, handoff_id: str) -> None:
+        """A claim event named me for an escalation never listed here: fetch it for Mine."""
+        try:
+            handoffs = await self.client.handoffs(session_id)
+        except ApiError:
+            return  # Mine cannot list what it cannot show; the claim is the server's anyway
+        found = next((h for h in handoffs if h.id == handoff_id), None)
+        if found is not None and self._mine(found):
+            self.sink(ev.ClaimedByMe(self._handoff(found)))
 
     # ── Presenter mode ───────────────────────────────────────────────────────
 

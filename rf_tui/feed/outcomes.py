@@ -1,9 +1,11 @@
-"""What the feed's one-off requests (claim, context, chat) came to, in words a tech reads."""
+"""What the feed's one-off requests (claim, context, chat, where my claims stand) came to,
+in words a tech reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from rf_tui.api.models import ChatReply, Handoff, Session
 from rf_tui.state.clock import ago
@@ -65,3 +67,45 @@ class ChatRefused:
 
 
 ChatOutcome = ChatAnswered | ChatRefused
+
+
+#: Where a claim of mine stands on the server:
+#: ``yours`` still yours, no first action yet; ``acted`` still yours, first action sent;
+#: ``taken`` someone else has it (``again``: the session was escalated again and they
+#: claimed that); ``queued`` escalated again and waiting in the queue; ``released``
+#: nobody's claim any more; ``gone`` the server no longer shows it to you;
+#: ``unknown`` the server did not answer (offline, signed out, struggling).
+Standing = Literal["yours", "acted", "taken", "queued", "released", "gone", "unknown"]
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """One escalation of Mine, as ``GET /ai-sessions/{sid}/handoffs`` tells it."""
+
+    handoff_id: str
+    standing: Standing
+    #: The server's copy of my handoff, when it showed one.
+    handoff: Handoff | None = None
+    #: Who has it now (``taken``).
+    by: str | None = None
+    #: ``taken`` or ``queued`` through a newer escalation of the same session.
+    again: bool = False
+    #: Why it is ``unknown`` or ``gone``: the server's answer, in words.
+    reason: str | None = None
+
+    def text(self) -> str:
+        """A few words for a row of Mine: "still yours", "claimed by Alex Moreno"."""
+        if self.standing == "yours":
+            return "still yours, no action yet"
+        if self.standing == "acted":
+            return "still yours, first action sent"
+        if self.standing == "taken":
+            who = person(self.by) or "someone else"
+            return f"escalated again, claimed by {who}" if self.again else f"claimed by {who}"
+        if self.standing == "queued":
+            return "escalated again, waiting in the queue"
+        if self.standing == "released":
+            return "nobody's claim now: it may be back in the queue"
+        if self.standing == "gone":
+            return "gone: the server no longer shows it to you"
+        return "unknown until the server answers"

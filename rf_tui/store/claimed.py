@@ -1,8 +1,9 @@
-"""Escalations the senior claimed in this terminal, kept so a later session can reopen them.
+"""Escalations the senior claimed (here, or from another client while rf-tui ran), kept
+so a later session lists them in Mine.
 
-Per server and user, newest first, capped. Only what the reopen list needs to
-show and fetch is kept (ids, the one-line summary, when): the full handoff is
-fetched again from the server, which stays the source of truth.
+Per server and user, newest first, capped. Only what Mine needs to show and fetch
+is kept (ids, the summary, who asked, when): where each one stands and the full
+handoff are asked of the server again, which stays the source of truth.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from rf_tui.api.models import Handoff
 from rf_tui.store.atomic import StoreError, read_json, write_json
 
 CAP = 50
-#: Enough for a list row; the handoff screen fetches the rest.
-SUMMARY_CHARS = 200
+#: Enough for a row of Mine, which shows the summary whole; the server has the rest.
+SUMMARY_CHARS = 1000
+#: A name is a name: anything longer is not worth keeping.
+NAME_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,12 @@ class Claimed:
     session_id: str
     summary: str
     claimed_at: datetime
+    #: Who escalated it ("" when not known: a file from an older version).
+    requester: str = ""
 
 
 class ClaimedHere:
-    """``ClaimedHere(path).add(handoff)`` after a claim; ``.all()`` for the reopen list."""
+    """``ClaimedHere(path).add(handoff)`` after a claim; ``.all()`` for Mine."""
 
     def __init__(self, path: Path | None, cap: int = CAP) -> None:
         self.path = path
@@ -41,8 +46,8 @@ class ClaimedHere:
         if path is not None:
             found = read_json(
                 path,
-                what="The list of escalations claimed here",
-                then="Earlier claims cannot be reopened from it.",
+                what="The list of your claimed escalations",
+                then="Mine lists only what you claim from now on.",
                 valid=_is_claimed_list,
             )
             self.problem = found.problem
@@ -57,11 +62,34 @@ class ClaimedHere:
     def add(self, handoff: Handoff, now: datetime | None = None) -> Claimed:
         """Remember a claim (again: it moves to the top); ``now`` if the handoff has no time."""
         when = handoff.claimed_at or now or datetime.now(timezone.utc)
-        entry = Claimed(handoff.id, handoff.session_id, handoff.summary[:SUMMARY_CHARS], when)
+        entry = _entry(handoff, when)
         rest = [c for c in self._items if c.handoff_id != handoff.id]
         self._items = [entry, *rest][: self.cap]
         self._save()
         return entry
+
+    def refresh(self, handoff: Handoff) -> None:
+        """The server's copy of one we have: its summary and requester, in place (saved
+        only if they changed; its place in the list and its time stay)."""
+        for i, old in enumerate(self._items):
+            if old.handoff_id == handoff.id:
+                new = _entry(handoff, handoff.claimed_at or old.claimed_at)
+                if not new.summary:
+                    new = Claimed(new.handoff_id, new.session_id, old.summary,
+                                  new.claimed_at, new.requester)  # fmt: skip
+                if new != old:
+                    self._items[i] = new
+                    self._save()
+                return
+
+    def forget(self, handoff_id: str) -> bool:
+        """Take one off the list (it stays claimed on the server); True if it was there."""
+        kept = [c for c in self._items if c.handoff_id != handoff_id]
+        if len(kept) == len(self._items):
+            return False
+        self._items = kept
+        self._save()
+        return True
 
     def _save(self) -> None:
         if self.path is None:
@@ -72,7 +100,17 @@ class ClaimedHere:
         except StoreError as exc:
             if not self._save_failed:  # said once per run, however often it fails
                 self._save_failed = True
-                self.problem = f"{exc} They can be reopened only until rf-tui exits."
+                self.problem = f"{exc} Mine lists them only until rf-tui exits."
+
+
+def _entry(handoff: Handoff, when: datetime) -> Claimed:
+    return Claimed(
+        handoff.id,
+        handoff.session_id,
+        handoff.summary[:SUMMARY_CHARS],
+        when,
+        handoff.requester[:NAME_CHARS],
+    )
 
 
 def _to_json(claimed: Claimed) -> dict[str, str]:
@@ -81,6 +119,7 @@ def _to_json(claimed: Claimed) -> dict[str, str]:
         "session_id": claimed.session_id,
         "summary": claimed.summary,
         "claimed_at": claimed.claimed_at.isoformat(),
+        "requester": claimed.requester,
     }
 
 
@@ -98,7 +137,9 @@ def _from_json(entry: Any) -> Claimed | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return Claimed(handoff_id, session_id, summary, when)
+    requester = entry.get("requester")
+    requester = requester[:NAME_CHARS] if isinstance(requester, str) else ""
+    return Claimed(handoff_id, session_id, summary[:SUMMARY_CHARS], when, requester)
 
 
 def _is_claimed_list(data: Any) -> bool:

@@ -17,7 +17,7 @@ from rf_tui.readme_table import ReadmeTable
 
 #: Where a key works. "queue table" is the queue's table while it has focus (the
 #: cursor keys and enter); help and the README list it with the queue screen's.
-Place = Literal["app", "queue table", "queue", "handoff", "help", "choice", "reopen", "reader"]
+Place = Literal["app", "queue table", "queue", "handoff", "mine", "help", "choice", "reader"]
 
 #: How the palette offers an action: "here" on the screens it belongs to, run as that
 #: screen's (or, for "app", the app's) action; "everywhere" on every screen, run as
@@ -119,12 +119,13 @@ ACTIONS: tuple[Action, ...] = (
         "queue", palette="here"),
     act("s", "cycle_sort", "Sort", "Sort by newest, oldest or priority, in turn",
         "queue", palette="here"),
-    act("r", "reopen", "Reopen", "Reopen an escalation you claimed here, this run or before",
+    # r was "reopen" before Mine listed the same claims; it stays for the hands that know it.
+    act("m,r", "mine", "Mine", "Mine: what you claimed, and where each one stands now",
         "queue", palette="everywhere"),
     act("escape", "clear_filter", "Clear filter", "Clear the filter", "queue", footer=False),
     act("x", "dismiss_away", "Dismiss", 'Dismiss the "While you were away" line',
         "queue", footer=False),
-    act("question_mark", "help", "Help", "List every key", "queue",
+    act("question_mark", "help", "Help", "List every key", "queue", "mine",
         palette="everywhere", call="app.help"),
     # ── The handoff ──────────────────────────────────────────────────────────
     # Digits choose a step even from inside the message box (it leaves them to the
@@ -164,6 +165,13 @@ ACTIONS: tuple[Action, ...] = (
     act("n", "read_notes", "Whole note", "Read the junior's whole note, however long",
         "handoff", palette="here", footer=False),
     act("question_mark", "help", "Help", "List every key", "handoff", call="app.help"),
+    # ── Mine ─────────────────────────────────────────────────────────────────
+    # Before the list's own enter, so the footer names it.
+    Action("open", (Key("enter", "open", priority=True),), "Open",
+           "Open it as it stands: the four panels, the session, your draft", ("mine",), "enter"),
+    act("x", "forget", "Forget", "Take it off Mine (the claim on the server stays)",
+        "mine", palette="here"),
+    act("escape,q", "back", "Back", "Back to where you were", "mine", palette="here"),
     # ── Everywhere ───────────────────────────────────────────────────────────
     act("q", "quit", "Quit", "Quit", "app"),
     act("ctrl+p", "command_palette", "Commands",
@@ -175,7 +183,6 @@ ACTIONS: tuple[Action, ...] = (
     act("o", "choose('open')", "Open", "Open the handoff read-only", "choice"),
     act("c", "choose('claim')", "Claim", "Claim it and start", "choice"),
     act("escape", "choose('')", "Cancel", "Cancel", "choice"),
-    act("escape", "cancel", "Cancel", "Cancel", "reopen"),
     act("escape", "back", "Back", "Back to the handoff", "reader"),
 )  # fmt: skip
 
@@ -205,6 +212,7 @@ def bindings(place: Place) -> list[BindingType]:
 SECTIONS: tuple[tuple[str, tuple[Place, ...]], ...] = (
     ("Queue", ("queue table", "queue")),
     ("Handoff", ("handoff",)),
+    ("Mine", ("mine",)),
     ("Everywhere", ("app",)),
 )
 
@@ -220,10 +228,14 @@ def _cell(text: str) -> str:
 def markdown_table() -> str:
     """The README's key table: one row per key as shown, a column per screen.
 
-    What works everywhere fills both columns, unless that screen binds the key to
+    What works everywhere fills every column, unless that screen binds the key to
     something else (q goes back on the handoff screen).
     """
-    columns: tuple[tuple[Place, ...], ...] = (("queue table", "queue", "app"), ("handoff", "app"))
+    columns: tuple[tuple[Place, ...], ...] = (
+        ("queue table", "queue", "app"),
+        ("handoff", "app"),
+        ("mine", "app"),
+    )
     own: list[set[str]] = [
         {k for a in actions(*places) if "app" not in a.where for key in a.keys
          for k in key.keys.split(",")}
@@ -237,7 +249,7 @@ def markdown_table() -> str:
             overridden = "app" in action.where and keys <= own[i]
             if any(p in action.where for p in places) and not overridden:
                 cells[i] = action.description
-    lines = ["| key | queue | handoff |", "|---|---|---|"]
+    lines = ["| key | queue | handoff | mine |", "|---|---|---|---|"]
     lines += [
         f"| `{_cell(shown)}` | {' | '.join(_cell(c) for c in cells)} |"
         for shown, cells in rows.items()

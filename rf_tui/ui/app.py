@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
-from rf_tui.feed.types import Client, EscalationStream, SignedOut, backoff_delay
+from rf_tui.feed.types import Client, EscalationStream, Live, SignedOut, backoff_delay
 from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, system_clock
 from rf_tui.state.health import LinkHealth
@@ -29,7 +29,14 @@ from rf_tui.text import one_line
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.commands import commands_for
 from rf_tui.ui.desk import Desk
-from rf_tui.ui.flows import handoff_screens, reopen, tell_problems
+from rf_tui.ui.flows import (
+    check_mine,
+    claimed_elsewhere,
+    handoff_screens,
+    mine_screens,
+    show_mine,
+    tell_problems,
+)
 from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -122,6 +129,7 @@ class RfApp(App[None]):
 
     def on_unmount(self) -> None:
         self.title_badge.stop()
+        self.desk.drafts.save()  # what was typed in the last second, too
 
     def watch_theme(self, theme: str) -> None:
         if getattr(self, "_theme_saving", False):
@@ -139,6 +147,10 @@ class RfApp(App[None]):
             return
         self.notifier.flush(time.monotonic())
         self.queue_screen.tick()  # one wake-up a second for the whole app, not one each
+        # Drafts are saved once typing pauses, not on every key (store/drafts.py).
+        self.desk.drafts.tick()
+        if self.desk.drafts.problem:
+            tell_problems(self, self.desk)
 
     # ── From the feed ────────────────────────────────────────────────────────
 
@@ -181,8 +193,17 @@ class RfApp(App[None]):
         elif isinstance(event, ev.ConnectionChanged):
             if isinstance(event.state, SignedOut):
                 self._signed_out(event.state)
+            elif isinstance(event.state, Live):
+                for mine in mine_screens(self):
+                    mine.recheck_unknown()
         elif isinstance(event, ev.SignedIn):
             tell_problems(self, self.desk)
+            for mine in mine_screens(self):
+                mine.refresh_rows()  # from earlier runs too, now that we know whose
+            if self.desk.claimed_here:  # Mine, from earlier runs: where each stands now
+                self.run_worker(check_mine(self, self.desk), group="mine", exit_on_error=False)
+        elif isinstance(event, ev.ClaimedByMe):
+            claimed_elsewhere(self, self.desk, event.handoff)
         elif isinstance(event, ev.LinkMeasured):
             self._measured(event.rtt)
         elif isinstance(event, ev.ClockSkewed):
@@ -314,8 +335,8 @@ class RfApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    def action_reopen(self) -> None:
-        reopen(self, self.desk)  # the palette offers it on every screen
+    def action_mine(self) -> None:
+        show_mine(self, self.desk)  # the palette offers it on every screen
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -10,9 +10,10 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from rf_tui.ui.actions import ACTIONS, Action, Place
-from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
+from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
+from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ PLACES: dict[type[Screen[Any]], Place] = {
     HandoffScreen: "handoff",
     HelpScreen: "help",
     ChoiceScreen: "choice",
-    ReopenScreen: "reopen",
+    MineScreen: "mine",
 }
 
 

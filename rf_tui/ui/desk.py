@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rf_tui.feed import outcomes as out
 from rf_tui.feed.feed import Feed
 from rf_tui.feed.types import Handoff, Me
-from rf_tui.paths import claimed_path, seen_path
+from rf_tui.paths import claimed_path, drafts_path, seen_path
 from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, time_of_day
 from rf_tui.state.health import LinkHealth
 from rf_tui.store.claimed import ClaimedHere
+from rf_tui.store.drafts import Drafts
 from rf_tui.store.unread import SeenSet
 from rf_tui.ui.presenter import Presenter
 
@@ -29,12 +31,15 @@ class Desk:
     health: LinkHealth = field(default_factory=LinkHealth)
     #: Unread markers: in memory until we know who is signed in, then on disk.
     seen: SeenSet = field(default_factory=lambda: SeenSet(None))
-    #: Escalations claimed in this terminal, oldest first, for ``r`` (reopen);
-    #: from earlier runs too once we know who is signed in.
+    #: Mine: the escalations I claimed, here or (seen live) from another client,
+    #: oldest first; from earlier runs too once we know who is signed in.
     claimed_here: dict[str, Handoff] = field(default_factory=dict)
     claimed_store: ClaimedHere = field(default_factory=lambda: ClaimedHere(None))
-    #: Half-typed first actions, per session: they survive closing the screen.
-    drafts: dict[str, str] = field(default_factory=dict)
+    #: Where each of Mine stands, as the server last said (none yet: not asked).
+    standings: dict[str, out.ClaimState] = field(default_factory=dict)
+    #: Half-typed messages, per session: they survive a failed send, closing the
+    #: screen and (once we know who is signed in) a restart.
+    drafts: Drafts = field(default_factory=lambda: Drafts(None))
 
     @property
     def presenting(self) -> bool:
@@ -45,12 +50,15 @@ class Desk:
         if base is None:
             return
         self.seen = SeenSet(seen_path(base, server, me.id))
+        # Drafts typed before we knew who is signed in are kept, over the saved ones.
+        self.drafts = Drafts(drafts_path(base, server, me.id)).adopt(self.drafts)
         self.claimed_store = ClaimedHere(claimed_path(base, server, me.id))
         earlier = {
             c.handoff_id: Handoff(
                 id=c.handoff_id,
                 session_id=c.session_id,
                 problem_summary=c.summary,
+                handed_off_by_name=c.requester or None,
                 created_at=c.claimed_at,  # the handoff screen fetches the real one
                 claimed_at=c.claimed_at,
                 claimed_by=me.id,
@@ -61,15 +69,42 @@ class Desk:
         self.claimed_here = {**earlier, **self.claimed_here}
 
     def claimed(self, handoff: Handoff) -> None:
-        """Remember a claim for ``r``, in this run and the next."""
+        """Remember a claim for Mine, in this run and the next."""
         self.claimed_here.pop(handoff.id, None)  # to the end: the newest
         self.claimed_here[handoff.id] = handoff
         self.claimed_store.add(handoff, now=self.clock())
+        self.standings.pop(handoff.id, None)  # asked again when Mine is shown
+
+    def mine(self) -> list[Handoff]:
+        """Mine, newest claim first."""
+        newest_last = list(self.claimed_here.values())
+        return sorted(
+            reversed(newest_last), key=lambda h: h.claimed_at or h.created_at, reverse=True
+        )
+
+    def stood(self, state: out.ClaimState) -> None:
+        """What the server said of one of Mine; its copy of the handoff replaces ours."""
+        if state.handoff_id not in self.claimed_here:
+            return  # forgotten meanwhile
+        self.standings[state.handoff_id] = state
+        if state.handoff is not None:
+            self.claimed_here[state.handoff_id] = state.handoff
+            self.claimed_store.refresh(state.handoff)
+
+    def forget(self, handoff_id: str) -> None:
+        """Off Mine (the claim itself stays the server's business)."""
+        self.claimed_here.pop(handoff_id, None)
+        self.standings.pop(handoff_id, None)
+        self.claimed_store.forget(handoff_id)
 
     def problems(self) -> list[tuple[str, str]]:
         """(title, sentence) for what went wrong with the files on disk, each said once."""
-        told = [("Unread markers", self.seen.problem), ("Reopen list", self.claimed_store.problem)]
-        self.seen.problem = self.claimed_store.problem = None
+        told = [
+            ("Unread markers", self.seen.problem),
+            ("Mine", self.claimed_store.problem),
+            ("Drafts", self.drafts.problem),
+        ]
+        self.seen.problem = self.claimed_store.problem = self.drafts.problem = None
         return [(title, problem) for title, problem in told if problem]
 
     def web_link(self, handoff: Handoff) -> str | None:

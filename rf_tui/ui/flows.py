@@ -1,4 +1,5 @@
-"""Claim, open and share one escalation: what a screen does for the senior, as functions.
+"""Claim, open and share one escalation, and Mine: what a screen does for the senior,
+as functions.
 
 Each takes the screen it runs for and the desk; the one-off requests go
 through the feed, run in the calling screen's own worker.
@@ -19,8 +20,9 @@ from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import Handoff, Session
 from rf_tui.text import one_line, person
 from rf_tui.ui.desk import Desk
-from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
+from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import clipboard, no_browser
 from rf_tui.ui.textual_private import set_clipboard_text, write_to_terminal
@@ -32,6 +34,12 @@ WINNER_SHOWN_SECONDS = 1.0
 def handoff_screens(app: App[Any], handoff_id: str | None = None) -> Iterable[HandoffScreen]:
     for screen in app.screen_stack:
         if isinstance(screen, HandoffScreen) and handoff_id in (None, screen.handoff.id):
+            yield screen
+
+
+def mine_screens(app: App[Any]) -> Iterable[MineScreen]:
+    for screen in app.screen_stack:
+        if isinstance(screen, MineScreen):
             yield screen
 
 
@@ -121,19 +129,50 @@ def offer_choice(app: App[Any], desk: Desk, handoff_id: str) -> None:
     app.push_screen(ChoiceScreen(desk.feed.queue.summary(entry), can_claim), chosen)
 
 
-def reopen(app: App[Any], desk: Desk) -> None:
-    if not desk.claimed_here:
-        app.notify("Nothing claimed yet in this terminal.", markup=False)
-        return
-    if len(desk.claimed_here) == 1:
-        open_handoff(app, desk, next(iter(desk.claimed_here)))
-        return
+# ── Mine ─────────────────────────────────────────────────────────────────────
 
-    def chosen(handoff_id: str | None) -> None:
-        if handoff_id:
-            open_handoff(app, desk, handoff_id)
 
-    app.push_screen(ReopenScreen(list(desk.claimed_here.values())), chosen)
+def show_mine(app: App[Any], desk: Desk) -> None:
+    """Mine; back to it if it is open under this screen (a handoff opened from it)."""
+    if isinstance(app.screen, MineScreen):
+        return
+    open_already = next(iter(mine_screens(app)), None)
+    if open_already is None:
+        app.push_screen(MineScreen(desk))
+        return
+    while app.screen is not open_already and len(app.screen_stack) > 1:
+        app.pop_screen()
+    open_already.check()
+
+
+async def check_mine(app: App[Any], desk: Desk, handoff_ids: Iterable[str] | None = None) -> None:
+    """Where each of Mine (or only these) stands, asked of the server through the feed;
+    run in a worker (the Mine screen's, or the app's at sign-in)."""
+    wanted = None if handoff_ids is None else set(handoff_ids)
+    claims = [(h.id, h.session_id) for h in desk.mine() if wanted is None or h.id in wanted]
+    async for state in desk.feed.standings(claims):
+        desk.stood(state)
+        for screen in mine_screens(app):
+            screen.stood(state)
+    tell_problems(app, desk)
+
+
+def claimed_elsewhere(app: App[Any], desk: Desk, handoff: Handoff) -> None:
+    """The server says I claimed this from another client: Mine lists it from now on."""
+    if handoff.id in desk.claimed_here:
+        return
+    desk.claimed(handoff)
+    tell_problems(app, desk)
+    for screen in handoff_screens(app, handoff.id):
+        screen.became_claimed(handoff)
+    for mine in mine_screens(app):
+        mine.check([handoff.id])
+    app.notify(
+        f"{one_line(handoff.summary, 60) or 'An escalation'}: it is in Mine (m).",
+        title="You claimed it from another client",
+        markup=False,
+        timeout=5,
+    )
 
 
 # ── Sharing ──────────────────────────────────────────────────────────────────

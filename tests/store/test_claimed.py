@@ -66,8 +66,8 @@ def test_a_damaged_file_is_set_aside_and_said(tmp_path: Path) -> None:
     here = ClaimedHere(path)
     assert here.all() == []
     assert here.problem == (
-        f"The list of escalations claimed here was damaged; it was moved to {path}.corrupt. "
-        "Earlier claims cannot be reopened from it."
+        f"The list of your claimed escalations was damaged; it was moved to {path}.corrupt. "
+        "Mine lists only what you claim from now on."
     )
 
 
@@ -97,3 +97,40 @@ def test_no_path_keeps_them_in_memory_only(tmp_path: Path) -> None:
     here = ClaimedHere(None)
     here.add(handoff(1))
     assert [c.handoff_id for c in here.all()] == ["h1"] and list(tmp_path.iterdir()) == []
+
+
+def test_who_asked_is_kept_and_a_file_from_before_without_it_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "here.json"
+    here = ClaimedHere(path)
+    here.add(handoff(1).model_copy(update={"handed_off_by_name": "Sam Okafor"}))
+    assert ClaimedHere(path).all()[0].requester == "Sam Okafor"
+    older = {"id": "h2", "session_id": "s2", "summary": "ok", "claimed_at": T0.isoformat()}
+    path.write_text(json.dumps({"version": 1, "claimed": [older]}))
+    assert ClaimedHere(path).all() == [Claimed("h2", "s2", "ok", T0, "")]
+
+
+def test_the_servers_copy_refreshes_an_entry_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "here.json"
+    here = ClaimedHere(path)
+    here.add(handoff(1, summary="kept short"))
+    here.add(handoff(2))
+    fresh = handoff(1, summary="the whole summary, from the server")
+    here.refresh(fresh.model_copy(update={"handed_off_by_name": "Sam"}))
+    assert [(c.handoff_id, c.summary, c.requester) for c in ClaimedHere(path).all()] == [
+        ("h2", "problem 2", ""),
+        ("h1", "the whole summary, from the server", "Sam"),
+    ]
+    written = path.stat().st_mtime_ns
+    here.refresh(fresh.model_copy(update={"handed_off_by_name": "Sam"}))  # nothing new
+    assert path.stat().st_mtime_ns == written
+    here.refresh(handoff(9))  # not one of ours: nothing
+    assert len(here.all()) == 2
+
+
+def test_forget_takes_one_off_for_good(tmp_path: Path) -> None:
+    path = tmp_path / "here.json"
+    here = ClaimedHere(path)
+    here.add(handoff(1))
+    here.add(handoff(2))
+    assert here.forget("h1") is True and here.forget("h1") is False
+    assert [c.handoff_id for c in ClaimedHere(path).all()] == ["h2"]

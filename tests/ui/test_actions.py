@@ -18,9 +18,10 @@ from textual.widgets import Static
 from rf_tui.ui import actions as registry
 from rf_tui.ui.actions import ACTIONS, SECTIONS, WRITE_COMMAND, Place, actions
 from rf_tui.ui.app import RfApp
-from rf_tui.ui.screens.choice import ChoiceScreen, ReopenScreen
+from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
+from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.widgets.queue_table import QueueTable
 from tests.helpers import Running
@@ -37,7 +38,7 @@ BOUND: list[tuple[type[DOMNode], Place]] = [
     (HandoffScreen, "handoff"),
     (HelpScreen, "help"),
     (ChoiceScreen, "choice"),
-    (ReopenScreen, "reopen"),
+    (MineScreen, "mine"),
 ]
 
 

@@ -9,6 +9,7 @@ from textual.widgets import Input, Static
 
 from rf_tui.server.config import ServerConfig
 from rf_tui.ui.screens.handoff import HandoffScreen
+from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.widgets.fitted import Fitted
 from tests.helpers import DANA, SAM, FakeClock, Running, start_server
 from tests.ui.conftest import AppFactory
@@ -226,7 +227,9 @@ async def test_reopen_a_claimed_handoff(make: AppFactory) -> None:
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, HandoffScreen), "the queue")
         assert claimed_id not in row_ids(app)
-        await pilot.press("r")
+        await pilot.press("r")  # Mine, as r now opens; enter opens its only row
+        await until(pilot, lambda: isinstance(app.screen, MineScreen), "Mine")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "the reopened handoff")
         assert app.screen.handoff.id == claimed_id  # type: ignore[attr-defined]
         assert app.screen.claimed  # type: ignore[attr-defined]
@@ -243,6 +246,8 @@ async def test_reopen_after_a_restart_brings_back_the_claimed_handoff(make: AppF
     async with again.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=2)
         await pilot.press("r")
+        await until(pilot, lambda: isinstance(again.screen, MineScreen), "Mine")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(again.screen, HandoffScreen), "the reopened handoff")
         reopened = again.screen
         assert isinstance(reopened, HandoffScreen)
@@ -268,6 +273,8 @@ async def test_a_failed_send_keeps_the_draft_and_says_why(tmp_path: Path) -> Non
         assert screen.query_one("#message").value == "checking drivers"  # type: ignore[attr-defined]
         await pilot.press("escape", "escape")
         await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, MineScreen), "Mine")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "reopened")
         assert app.screen.query_one("#message").value == "checking drivers"  # type: ignore[attr-defined]
     await first.aclose()
@@ -320,7 +327,7 @@ async def test_copy_link_and_commands(make: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, rows=3)
         queue_commands = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Claim", "Open", "Mark read", "Filter", "Sort", "Reopen", "Help"} <= queue_commands
+        assert {"Claim", "Open", "Mark read", "Filter", "Sort", "Mine", "Help"} <= queue_commands
         screen = await open_claimed(pilot, app, "VPN drops")
         await pilot.press("y")
         assert app.clipboard == f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
@@ -452,7 +459,9 @@ async def test_the_conversation_goes_on_and_is_there_when_reopened(
         )
         await pilot.press("escape")  # the box let go of after the send: straight back
         await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
-        await pilot.press("r")
+        await pilot.press("m")  # Mine: what I claimed
+        await until(pilot, lambda: isinstance(app.screen, MineScreen), "Mine")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, HandoffScreen), "reopened")
         again = app.screen
         assert isinstance(again, HandoffScreen)

@@ -8,7 +8,6 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from rf_tui.feed.types import Handoff
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.render import cell
 
@@ -42,26 +41,3 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def action_choose(self, what: str) -> None:
         self.dismiss(what if what in ("open", "claim") else None)
-
-
-class ReopenScreen(ModalScreen[str | None]):
-    """Pick one of the escalations claimed in this run."""
-
-    BINDINGS = bindings("reopen")
-
-    def __init__(self, handoffs: list[Handoff]) -> None:
-        super().__init__()
-        self.handoffs = handoffs
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="choice"):
-            yield Static("Reopen an escalation you claimed", id="choice-title")
-            yield OptionList(
-                *(Option(cell(h.summary or h.id, 60), id=h.id) for h in reversed(self.handoffs))
-            )
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -456,10 +456,10 @@ class QueueScreen(Screen[None]):
             event.input.display = False
         self.table.focus()
 
-    def action_reopen(self) -> None:
+    def action_mine(self) -> None:
         from rf_tui.ui import flows
 
-        flows.reopen(self.app, self.desk)
+        flows.show_mine(self.app, self.desk)
 
     @on(QueueTable.Chosen, "#queue")
     def _row_chosen(self, event: QueueTable.Chosen) -> None:
