@@ -11,29 +11,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def share_rows(total: int, wants: Sequence[int], floor: int = 1) -> list[int]:
-    """Rows for each panel: at most what it wants, at least ``floor`` (while there
-    are rows), and never more than ``total`` in all.
+def share_rows(total: int, wants: Sequence[int], floor: int | Sequence[int] = 1) -> list[int]:
+    """Rows for each panel: at most what it wants, at least its ``floor`` (while there
+    are rows; one for all, or one each), and never more than ``total`` in all.
 
-    Water-filling: the smallest wants are met first, each from an even share of
-    what is left, so one long panel cannot starve the short ones.
+    One long panel cannot starve the short ones, nor a floor be taken away.
     """
     total = max(0, total)
     wants = [max(0, w) for w in wants]
-    given = [min(w, floor) for w in wants]
+    floors = [floor] * len(wants) if isinstance(floor, int) else list(floor)
+    given = [min(w, f) for w, f in zip(wants, floors, strict=True)]
     left = total - sum(given)
     if left < 0:  # not even the floors fit: first come, first served
         given, left = [], total
-        for w in wants:
-            take = min(w, floor, left)
+        for w, f in zip(wants, floors, strict=True):
+            take = min(w, f, left)
             given.append(take)
             left -= take
         return given
-    open_ = sorted((i for i, w in enumerate(wants) if w > given[i]), key=lambda i: wants[i])
-    while open_ and left > 0:
-        share = max(1, left // len(open_))
-        i = open_.pop(0)
-        take = min(wants[i] - given[i], share if open_ else left, left)
-        given[i] += take
-        left -= take
+    # Water-filling, a row at a time to the panel with the fewest that still wants
+    # more: short panels get all they need, long ones even shares of the rest.
+    while left > 0:
+        open_ = [i for i, w in enumerate(wants) if given[i] < w]
+        if not open_:
+            break
+        i = min(open_, key=lambda i: given[i])
+        given[i] += 1
+        left -= 1
     return given

@@ -20,6 +20,10 @@ def test_everything_fits_with_rows_to_spare() -> None:
     assert share_rows(40, [3, 4, 5]) == [3, 4, 5]
 
 
+def test_a_floor_of_its_own_comes_first() -> None:
+    assert share_rows(12, [20, 20, 20], floor=[1, 1, 6]) == [3, 3, 6]
+
+
 def test_not_even_a_row_each_goes_first_come() -> None:
     assert share_rows(2, [5, 5, 5]) == [1, 1, 0]
     assert share_rows(-3, [5, 5]) == [0, 0]

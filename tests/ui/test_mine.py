@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -19,7 +20,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.mine import MineScreen
 from tests.helpers import ALEX, DANA, SAM, FakeClock, Running, start_server
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import ready, row_ids, until
+from tests.ui.pilot import panel_text, ready, row_ids, said, until
 from tests.ui.test_actions import run_from_palette
 
 
@@ -86,7 +87,7 @@ async def test_mine_survives_a_restart_newest_first_with_where_each_stands(
         screen = await claim(pilot, app, "CFO stuck")
         rf.clock.advance(seconds=30)  # the first action comes after the claim
         await pilot.press("m", *"calling her", "enter")
-        await until(pilot, lambda: "AI:" in str(screen.query_one("#reply").content), "the reply")  # type: ignore[attr-defined]
+        await until(pilot, lambda: "FlowPilot: Noted" in panel_text(screen, "start"), "the reply")
     rf.clock.advance(minutes=5)
 
     again = make()  # a restart: the same server, user and state dir; a new app
@@ -309,9 +310,7 @@ async def test_a_failed_send_keeps_the_draft_through_a_restart(tmp_path: Path) -
         port, seed = first.server.port, first.seed
         first.server.stop()  # the server goes away mid-shift
         await pilot.press("m", *"checking drivers", "enter")
-        await until(
-            pilot, lambda: "Not sent" in str(screen.query_one("#reply").content), "the failure"
-        )  # type: ignore[attr-defined]
+        await until(pilot, lambda: "Not sent" in said(screen), "the failure")  # type: ignore[attr-defined]
     second = start_server(ServerConfig(clock=clock, db_path=config.db_path, secret=config.secret),
                           port=port, seed=seed)  # fmt: skip
     try:
@@ -337,12 +336,20 @@ async def test_nowhere_to_save_drafts_is_said_once_and_the_draft_stays(
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await ready(pilot, rows=3)
         screen = await claim(pilot, app, "VPN drops")
+        heard: list[tuple[str, str]] = []  # what the handoff's line was told
+        tell = screen.tell
+
+        def listen(message: str, **kwargs: Any) -> None:
+            heard.append((kwargs.get("title", ""), message))
+            tell(message, **kwargs)
+
+        screen.tell = listen  # type: ignore[method-assign]
         await type_draft(pilot, screen, "checking")
-        await until(pilot, lambda: any(n.title == "Drafts" for n in app._notifications),
-                    "the sentence", 4)  # fmt: skip
+        await until(pilot, lambda: any(title == "Drafts" for title, _ in heard), "the sentence", 4)
+        assert said(screen).startswith("Drafts: Drafts cannot be saved")  # not over a panel
         await pilot.press(*" again")  # it fails again, and is not said again
         await pilot.pause(1.5)
-        told = [n.message for n in app._notifications if n.title == "Drafts"]
+        told = [message for title, message in heard if title == "Drafts"]
         assert len(told) == 1
         assert told[0].startswith(f"Drafts cannot be saved in {folder}")
         assert told[0].endswith("They are kept until rf-tui exits.")

@@ -17,7 +17,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.mine import MineScreen
 from tests.helpers import ALEX, SAM, Running
 from tests.ui.conftest import AppFactory
-from tests.ui.pilot import ready, until
+from tests.ui.pilot import panel_text, ready, until
 from tests.ui.test_mine import back_to_queue, claim, settled
 
 Snap = Callable[..., bool]
@@ -37,7 +37,7 @@ async def first_run(make: AppFactory, running: Running) -> None:
         vpn = await claim(pilot, app, "VPN drops")
         clock.advance(seconds=40)
         await pilot.press("1", "enter")  # the first suggested step, sent
-        await until(pilot, lambda: "AI:" in str(vpn.query_one("#reply").content), "the reply")  # type: ignore[attr-defined]
+        await until(pilot, lambda: "FlowPilot: Noted" in panel_text(vpn, "start"), "the reply")
         await back_to_queue(pilot, app)
         clock.advance(minutes=3)
         mfa = await claim(pilot, app, "CFO stuck")

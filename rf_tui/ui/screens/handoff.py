@@ -197,8 +197,13 @@ class HandoffScreen(Screen[None]):
         wants = {p: bodies[p].wanted(text_width) for p in PANELS}
         rows = height - taken - len(PANELS) - 1  # a title per panel, the message box
         problem = min(wants["problem"], PROBLEM_ROWS, max(1, rows // 4))
+        # Once it is the conversation, Start here is what the senior works in: half
+        # the rows are its before the others share.
+        talk = max(1, (rows - problem) // 2) if self._said() else 1
         rest = share_rows(
-            rows - problem, [wants["tried"], wants["assessment"], wants["start"]], floor=1
+            rows - problem,
+            [wants["tried"], wants["assessment"], wants["start"]],
+            floor=[1, 1, talk],
         )
         given = dict(zip(PANELS, [problem, *rest], strict=True))
         for panel in PANELS:
