@@ -305,3 +305,25 @@ class TestWithoutClaimEvents:
                 "Already taken: It is no longer waiting (claimed or withdrawn); "
                 "it is leaving the queue."
             )
+
+
+def test_a_tag_on_a_row_is_kept_whole_and_the_words_give_way() -> None:
+    """Room for a short mark after the problem (who else is looking, a short id)."""
+    from datetime import datetime, timezone
+
+    from rich.text import Text
+
+    from rf_tui.feed.types import QueueEntry
+    from rf_tui.ui.widgets.queue_table import RowView, Widths, row_cells
+
+    entry = QueueEntry(
+        id="h1",
+        session_id="s1",
+        problem_summary=f"{VPN} (Kestrel Logistics, Leeds)",
+        created_at=datetime(2026, 11, 23, tzinfo=timezone.utc),
+    )
+    row = RowView(entry, unread=False, summary=entry.summary, tags=(Text("👁 Alex"),))
+    widths = Widths.fit(80)
+    cell = row_cells(row, widths, "1m", (Text("#h1"),))[2].plain
+    assert cell.endswith("… 👁 Alex #h1") and VPN[:20] in cell
+    assert Text(cell).cell_len <= widths.summary
