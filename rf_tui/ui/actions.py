@@ -7,7 +7,7 @@ palette and the README's key table are all made from it, so they cannot disagree
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -206,6 +206,49 @@ def bindings(place: Place) -> list[BindingType]:
         for action in actions(place)
         for key in action.keys
     ]
+
+
+#: When the window has no room in the footer for every key, these leave it first,
+#: in this order. They still work, and help (?) and the palette list them; the ones
+#: not named here (claim, sort, reopen, help…) stay.
+FOOTER_GIVES_WAY: tuple[str, ...] = (
+    "quit",  # q and ctrl+q: known without being shown
+    "dismiss_unread",
+    "open",  # enter offers it too
+    "toggle_story",
+    "filter",
+    "read_notes",
+    "open_browser",
+    "copy_link",
+    "copy_note",
+    "focus_message",
+)
+
+#: The calls the footer's keys make (``Key.call``), and the actions they belong to.
+_CALLS = {key.call: action.name for action in ACTIONS for key in action.keys}
+
+
+def footer_plan(
+    keys: Sequence[tuple[str, str, str]], width: int, pinned: tuple[str, str] | None = None
+) -> frozenset[str]:
+    """The calls a footer ``width`` cells wide leaves out of ``keys`` (call, key shown,
+    words, in order), with ``pinned`` (key shown, words: the palette's) held at its
+    right end: the least vital first (``FOOTER_GIVES_WAY``), until the rest fit.
+    """
+    # Textual's FooterKey is " key words "; the palette's is "key words" after a
+    # border, with a blank after it.
+    room = width - (len(pinned[0]) + len(pinned[1]) + 3 if pinned else 0)
+    sizes = {call: len(key) + len(words) + 3 for call, key, words in keys}
+    need = sum(sizes.values())
+    left_out: set[str] = set()
+    for name in FOOTER_GIVES_WAY:
+        for call in sizes:
+            if need <= room:
+                return frozenset(left_out)
+            if _CALLS.get(call) == name:
+                left_out.add(call)
+                need -= sizes[call]
+    return frozenset(left_out)
 
 
 #: The help screen's sections, and the places each lists.

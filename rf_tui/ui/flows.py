@@ -17,8 +17,9 @@ from textual.screen import Screen
 
 from rf_tui.export import CUT, handoff_markdown
 from rf_tui.feed import outcomes as out
-from rf_tui.feed.types import Handoff, Session
+from rf_tui.feed.types import Handoff, QueueEntry, Session
 from rf_tui.text import one_line, person
+from rf_tui.ui import render
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
@@ -126,7 +127,25 @@ def offer_choice(app: App[Any], desk: Desk, handoff_id: str) -> None:
         elif what == "claim" and (queue := queue_screen(app)) is not None:
             start_claim(queue, desk, handoff_id)
 
-    app.push_screen(ChoiceScreen(desk.feed.queue.summary(entry), can_claim), chosen)
+    app.push_screen(
+        ChoiceScreen(desk.feed.queue.summary(entry), can_claim, about_row(app, entry)),
+        chosen,
+    )
+
+
+def about_row(app: App[Any], entry: QueueEntry) -> str:
+    """ "from Sam Okafor · 4m ago · ▲ high · #1a2b": what tells a row from a twin."""
+    parts = []
+    if who := person(entry.requester):
+        parts.append(f"from {who}")
+    queue = queue_screen(app)
+    if queue is not None:
+        ago = queue.age_text(entry)
+        parts.append(ago if ago in ("new", "now") else f"{ago} ago")
+    parts.append(render.priority(entry.priority).plain)
+    short = queue.table.short_id(entry.id) if queue is not None and queue.ready else entry.id[:4]
+    parts.append(f"#{short}")
+    return " · ".join(parts)
 
 
 # ── Mine ─────────────────────────────────────────────────────────────────────

@@ -120,7 +120,9 @@ class TestRaceWithoutClaimEvents:
                 lambda: "claimed by Alex Moreno" in cell_text(app, target.id, "summary"),
                 "the winner's name on the row",
             )
-            await until(pilot, lambda: target.id not in row_ids(app), "the row to leave", 3)
+            await until(
+                pilot, lambda: target.id not in row_ids(app), "the row to leave", 5
+            )  # after a moment naming who
             assert not isinstance(app.screen, HandoffScreen)
 
 

@@ -16,6 +16,7 @@ from rf_tui.server.config import ServerConfig
 from rf_tui.server.seed import demo_disguise
 from rf_tui.ui.messages import Fed
 from rf_tui.ui.presenter import Presenter
+from rf_tui.ui.screens import queue as queue_screen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from tests.helpers import ALEX, SAM, FakeClock, Running
 from tests.ui.conftest import AppFactory
@@ -108,7 +109,7 @@ class TestRaceToast:
             await alex.claim(top.session_id, top.id)
             running.clock.advance(seconds=2)
             await pilot.press("c")
-            await until(pilot, lambda: top.id not in row_ids(app), "the row to leave", 3)
+            await until(pilot, lambda: top.id not in row_ids(app), "the row to leave", 5)
             await running.aclose()
 
         assert snap_compare(make(), terminal_size=(80, 24), run_before=run_before)
@@ -130,7 +131,12 @@ def test_handoff_with_sanitised_text(
     assert snap_compare(make(), terminal_size=(100, 30), run_before=run_before)
 
 
-def test_away_line(snap_compare: Snap, make: AppFactory, running: Running) -> None:
+def test_away_line(
+    snap_compare: Snap, make: AppFactory, running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The claimed row goes at once (the away line names who took it), not in a moment
+    # that would race the shot.
+    monkeypatch.setattr(queue_screen, "LEAVE_SECONDS", 0.0)
     app = make(reduced_motion=True)  # a static "new" marker: no highlight racing the shot
     app.feed.away.away_after = 0.0
 
@@ -150,6 +156,7 @@ def test_away_line(snap_compare: Snap, make: AppFactory, running: Running) -> No
             ),
             "the arrival's details and the claim, live",
         )
+        await until(pilot, lambda: app.queue_screen.table.row_count == 3, "the claimed row gone")
         app.post_message(events.AppFocus())
         await until(pilot, lambda: app.queue_screen.query_one("#away").display, "the line")
 

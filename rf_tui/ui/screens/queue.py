@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rich.text import Text
 from textual import events, on
@@ -15,18 +16,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rf_tui.feed import events as ev
 from rf_tui.feed.types import Connecting, EscalationMetrics, Live, QueueEntry, Reconnecting
 from rf_tui.state.clock import age, duration, skew_text
+from rf_tui.state.layout import Leaving, count_words, keep_in_place
 from rf_tui.state.queue import Sort
 from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
 from rf_tui.ui.textual_private import withdraw_notifications
-from rf_tui.ui.widgets.queue_table import QueueTable, RowView, Widths
+from rf_tui.ui.widgets.keys_footer import KeysFooter
+from rf_tui.ui.widgets.queue_table import QueueTable, RowView
 
 HIGHLIGHT_SECONDS = 1.5
 NEW_MARKER_SECONDS = 60.0
@@ -42,6 +45,12 @@ LITE_AGE_EVERY = 60.0
 SETTLE_SECONDS = 1.0
 #: How long a "press c again" stays good for the row it named.
 CONFIRM_SECONDS = 10.0
+#: A row claimed by someone else stays this long, greyed and naming who, then goes.
+LEAVE_SECONDS = 2.5
+#: Narrower than this, the header says the same in fewer words.
+COMPACT_HEADER = 80
+#: The sort, as a narrow header names it.
+SORT_WORD = {Sort.NEWEST: "newest", Sort.OLDEST: "oldest", Sort.PRIORITY: "priority"}
 ASK_AGAIN = "Press c again to claim: "
 
 
@@ -50,15 +59,16 @@ def metric_text(
 ) -> Text:
     """Time to first action after claim: never presented as time saved (docs/contract.md).
 
-    Below 80 columns the same facts in shorter words, so it stays two lines.
+    One line, most important first: where the window is too narrow for the whole
+    sentence its last words are cut ("…"). Below 100 columns, shorter words.
     """
-    compact = width < 80
+    compact = width < 100
     label = "1st action after claim" if compact else "Time to first action after claim"
     if metrics is None:
         if problem:
             return Text(f"{label}: unavailable ({one_line(problem, 120)})", style="dim")
         return Text(f"{label}: loading…", style="dim")
-    text = Text()
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{label} ({metrics.period}): ", style="bold")
     if metrics.n_handoffs_with_action:
         text.append(
@@ -73,7 +83,7 @@ def metric_text(
         else (f"{metrics.n_handoffs_with_action} of {metrics.n_handoffs_claimed}")
     )
     baseline = "baseline" if compact else "your manual baseline"
-    text.append(f"\n{counts} claimed had an action · savings = {baseline} − this", style="dim")
+    text.append(f" · {counts} claimed had an action · savings = {baseline} − this", style="dim")
     return text
 
 
@@ -95,6 +105,9 @@ class QueueScreen(Screen[None]):
         self._mounted = False
         self._table: QueueTable | None = None
         self._confirming: tuple[str, float] | None = None  # (handoff id, when asked)
+        #: Rows claimed by colleagues, still shown a moment, greyed, naming who.
+        self.leaving = Leaving(LEAVE_SECONDS)
+        self._shown = 0  # rows the filter lets through (the leaving ones not counted)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -107,7 +120,7 @@ class QueueScreen(Screen[None]):
         yield Static(id="empty")
         if self.desk.presenter is not None:
             yield Static(self.desk.presenter.overlay(), id="keys")  # the keys just pressed
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def ready(self) -> bool:
@@ -144,6 +157,12 @@ class QueueScreen(Screen[None]):
                 now = time.monotonic()
                 for entry in event.added:
                     self._fresh[entry.id] = now
+            # Rows someone else took stay a moment, naming who when the feed knows:
+            # a claim event does; a refetch only sees them gone.
+            for departure in event.removed:
+                if not departure.by_me:
+                    claimed = event.cause == "claimed"
+                    self._leave(departure.handoff_id, departure.claimed_by, claimed=claimed)
             self._changed(event.ids())
             if not event:  # a refetch that changed nothing may still clear a problem
                 self.refresh_header()
@@ -261,21 +280,56 @@ class QueueScreen(Screen[None]):
             viewers=self.feed.viewers(entry.id),
         )
 
+    # ── Rows that leave with a word ──────────────────────────────────────────
+
+    def _leave(self, handoff_id: str, who: str | None, *, claimed: bool = True) -> None:
+        """Taken by someone else: the row stays where it is a moment, greyed,
+        naming who, and cannot be claimed or opened; then it goes."""
+        if not self.ready or handoff_id not in self.table:
+            return
+        if self.leaving.add(handoff_id, who, time.monotonic(), claimed=claimed):
+            self.set_timer(max(0.05, self.leaving.linger), self._sweep)  # a 0 s timer never runs
+        row = self.table.row(handoff_id)
+        if row is not None:
+            self.table.put(replace(row, gone=self.leaving.words(handoff_id), highlight=False))
+
+    def _sweep(self) -> None:
+        """The rows whose moment is over go (and any the queue has after all, stay)."""
+        if due := self.leaving.due(time.monotonic()):
+            self.apply(set(due))
+
+    def leaving_said(self, handoff_id: str) -> bool:
+        """A key on a row on its way out: say who has it, and do nothing else."""
+        if handoff_id not in self.leaving:
+            return False
+        self.notify(
+            self.leaving.sentence(handoff_id),
+            title="Already taken",
+            severity="warning",
+            markup=False,
+            timeout=3,
+        )
+        return True
+
     # ── Painting ─────────────────────────────────────────────────────────────
 
     def refresh_header(self) -> None:
         if not self.ready:
             return
         total, unread = len(self.feed.queue), len(self.unread_ids())
-        noun = "escalation" if total == 1 else "escalations"
+        compact = self.size.width < COMPACT_HEADER
         if self.feed.loaded:
-            counts = Text(f"{total} {noun} awaiting pickup", style="bold")
+            words = count_words(
+                self._shown, total, filtered=bool(self.filter_text), compact=compact
+            )
+            counts = Text(words, style="bold")
             counts.append(f" · {unread} unread", style="bold cyan" if unread else "dim")
         else:  # never "0 escalations" over a queue that was never fetched
             counts = Text("Queue not loaded yet", style="bold yellow")
+        # The sort before the filter's words: a long filter is cut, never the sort.
+        counts.append(f" · {SORT_WORD[self.sort] if compact else self.sort.value}", style="dim")
         if self.filter_text:
-            counts.append(f" · filter: {self.filter_text}", style="italic")
-        counts.append(f" · {self.sort.value}", style="dim")
+            counts.append(f" · filter: {one_line(self.filter_text, 40)}", style="italic")
         self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
         self._show("#link", self.link_text(self.size.width))
         empty = self.query_one("#empty", Static)
@@ -307,17 +361,27 @@ class QueueScreen(Screen[None]):
         self._show("#metric", text)
 
     def apply(self, touched: set[str]) -> None:
-        """Redraw the rows whose escalations changed (added, updated or gone), only those."""
+        """Redraw the rows whose escalations changed (added, updated or gone), only those.
+
+        A row on its way out (claimed by a colleague) keeps its place until its
+        moment is over; one the queue has again stops leaving.
+        """
         if not self.ready:
             return
         table = self.table
         entries = self.visible_entries()
         shown = [e for e in entries if e.id in touched]
         for handoff_id in touched - {e.id for e in shown}:
-            table.drop(handoff_id)
+            if handoff_id not in self.leaving:
+                table.drop(handoff_id)
         for entry in shown:
+            self.leaving.discard(entry.id)
             table.put(self._row(entry))
-        table.order([e.id for e in entries])
+        ids = [e.id for e in entries]
+        self._shown = len(ids)
+        if self.leaving:
+            ids = keep_in_place(table.ids, ids, (i for i in self.leaving.ids() if i in table))
+        table.order(ids)
         self.refresh_header()
 
     def rebuild(self) -> None:
@@ -326,9 +390,11 @@ class QueueScreen(Screen[None]):
             return
         table = self.table
         entries = self.visible_entries()
+        self.leaving.clear()  # a new view: the rows on their way out are gone now
         table.clear()
         for entry in entries:
             table.put(self._row(entry), redraw=False)  # order() redraws once
+        self._shown = len(entries)
         table.order([e.id for e in entries])
         self.refresh_header()
 
@@ -337,7 +403,7 @@ class QueueScreen(Screen[None]):
         if not self.ready:
             return
         entry = self.feed.queue.get(handoff_id)
-        if entry is not None and handoff_id in self.table:
+        if entry is not None and handoff_id in self.table and handoff_id not in self.leaving:
             self.table.put(self._row(entry))
         if header:
             self.refresh_header()
@@ -349,8 +415,7 @@ class QueueScreen(Screen[None]):
 
     def show_winner(self, handoff_id: str, winner: str) -> None:
         """The lost race: the row names who won, for a moment, before it leaves."""
-        if self.ready:
-            self.table.show_winner(handoff_id, winner)
+        self._leave(handoff_id, winner)
 
     def show_away(self, text: str) -> None:
         """One line over the queue until dismissed (x) or replaced by the next gap's."""
@@ -366,8 +431,8 @@ class QueueScreen(Screen[None]):
         self.query_one("#away", Static).display = False
 
     def on_resize(self, event: events.Resize) -> None:
-        self.refresh_metric()
-        self.table.set_widths(Widths.fit(event.size.width))
+        self.refresh_metric()  # the table fits its own columns to its own width
+        self.refresh_header()
 
     def watch_sort(self) -> None:
         self.rebuild()
@@ -396,6 +461,9 @@ class QueueScreen(Screen[None]):
         if aim is None:
             self.notify("No escalation selected.", severity="warning", markup=False)
             return
+        if self.leaving_said(aim.handoff_id):
+            self._confirming = None
+            return
         now = time.monotonic()
         asked = self._confirming
         self._confirming = None
@@ -410,6 +478,8 @@ class QueueScreen(Screen[None]):
         self._confirming = (aim.handoff_id, now)
         entry = self.feed.queue.get(aim.handoff_id)
         what = one_line(entry.summary, 60) if entry and entry.summary else "this escalation"
+        if self.table.twins(aim.handoff_id):  # told apart from its twin by its id
+            what += f" (#{self.table.short_id(aim.handoff_id)})"
         why = "The queue moved" if aim.in_sight else "The row was out of sight"
         self.notify(
             f"{ASK_AGAIN}{what}",
@@ -422,7 +492,8 @@ class QueueScreen(Screen[None]):
     def action_open(self) -> None:
         from rf_tui.ui import flows
 
-        if (handoff_id := self._current()) is not None:
+        handoff_id = self._current()
+        if handoff_id is not None and not self.leaving_said(handoff_id):
             flows.open_handoff(self.app, self.desk, handoff_id)
 
     def action_dismiss_unread(self) -> None:
@@ -466,4 +537,5 @@ class QueueScreen(Screen[None]):
         from rf_tui.ui import flows
 
         # Enter or a click: offer open or claim.
-        flows.offer_choice(self.app, self.desk, event.handoff_id)
+        if not self.leaving_said(event.handoff_id):
+            flows.offer_choice(self.app, self.desk, event.handoff_id)

@@ -12,8 +12,9 @@ never rendered at all.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
@@ -24,35 +25,33 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rf_tui.feed.types import QueueEntry
+from rf_tui.state.layout import (
+    COLUMNS,
+    GAP,
+    LABELS,
+    LEAD,
+    MOST,
+    PRIORITY_WORDS,
+    Needs,
+    Widths,
+    person_text,
+    place_text,
+    short_ids,
+    split_place,
+)
 from rf_tui.state.queue import NO_SUMMARY
-from rf_tui.text import person
+from rf_tui.text import one_line, person
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
-from rf_tui.ui.widgets.viewers import with_viewers
+from rf_tui.ui.widgets.viewers import STYLE as VIEWER_STYLE
+from rf_tui.ui.widgets.viewers import marker
 
-COLUMNS = ("mark", "priority", "summary", "requester", "notes", "age")
-LABELS = (" ", "priority", "problem", "from", "notes", "age")
-PAD = 1  # blank cells either side of every column
+__all__ = ["COLUMNS", "Aim", "QueueTable", "RowView", "Widths", "row_cells"]
 
-
-@dataclass(frozen=True)
-class Widths:
-    summary: int
-    requester: int
-    notes: int
-
-    @classmethod
-    def fit(cls, total: int) -> Widths:
-        # mark 1, priority 9, age 4, plus one cell of padding each side per column
-        # and a scrollbar: what is left goes to summary, requester and notes.
-        spare = max(20, total - (1 + 9 + 4) - 2 * PAD * len(COLUMNS) - 2)
-        requester = 12 if spare >= 50 else 8
-        notes = max(6, (spare - requester) * 2 // 5)
-        return cls(summary=spare - requester - notes, requester=requester, notes=notes)
-
-    def of(self, column: str) -> int:
-        fixed = {"mark": 1, "priority": 9, "age": 4}
-        return fixed.get(column) or int(getattr(self, column))
+#: A problem cell keeps this many cells of its words before it gives up a tag.
+TAG_ROOM = 8
+#: Widths that cut nothing a row would show: what ``cells`` reads a row at.
+WHOLE = Widths(summary=300, requester=64, notes=300, client=80)
 
 
 @dataclass(frozen=True)
@@ -76,51 +75,145 @@ class RowView:
     entry: QueueEntry
     unread: bool
     highlight: bool = False
-    winner: str | None = None  # a lost race: who claimed it, shown for a moment
+    #: On its way out, claimed by someone else: "claimed by Alex Moreno", shown greyed
+    #: for a moment in place of the row's usual look.
+    gone: str | None = None
     #: The problem column: the summary, or in words why there is none.
     summary: str = ""
     #: Who else has it open (the viewing heartbeat): "👁 Alex" at the problem's end.
     viewers: tuple[str, ...] = ()
+    #: Short marks kept whole at the end of the problem cell (the words are cut
+    #: first), e.g. who else is looking at it.
+    tags: tuple[Text, ...] = ()
+    #: The summary's problem, without the client and town that may end it.
+    problem: str = field(init=False, compare=False, repr=False)
+    #: The client and town that ended the summary, if it named them.
+    place: tuple[str, str] | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        problem, place = split_place(self.entry.summary) if self.entry.summary else ("", None)
+        object.__setattr__(self, "problem", problem)
+        object.__setattr__(self, "place", place)
 
 
-def row_cells(row: RowView, widths: Widths, age_text: str) -> list[Text]:
+def _problem_cell(words: Text, tags: list[Text], width: int) -> Text:
+    """The problem's words cut to fit, then the tags whole (as many as leave the
+    words ``TAG_ROOM`` cells)."""
+    kept: list[Text] = []
+    room = width
+    for tag in tags:
+        need = tag.cell_len + 1
+        if room - need < min(TAG_ROOM, words.cell_len):
+            break
+        kept.append(tag)
+        room -= need
+    cell = words.copy()
+    cell.truncate(room, overflow="ellipsis")
+    for tag in kept:
+        cell.append(" ")
+        cell.append_text(tag)
+    return cell
+
+
+def row_cells(
+    row: RowView, widths: Widths, age_text: str, tags: tuple[Text, ...] = ()
+) -> list[Text]:
+    """Each column's cell, in ``COLUMNS`` order, cut to the widths given."""
     entry = row.entry
-    mark = Text("●" if row.unread else " ", style="bold cyan")
-    if row.winner is not None:
-        summary = render.cell(f"claimed by {row.winner}", widths.summary, style="bold red")
-    elif entry.summary:
-        summary = render.cell(entry.summary, widths.summary, style="bold" if row.unread else "")
+    gone = row.gone is not None
+    dim = "dim" if gone else ""
+    mark = Text("●" if row.unread and not gone else " ", style="bold cyan")
+    limit = max(1, widths.summary)
+    if entry.summary:
+        words = Text(one_line(row.problem, limit), style="bold" if row.unread else "")
     else:
-        summary = render.cell(row.summary or NO_SUMMARY, widths.summary, style="dim italic")
-    if row.viewers and row.winner is None:
-        summary = with_viewers(summary, row.viewers, widths.summary)
-    return [
+        words = Text(one_line(row.summary or NO_SUMMARY, limit), style="dim italic")
+    if gone:
+        said = Text(one_line(row.gone, limit), style="bold")
+        said.append(" · ", style="dim")
+        words.stylize("dim")
+        said.append_text(words)
+        words = said
+    looking = [Text(marker(row.viewers), style=VIEWER_STYLE)] if row.viewers and not gone else []
+    summary = _problem_cell(words, [*looking, *row.tags, *tags], widths.summary)
+    priority = render.priority(entry.priority)
+    if widths.priority < PRIORITY_WORDS:
+        priority = Text(priority.plain.split(" ")[0], style=priority.style)
+    client = Text(place_text(row.place, widths.client) if row.place else "", style=dim)
+    requester = Text(person_text(person(entry.requester), widths.requester), style=dim)
+    cells = [
         mark,
-        render.priority(entry.priority),
+        priority,
         summary,
-        render.cell(person(entry.requester), widths.requester),
-        render.cell(entry.engineer_notes, widths.notes, style="dim"),
-        Text(age_text),
+        client,
+        requester,
+        render.cell(entry.engineer_notes, max(1, widths.notes), style="dim"),
+        Text(age_text, style=dim),
     ]
+    if gone:
+        cells[1].stylize("dim")
+    return cells
 
 
 def assemble(cells: list[Text], widths: Widths, base: Style) -> Text:
     """One line: each cell cut or padded to its column; the age right-aligned."""
     line = Text(style=base, no_wrap=True, end="")
+    line.append(" " * LEAD)
+    first = True
     for column, cell in zip(COLUMNS, cells, strict=True):
         width = widths.of(column)
+        if width <= 0:
+            continue
+        if not first:
+            line.append(" " * GAP)
+        first = False
         cell = cell.copy()
         cell.truncate(width, overflow="ellipsis")
         gap = " " * (width - cell.cell_len)
-        line.append(" " * PAD)
         if column == "age":
             line.append(gap)
             line.append_text(cell)
         else:
             line.append_text(cell)
             line.append(gap)
-        line.append(" " * PAD)
     return line
+
+
+def lengths(row: RowView) -> dict[str, int]:
+    """What a row's cells would use, per flexible column, read with ``len`` (a C
+    call, not a walk of the characters) and capped: a row's 2 MB note costs nothing."""
+    summary = len(row.problem) if row.entry.summary else len(row.summary)
+    client = len(row.place[0]) + len(row.place[1]) + 2 if row.place is not None else 0
+    return {
+        "summary": min(summary, MOST["summary"]),
+        "client": min(client, MOST["client"]),
+        "requester": min(len(row.entry.requester), MOST["requester"]),
+        "notes": min(len(row.entry.engineer_notes or ""), MOST["notes"]),
+    }
+
+
+class Measure:
+    """The longest cell of each flexible column over every row, kept as rows come
+    and go: a change costs a few counter updates, not a walk of 10,000 rows."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[int]] = {column: Counter() for column in MOST}
+
+    def add(self, row: RowView, sign: int = 1) -> None:
+        for column, length in lengths(row).items():
+            counts = self._counts[column]
+            counts[length] += sign
+            if counts[length] <= 0:
+                del counts[length]
+
+    def clear(self) -> None:
+        for counts in self._counts.values():
+            counts.clear()
+
+    def needs(self) -> Needs:
+        return Needs.of(
+            *(list(self._counts[c]) for c in ("summary", "client", "requester", "notes"))
+        )
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -147,6 +240,10 @@ class QueueTable(ScrollView, can_focus=True):
         self.widths = Widths.fit(80)
         self.cursor_row = 0
         self._rows: dict[str, RowView] = {}
+        self._measure = Measure()
+        self._needs = Needs()
+        # A summary shared by rows on screen → those rows: each shows a short id.
+        self._same: dict[str, set[str]] = {}
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
         # id → (what the strip was drawn from, the strip)
@@ -160,8 +257,15 @@ class QueueTable(ScrollView, can_focus=True):
     def put(self, row: RowView, *, redraw: bool = True) -> None:
         """Add the row or change it; redraws that one line if it is in sight."""
         handoff_id = row.entry.id
-        if self._rows.get(handoff_id) == row:
+        old = self._rows.get(handoff_id)
+        if old == row:
             return
+        if old is not None:
+            self._measure.add(old, -1)
+        self._measure.add(row)
+        if old is None or old.entry.summary != row.entry.summary:
+            self._unshare(handoff_id, old)
+            self._share(handoff_id, row)
         self._rows[handoff_id] = row
         self._cache.pop(handoff_id, None)
         if redraw and (index := self._index.get(handoff_id)) is not None:
@@ -169,12 +273,43 @@ class QueueTable(ScrollView, can_focus=True):
 
     def drop(self, handoff_id: str) -> None:
         """Forget the row; it leaves the screen at the next ``order``."""
-        self._rows.pop(handoff_id, None)
+        old = self._rows.pop(handoff_id, None)
+        if old is not None:
+            self._measure.add(old, -1)
+            self._unshare(handoff_id, old)
         self._cache.pop(handoff_id, None)
 
     def clear(self) -> None:
         self._rows.clear()
         self._cache.clear()
+        self._measure.clear()
+        self._same.clear()
+
+    def _share(self, handoff_id: str, row: RowView) -> None:
+        if not row.entry.summary:
+            return  # "(no summary given)" is told apart by what it lacks, not an id
+        group = self._same.setdefault(row.entry.summary, set())
+        group.add(handoff_id)
+        if len(group) > 1:
+            self._redraw(group)  # each one's short id is new, or longer
+
+    def _unshare(self, handoff_id: str, old: RowView | None) -> None:
+        if old is None or not old.entry.summary:
+            return
+        group = self._same.get(old.entry.summary)
+        if group is None:
+            return
+        group.discard(handoff_id)
+        if not group:
+            del self._same[old.entry.summary]
+        else:
+            self._redraw(group)  # one left alone needs no id; the others, shorter ones
+
+    def _redraw(self, ids: set[str]) -> None:
+        for other in ids:
+            self._cache.pop(other, None)
+            if (index := self._index.get(other)) is not None:
+                self._refresh_index(index)
 
     def order(self, ids: list[str]) -> None:
         """Show these rows in this order, keeping the cursor on the same escalation.
@@ -194,17 +329,17 @@ class QueueTable(ScrollView, can_focus=True):
         if current is not None and moved:
             self._shifted_at = time.monotonic()
         self.virtual_size = Size(self.size.width, len(self._ids) + 1)
+        self._needs = self._measure.needs()
+        self._refit()
         self.refresh()
 
-    def set_widths(self, widths: Widths) -> None:
+    def _refit(self) -> None:
+        """The columns for this width and these rows; every line redrawn if they moved."""
+        widths = Widths.fit(self.size.width or 80, self._needs)
         if widths != self.widths:
             self.widths = widths
             self._cache.clear()
             self.refresh()
-
-    def show_winner(self, handoff_id: str, winner: str) -> None:
-        if (row := self._rows.get(handoff_id)) is not None:
-            self.put(RowView(row.entry, row.unread, row.highlight, winner, row.summary))
 
     def tick_ages(self) -> int:
         """Redraw the rows in sight whose age text changed; returns how many did.
@@ -252,10 +387,44 @@ class QueueTable(ScrollView, can_focus=True):
         return None
 
     def cells(self, handoff_id: str) -> dict[str, str]:
-        """What each column of a row shows, as plain text (tests and screen readers)."""
+        """What each column of a row holds, as plain text, before the window's widths
+        cut it (tests and screen readers); ``line`` is what is drawn."""
         row = self._rows[handoff_id]
-        texts = row_cells(row, self.widths, self.age_of(row.entry))
+        texts = row_cells(row, WHOLE, self.age_of(row.entry), self._tags(handoff_id))
         return {column: text.plain for column, text in zip(COLUMNS, texts, strict=True)}
+
+    def line(self, handoff_id: str) -> str:
+        """The row as drawn at the table's width, as plain text ("" if not here)."""
+        row = self._rows.get(handoff_id)
+        if row is None:
+            return ""
+        cells = row_cells(row, self.widths, self.age_of(row.entry), self._tags(handoff_id))
+        return assemble(cells, self.widths, Style()).plain
+
+    def header_line(self) -> str:
+        return assemble(self._labels(), self.widths, Style()).plain
+
+    def row(self, handoff_id: str) -> RowView | None:
+        return self._rows.get(handoff_id)
+
+    def short_id(self, handoff_id: str) -> str:
+        """The id as a row shows it: long enough to tell apart the rows that share
+        its summary (and 4 characters at least)."""
+        row = self._rows.get(handoff_id)
+        group = self._same.get(row.entry.summary, set()) if row is not None else set()
+        return short_ids([handoff_id, *group])[handoff_id]
+
+    def twins(self, handoff_id: str) -> int:
+        """How many other rows share this row's summary."""
+        row = self._rows.get(handoff_id)
+        if row is None or not row.entry.summary:
+            return 0
+        return max(0, len(self._same.get(row.entry.summary, ())) - 1)
+
+    def _tags(self, handoff_id: str) -> tuple[Text, ...]:
+        if not self.twins(handoff_id):
+            return ()
+        return (Text(f"#{self.short_id(handoff_id)}", style="dim"),)
 
     def move_to(self, handoff_id: str) -> None:
         if (index := self._index.get(handoff_id)) is not None:
@@ -290,14 +459,15 @@ class QueueTable(ScrollView, can_focus=True):
         row = self._rows[handoff_id]
         cursor = index == self.cursor_row
         style = base + self.get_component_rich_style("queue--cursor") if cursor else base
-        if row.highlight:
+        if row.highlight and row.gone is None:
             style += Style(reverse=True)
         key = (self.age_of(row.entry), style, self.widths, width)
         cached = self._cache.get(handoff_id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        text = assemble(row_cells(row, self.widths, str(key[0])), self.widths, style)
-        if cursor and style.color is not None and not row.highlight:
+        cells = row_cells(row, self.widths, str(key[0]), self._tags(handoff_id))
+        text = assemble(cells, self.widths, style)
+        if cursor and style.color is not None and not row.highlight and row.gone is None:
             # The cursor's own colour over the cells' (a red "urgent" on the blue
             # bar was barely legible); glyphs and words still carry the priority.
             text.stylize(Style(color=style.color, dim=False))
@@ -307,9 +477,14 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("queue--header")
-        labels = [Text(label) for label in LABELS]
-        text = assemble(labels, self.widths, style)
+        text = assemble(self._labels(), self.widths, style)
         return self._strip(text, width, style)
+
+    def _labels(self) -> list[Text]:
+        labels = [Text(LABELS[column]) for column in COLUMNS]
+        if self.widths.priority < PRIORITY_WORDS:
+            labels[COLUMNS.index("priority")] = Text("")  # glyphs only: no room to say so
+        return labels
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         # Rich drops a Text's own style when it has no spans (a header, a plain
@@ -320,6 +495,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._ids) + 1)
+        self._refit()
 
     # ── Keys and mouse ──────────────────────────────────────────────────────
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
-
-from rf_tui.text import cell_len, person
+from rf_tui.text import person
 
 EYE = "👁"
 STYLE = "bold yellow"
@@ -26,19 +24,3 @@ def marker(names: Sequence[str]) -> str:
         return f"{EYE} {len(names)}"
     first = person(names[0]).split(" ")[0]
     return f"{EYE} {person(first, NAME_CELLS) or 'someone'}"
-
-
-def with_viewers(cell: Text, names: Sequence[str], width: int) -> Text:
-    """The cell with the marker at its end: what the cell said is cut to make room,
-    so the marker always shows whole."""
-    mark = marker(names)
-    if not mark:
-        return cell
-    room = width - cell_len(mark) - 1
-    if room < 1:
-        return Text(mark, style=STYLE, no_wrap=True, overflow="ellipsis")
-    out = cell.copy()
-    out.truncate(room, overflow="ellipsis")
-    out.append(" ")
-    out.append(mark, style=STYLE)
-    return out
