@@ -33,8 +33,7 @@ class Key:
     call: str
     #: Textual's keys panel names each binding; "" takes the action's footer words.
     label: str = ""
-    #: Checked before the focused widget sees the key (a digit over the message box,
-    #: which leaves the digits to such bindings while it holds no words of its own).
+    #: Checked before the focused widget sees the key (Mine's enter, before its list's).
     priority: bool = False
     #: How the footer shows it ("1…9" for nine keys); "" is Textual's own.
     display: str = ""
@@ -128,20 +127,20 @@ ACTIONS: tuple[Action, ...] = (
     act("question_mark", "help", "Help", "List every key", "queue", "mine",
         palette="everywhere", call="app.help"),
     # ── The handoff ──────────────────────────────────────────────────────────
-    # Digits choose a step even from inside the message box (it leaves them to the
-    # screen) until the senior has typed words of their own there.
-    Action("suggest", tuple(Key(str(n), f"suggest({n})", "Step", priority=True, display="1…9",
+    # Digits choose a step from inside the message box too (the box passes them on)
+    # until the senior has typed words of their own there.
+    Action("suggest", tuple(Key(str(n), f"suggest({n})", "Step", display="1…9",
                                 shown=n == 1) for n in range(1, 10)),
            "Step", "Put a suggested step in the message box (replacing a step put there)",
            ("handoff",), "1…9"),
     act("enter", "send", "Send", "Send the message (your first action)", "handoff"),
     act("escape,q", "back", "Back",
-        "Back: out of the message box, out of a zoomed panel, then to the queue "
-        "(quit from the queue, or ctrl+q)", "handoff", palette="here"),
+        "Back: out of a zoomed panel, then to the queue (quit from the queue, or ctrl+q); "
+        "esc also leaves the message box", "handoff", palette="here"),
     act("c", "claim", "Claim", "Claim it (when opened read-only)", "handoff", palette="here"),
     act("z", "zoom", "Zoom", "Show the focused panel alone, and all four again",
         "handoff", palette="here"),
-    Action("copy_command", (Key("x", "copy_command", "Copy cmd", priority=True),),
+    Action("copy_command", (Key("x", "copy_command", "Copy cmd"),),
            "Copy cmd", "Copy the command of the chosen (or first) suggested step, alone",
            ("handoff",), "x", palette="here"),
     Action("next_panel", (Key("tab", "next_panel(1)", "Next panel", shown=False),
@@ -172,6 +171,9 @@ ACTIONS: tuple[Action, ...] = (
     act("x", "forget", "Forget", "Take it off Mine (the claim on the server stays)",
         "mine", palette="here"),
     act("escape,q", "back", "Back", "Back to where you were", "mine", palette="here"),
+    Action("mine_cursor", (Key("j", "cursor(1)", "Down"), Key("k", "cursor(-1)", "Up"),
+                           Key("g", "cursor_to(0)", "First"), Key("G", "cursor_to(-1)", "Last")),
+           "Move", "Move, as ↑ ↓ Home End do", ("mine",), "j k g G", footer=False),
     # ── Everywhere ───────────────────────────────────────────────────────────
     act("q", "quit", "Quit", "Quit", "app"),
     act("ctrl+p", "command_palette", "Commands",
@@ -180,10 +182,14 @@ ACTIONS: tuple[Action, ...] = (
         "Pause or resume the scripted junior and rival (--present)", "app"),
     # ── Modal screens: bound here, described where they open ─────────────────
     act("escape,q,question_mark", "app.pop_screen", "Close help", "Close this help", "help"),
+    Action("help_scroll", (Key("down,j", "scroll(1)", "Down"), Key("up,k", "scroll(-1)", "Up"),
+                           Key("home,g", "scroll_to(0)", "Top"),
+                           Key("end,G", "scroll_to(-1)", "Bottom")),
+           "Scroll", "Scroll this help", ("help",), "↑ ↓ j k g G", footer=False),
     act("o", "choose('open')", "Open", "Open the handoff read-only", "choice"),
     act("c", "choose('claim')", "Claim", "Claim it and start", "choice"),
     act("escape", "choose('')", "Cancel", "Cancel", "choice"),
-    act("escape", "back", "Back", "Back to the handoff", "reader"),
+    act("escape,q", "back", "Back", "Back to the handoff", "reader"),
 )  # fmt: skip
 
 

@@ -333,7 +333,18 @@ class RfApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        """Help, at the section of the screen it was asked from."""
+        from rf_tui.ui.screens.mine import MineScreen
+
+        screen = self.screen
+        section = (
+            "Handoff"
+            if isinstance(screen, HandoffScreen)
+            else "Mine"
+            if isinstance(screen, MineScreen)
+            else None
+        )
+        self.push_screen(HelpScreen(section))
 
     def action_mine(self) -> None:
         show_mine(self, self.desk)  # the palette offers it on every screen

@@ -330,7 +330,8 @@ async def test_copy_link_and_commands(make: AppFactory) -> None:
         assert {"Claim", "Open", "Mark read", "Filter", "Sort", "Mine", "Help"} <= queue_commands
         screen = await open_claimed(pilot, app, "VPN drops")
         await pilot.press("y")
-        assert app.clipboard == f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
+        link = f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
+        await until(pilot, lambda: app.clipboard == link, "the link copied")
         handoff_commands = {c.title for c in app.get_system_commands(screen)}
         assert {"Copy link", "Open in browser", "Back"} <= handoff_commands
 
@@ -375,7 +376,9 @@ async def test_b_opens_the_browser_or_says_it_cannot_and_copies_the_link(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot, rows=3)
         screen = await open_claimed(pilot, app, "VPN drops")
-        await pilot.press("b")
+        await pilot.press("b")  # acts once sure no word follows it
+        await until(pilot, lambda: bool(said_on(screen)) and "Claimed" not in said_on(screen),
+                    "the news")  # fmt: skip
         link = f"https://rf.example/pilot/{screen.handoff.session_id}?pickup=true"
         told = [n.message for n in app._notifications] + [said_on(screen)]
         assert not app._notifications  # nothing over the panels: told on the line
@@ -396,6 +399,7 @@ async def test_t_copies_the_four_panels_as_a_ticket_note(make: AppFactory) -> No
         await ready(pilot, rows=3)
         screen = await open_claimed(pilot, app, "VPN drops")
         await pilot.press("t")
+        await until(pilot, lambda: bool(app.clipboard), "the copy")
         note = app.clipboard
         assert note.startswith("## Escalation: VPN drops every few minutes")
         for heading in ("### What's been tried", "### AI assessment", "### Start here"):
@@ -425,7 +429,7 @@ async def test_x_copies_the_chosen_steps_command_alone(make: AppFactory) -> None
         await ready(pilot, rows=3)
         screen = await open_claimed(pilot, app, "VPN drops")
         await pilot.press("2", "x")  # step 2 names no command: the first that does
-        assert app.clipboard == "Get-NetAdapterBinding"
+        await until(pilot, lambda: app.clipboard == "Get-NetAdapterBinding", "the copy")
         assert "Copied step 1's command: Get-NetAdapterBinding" in said(screen)
         box = screen.query_one("#message", Input)
         assert box.value.startswith("Roll back or re-register")  # x was not typed into it
@@ -493,3 +497,48 @@ async def test_handoff_keys_j_k_g_G_and_help(make: AppFactory) -> None:
         assert text.scroll_y == text.max_scroll_y
         await pilot.press("question_mark")
         await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
+
+
+async def test_typing_at_the_screen_starts_a_message_never_a_command(make: AppFactory) -> None:
+    """After a claim the box is not focused; a word typed anyway goes into it. "need"
+    must not open the notes (n), "quick" not go back (q), "just" not stay a move (j)."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        box = screen.query_one("#message", Input)
+        for word in ("Unlocked account", "need to reboot", "quick check", "just 2 laptops"):
+            box.value = ""
+            screen.query_one("#tried").focus()
+            await pilot.pause()
+            await pilot.press(*("space" if c == " " else c for c in word))
+            assert box.value == word, word
+            assert app.screen is screen  # no notes screen, not back in the queue
+        box.value = ""
+        screen.query_one("#tried").focus()
+        await pilot.press("n")  # alone, it still reads the notes
+        await until(pilot, lambda: type(app.screen).__name__ == "ReaderScreen", "the notes")
+        await pilot.press("q")  # back to the handoff, not out of the app
+        await until(pilot, lambda: app.screen is screen, "the handoff")
+        assert app.is_running
+
+
+async def test_a_message_may_start_with_a_digit_and_a_burst_keeps_its_digits(
+    make: AppFactory,
+) -> None:
+    from textual import events
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        box = screen.query_one("#message", Input)
+        await pilot.press("m", "2", "space", *"users")  # typed on: the 2 begins words
+        assert box.value == "2 users"
+        box.value = ""
+        # A paste without bracketed paste, or a text expander: every key queued at
+        # once, before the box has taken the first. Its digits are the senior's.
+        for ch in "port 443 and 8080":
+            key = "space" if ch == " " else ch
+            app.post_message(events.Key(key, ch))
+        await until(pilot, lambda: box.value == "port 443 and 8080", "the burst, whole")

@@ -19,6 +19,7 @@ from rf_tui.ui.screens import queue as queue_screen
 from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
+from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.widgets.keys_footer import KeysFooter
 from tests.helpers import ALEX, SAM, FakeClock, Running, count_requests
@@ -100,15 +101,17 @@ async def test_60x20_keeps_the_client_the_sort_and_r_and_help(
         assert table.widths.summary >= 24
         assert header(app).startswith("4 waiting · 4 unread · newest")
         keys = footer_keys(app)
-        assert {"c", "s", "r", "?"} <= set(keys), keys
+        assert {"c", "s", "m", "?"} <= set(keys), keys
         assert "^p" in keys  # the palette still lists what gave way
         footer = app.queue_screen.query_one(KeysFooter)
         assert sum(w.size.width for w in footer.children) <= 60
 
         await pilot.press("s")
         await until(pilot, lambda: "oldest" in header(app), "the sort, in sight")
-        await pilot.press("r")
-        await until(pilot, lambda: any("Nothing claimed yet" in t for t in toasts(app)), "r")
+        await pilot.press("r")  # Mine, as m opens it
+        await until(pilot, lambda: isinstance(app.screen, MineScreen), "Mine")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -123,7 +126,7 @@ async def test_the_footer_gives_back_its_keys_when_the_window_grows(make: AppFac
         assert "d" not in footer_keys(app)
         await pilot.resize_terminal(120, 30)
         await until(pilot, lambda: "d" in footer_keys(app), "every key back")
-        assert {"c", "o", "d", "/", "s", "r", "?", "q"} <= set(footer_keys(app))
+        assert {"c", "o", "d", "/", "s", "m", "?", "q"} <= set(footer_keys(app))
 
 
 def test_the_footer_plan_leaves_out_the_least_vital_keys_first() -> None:

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Static
 
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import Handoff, Session
-from rf_tui.text import one_line, person
+from rf_tui.text import cell_len, one_line, person
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.budget import share_rows
@@ -58,6 +58,15 @@ PROBLEM_ROWS = 3
 HOLD_SECONDS = 0.5
 #: ...and the keys typed until this long after the last one belong to that word.
 TYPING_SECONDS = 1.5
+#: Claimed, the letters whose action could not be taken back had they been the first
+#: letter of a word typed at the box (a screen opened, the clipboard overwritten, back): each waits
+#: this long for a next letter that would make it a word.
+LOUD = frozenset("ntybq")
+LOUD_HOLD_SECONDS = 0.3
+#: A key that moved about (j k g G) followed this soon by a word's next letter was the
+#: word's first: it goes into the box too. Also how soon after a digit chose a step
+#: a letter makes that digit the start of the senior's own words ("2 users …").
+FOLLOW_SECONDS = 0.3
 READ_ONLY_HINT = (
     "Read-only until you claim: press c on its own to claim. What you typed is kept in the box."
 )
@@ -75,25 +84,45 @@ class PanelText(VerticalScroll, can_focus=False):
 
 
 class MessageBox(Input):
-    """The message box, which leaves the digits (and x, over a step) to the screen while
-    it holds nothing or a suggested step: `2` then `3` chooses step 3, it does not type
-    "3" over step 2."""
+    """The message box. While it holds nothing or a suggested step, a digit typed into
+    it chooses a step (`2` then `3` chooses step 3; it never types "3" over step 2) and
+    `x` copies the step's command; once it holds the senior's own words they are
+    letters like any other. Decided as each key is inserted, in order, so a burst of
+    keys (a paste, a text expander) reads the box as it really is by then."""
 
-    def __init__(self, steps: Callable[[], list[str]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._steps = steps
+    def __init__(
+        self,
+        steps: Callable[[], list[str]],
+        choose: Callable[[int], None],
+        copy: Callable[[], None],
+        **kwargs: Any,
+    ) -> None:
+        # Focus selecting the whole box would make the next key replace a draft.
+        super().__init__(select_on_focus=False, **kwargs)
+        self._steps, self._choose, self._copy = steps, choose, copy
+        #: (what the box held, the digit, when) for the digit that just chose a step.
+        self.chose: tuple[str, str, float] | None = None
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
+    def insert_text_at_cursor(self, text: str) -> None:
+        steps = self._steps()
         value = self.value.strip()
-        if (
-            character is not None
-            and character in "123456789"
-            and (not value or value in self._steps())
-        ):
-            return False  # the screen's number keys choose a step
-        if character == "x" and value and value in self._steps():
-            return False  # copies the step's command
-        return super().check_consume_key(key, character)
+        chose, self.chose = self.chose, None
+        if len(text) == 1 and chose is not None and self.value in steps:
+            before, digit, at = chose
+            typed_on = text not in "123456789x"  # x over a step copies its command
+            if typed_on and time.monotonic() - at < FOLLOW_SECONDS:
+                # "2 users…": the digit began the senior's own words, not a choice.
+                self.value = before + digit
+                self.cursor_position = len(self.value)
+                super().insert_text_at_cursor(text)
+                return
+        if len(text) == 1 and text in "123456789" and (not value or self.value in steps):
+            self._choose(int(text))
+            return
+        if text == "x" and self.value in steps:
+            self._copy()
+            return
+        super().insert_text_at_cursor(text)
 
 
 class HandoffScreen(Screen[None]):
@@ -114,7 +143,9 @@ class HandoffScreen(Screen[None]):
         self._sent: list[Said] = []
         self._held: tuple[str, Timer] | None = None  # a key waiting to be sure it is alone
         self._typing_until = 0.0
+        self._moved: tuple[str, float] | None = None  # a j k g G just acted on
         self._say_timer: Timer | None = None
+        self._say_rows = 1
 
     def compose(self) -> ComposeResult:
         yield Static(id="switcher")
@@ -124,7 +155,12 @@ class HandoffScreen(Screen[None]):
                     with PanelText(classes="panel-text"):
                         yield Fitted(id=f"{panel}-body")
                     if panel == "start":
-                        yield MessageBox(self.suggested_steps, id="message")
+                        yield MessageBox(
+                            self.suggested_steps,
+                            self.action_suggest,
+                            self.action_copy_command,
+                            id="message",
+                        )
         yield Static(id="say")
         if self.desk.presenter is not None:
             yield Static(self.desk.presenter.overlay(), id="keys")  # the keys just pressed
@@ -191,7 +227,8 @@ class HandoffScreen(Screen[None]):
     def _share(self) -> None:
         """Stacked: give each panel the rows its text needs, as far as they go."""
         width, height = self.size
-        taken = 2 + (self.desk.presenter is not None)  # the say line, the footer (the keys)
+        # The say line(s), the footer (and the keys pressed, in presenter mode).
+        taken = self._say_rows + 1 + (self.desk.presenter is not None)
         text_width = max(1, width - 2)  # padding either side
         bodies = {p: self.query_one(f"#{p}-body", Fitted) for p in PANELS}
         wants = {p: bodies[p].wanted(text_width) for p in PANELS}
@@ -199,7 +236,9 @@ class HandoffScreen(Screen[None]):
         problem = min(wants["problem"], PROBLEM_ROWS, max(1, rows // 4))
         # Once it is the conversation, Start here is what the senior works in: half
         # the rows are its before the others share.
-        talk = max(1, (rows - problem) // 2) if self._said() else 1
+        # Before it, the numbered steps: a digit is a blind choice when its step is cut.
+        steps = min(wants["start"], 2 + len(self.suggested_steps()))
+        talk = max(1, (rows - problem) // 2) if self._said() else max(1, min(steps, rows // 3))
         rest = share_rows(
             rows - problem,
             [wants["tried"], wants["assessment"], wants["start"]],
@@ -216,10 +255,10 @@ class HandoffScreen(Screen[None]):
         if self.mode != "zoom":
             return
         line = render.literal("")
+        talk = bool(self._said())
         for panel in PANELS:
-            line.append(
-                f" {SHORT[panel]} ", style="reverse bold" if panel == self.zoomed else "dim"
-            )
+            name = "Conversation" if panel == "start" and talk else SHORT[panel]
+            line.append(f" {name} ", style="reverse bold" if panel == self.zoomed else "dim")
         line.append(" tab ›" + ("" if self.single else " · z all four"), style="dim")
         bar.update(line)
 
@@ -328,12 +367,21 @@ class HandoffScreen(Screen[None]):
         warning: bool = False,
         timeout: float | None = None,
     ) -> None:
-        """A line of news. Toasts would cover the panel being read; this takes a row."""
+        """A line of news (two when it needs them). Toasts would cover the panel being
+        read; this takes a row."""
         if self._say_timer is not None:
             self._say_timer.stop()
             self._say_timer = None
         style = "bold red" if error else "bold yellow" if warning else ""
-        self.query_one("#say", Static).update(render.literal(one_line(message), style=style))
+        text = one_line(message)
+        line = self.query_one("#say", Static)
+        line.update(render.literal(text, style=style))
+        rows = 2 if cell_len(text) > max(1, self.size.width - 2) else 1
+        if rows != self._say_rows:
+            self._say_rows = rows
+            line.styles.height = rows
+            if self.is_mounted and self.mode == "stack":
+                self._share()  # the panels give the row back, none is pushed off
         if message and timeout is not None:
             self._say_timer = self.set_timer(timeout, lambda: self.say(""))
 
@@ -348,14 +396,17 @@ class HandoffScreen(Screen[None]):
             return
         self.say(text, error=error, warning=warning, timeout=timeout or SAY_SECONDS * (1 + error))
 
-    # ── Read-only: keys meant for the closed box ─────────────────────────────
+    # ── Words typed at the screen, not at the box ────────────────────────────
 
     def on_key(self, event: events.Key) -> None:
         """Read-only, the message box is closed, so a word typed at it would reach
         the screen's keys ("check" would claim, "quick" would quit): a letter key
         waits a moment to be sure it is alone, and a word goes into the box as a
         draft instead."""
-        if self.claimed or self.taken_by is not None:
+        if self.taken_by is not None:
+            return
+        if self.claimed:
+            self._compose_key(event)
             return
         now = time.monotonic()
         typing = now < self._typing_until or self._held is not None
@@ -372,14 +423,75 @@ class HandoffScreen(Screen[None]):
         if event.key == "c":
             self.say("Claiming…")
 
+    def _compose_key(self, event: events.Key) -> None:
+        """Claimed, typing at the screen starts a message: a letter that means nothing
+        here goes into the box (which takes the rest), and a letter that does — "need"
+        would open the notes, "quick" go back — acts only when no letter of a word
+        follows it at once. The box, once focused, takes its keys itself."""
+        box = self.query_one("#message", Input)
+        if self.focused is box:
+            return
+        now = time.monotonic()
+        if not event.is_printable or event.character is None:
+            self._drop_held()
+            return
+        bound = self._bound()
+        if self._held is not None:
+            if event.key in bound:  # another key of the screen's: the held one was alone
+                self._act_now()
+            else:
+                self._start_message(event, now)
+                return
+        if event.key not in bound:
+            self._start_message(event, now)
+        elif event.key in LOUD:
+            event.stop()
+            event.prevent_default()
+            self._held = (event.key, self.set_timer(LOUD_HOLD_SECONDS, self._alone))
+        elif event.character not in "123456789":
+            self._moved = (event.character, now)  # acts now; a word's next letter claims it
+
+    def _start_message(self, event: events.Key, now: float) -> None:
+        event.stop()
+        event.prevent_default()
+        box = self.query_one("#message", Input)
+        lead = ""
+        if self._held is not None:
+            lead = self._held[0]
+            self._drop_held()
+        elif self._moved is not None and now - self._moved[1] < FOLLOW_SECONDS:
+            lead = self._moved[0]
+        self._moved = None
+        box.value += lead + (event.character or "")
+        box.cursor_position = len(box.value)
+        box.focus()
+
+    def _act_now(self) -> None:
+        if self._held is not None:
+            key = self._held[0]
+            self._drop_held()
+            self.call_later(self._run_key, key)
+
+    async def _run_key(self, key: str) -> None:
+        if (bound := self._bound().get(key)) is not None:
+            action, of_app = bound
+            await (self.app.run_action(action) if of_app else self.run_action(action))
+
     def _bound(self) -> dict[str, tuple[str, bool]]:
-        """key → (action, whether it is the app's) for the keys that mean something here."""
+        """key → (action, whether it is the app's) for the keys that mean something
+        here now (claim, once claimed, and the story's pause, out of presenter mode,
+        mean nothing)."""
         bound: dict[str, tuple[str, bool]] = {}
         for owner, of_app in ((self.app.BINDINGS, True), (self.BINDINGS, False)):
             for binding in owner:
-                if isinstance(binding, Binding):
-                    for key in binding.key.split(","):
-                        bound[key] = (binding.action, of_app)
+                if not isinstance(binding, Binding):
+                    continue
+                name = binding.action.split("(")[0]
+                checked = (self.app if of_app else self).check_action(name, ())
+                if checked is False:
+                    continue
+                for key in binding.key.split(","):
+                    bound[key] = (binding.action, of_app)
         return bound
 
     def _typed(self, event: events.Key) -> None:
@@ -414,9 +526,7 @@ class HandoffScreen(Screen[None]):
         key, self._held = self._held[0], None
         if key == "c":
             self.say("")  # the claim's own message tells how it went
-        if (bound := self._bound().get(key)) is not None:
-            action, of_app = bound
-            await (self.app.run_action(action) if of_app else self.run_action(action))
+        await self._run_key(key)
 
     # ── Moving about: panels, zoom, the one scroll ───────────────────────────
 
@@ -492,9 +602,12 @@ class HandoffScreen(Screen[None]):
             box.insert_text_at_cursor(str(number))
             return
         if number <= len(steps):
+            before = "" if box.value in steps else box.value
             box.value = steps[number - 1]
             box.cursor_position = len(box.value)
             box.focus()
+            if isinstance(box, MessageBox):
+                box.chose = (before, str(number), time.monotonic())
 
     def action_send(self) -> None:
         """Enter away from the box: send what is in it, or go to it when it is empty."""

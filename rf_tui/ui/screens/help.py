@@ -29,11 +29,18 @@ def actions_table(title: str, rows: Iterable[Action]) -> Table:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings("help")
 
+    def __init__(self, section: str | None = None) -> None:
+        super().__init__()
+        #: The section of the screen it was opened from, shown first.
+        self.section = section
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(Text("rf-tui keys", style="bold"))
+            yield Static(Text("rf-tui keys · esc closes", style="bold"))
             for title, places in SECTIONS:
-                yield Static(actions_table(title, self.offered(actions(*places))))
+                table = actions_table(title, self.offered(actions(*places)))
+                yield Static(table, id=f"help-{title.lower()}")
+
             yield Static(
                 Text(
                     "Unread markers (●) clear when you open, claim or mark an escalation "
@@ -42,6 +49,19 @@ class HelpScreen(ModalScreen[None]):
                     style="dim",
                 )
             )
+
+    def on_mount(self) -> None:
+        if self.section is not None:
+            found = self.query(f"#help-{self.section.lower()}")
+            if found:
+                self.call_after_refresh(found.first().scroll_visible, top=True, animate=False)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_to(self, where: int) -> None:
+        view = self.query_one("#help", VerticalScroll)
+        (view.scroll_end if where else view.scroll_home)(animate=False)
 
     def offered(self, rows: Iterable[Action]) -> list[Action]:
         """Leave out what the app turns off here: `p` outside presenter mode."""

@@ -223,6 +223,14 @@ class MineScreen(Screen[None]):
         option = self.query_one(OptionList).highlighted_option
         return option.id if option is not None else None
 
+    def action_cursor(self, step: int) -> None:
+        listing = self.query_one(OptionList)
+        (listing.action_cursor_down if step > 0 else listing.action_cursor_up)()
+
+    def action_cursor_to(self, where: int) -> None:
+        listing = self.query_one(OptionList)
+        (listing.action_last if where else listing.action_first)()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.open(event.option.id)
