@@ -230,6 +230,18 @@ class Feed:
     def refresh_metric(self) -> None:
         self._spawn(self._metric())
 
+    async def stats(self, period: out.Period) -> out.StatsOutcome:
+        """The metric for ``period`` (7d, 30d, 90d) and, where the server gives one,
+        its trend by day: for the stats screen and ``rf-tui stats``."""
+        try:
+            metrics = await self.client.metrics(period)
+        except Forbidden as exc:
+            return out.StatsRefused(period, exc.message, forbidden=True)
+        except ApiError as exc:
+            return out.StatsRefused(period, exc.message)
+        # The trend ([ours]) is not asked for yet: every backend is one without it.
+        return out.Stats(period, metrics, None, "This server gives no trend by day.")
+
     # ── The stream ───────────────────────────────────────────────────────────
 
     async def _follow(self) -> None:

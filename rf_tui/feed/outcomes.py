@@ -4,10 +4,10 @@ in words a tech reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from rf_tui.api.models import ChatReply, Handoff, Session
+from rf_tui.api.models import ChatReply, EscalationMetrics, Handoff, Session
 from rf_tui.state.clock import ago
 from rf_tui.text import person
 
@@ -109,3 +109,44 @@ class ClaimState:
         if self.standing == "gone":
             return "gone: the server no longer shows it to you"
         return "unknown until the server answers"
+
+
+# ── Stats for an owner ───────────────────────────────────────────────────────
+
+#: The periods the metric endpoint takes; anything else is its 422, never sent.
+PERIODS = ("7d", "30d", "90d")
+Period = Literal["7d", "30d", "90d"]
+
+
+@dataclass(frozen=True)
+class TrendDay:
+    """One day of the trend: escalations claimed that day (UTC), how many had a first
+    action, and the median time to it (None when none had one)."""
+
+    day: date
+    claimed: int
+    with_action: int
+    median_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The metric for a period, and its trend by day. ``trend`` is None when the
+    server has no trend to give (``no_trend`` says so in words)."""
+
+    period: Period
+    metrics: EscalationMetrics
+    trend: tuple[TrendDay, ...] | None = None
+    no_trend: str | None = None
+
+
+@dataclass(frozen=True)
+class StatsRefused:
+    """No figures: ``forbidden`` when the role may not see them (a viewer)."""
+
+    period: Period
+    reason: str
+    forbidden: bool = False
+
+
+StatsOutcome = Stats | StatsRefused
