@@ -17,7 +17,7 @@ APP = "rf-tui"
 
 
 def state_dir() -> Path:
-    """Tokens, unread markers, theme picks, my claimed escalations, drafts."""
+    """Tokens, unread markers, theme picks, my claimed escalations, drafts, baseline runs."""
     return Path(platformdirs.user_state_dir(APP))
 
 
@@ -58,6 +58,11 @@ def claimed_path(base: Path, server: str, user_id: str) -> Path:
 def drafts_path(base: Path, server: str, user_id: str) -> Path:
     """Half-typed messages to sessions, per server and user."""
     return base / "drafts" / _user_key(server, user_id)
+
+
+def baseline_path(base: Path, server: str, user_id: str) -> Path:
+    """Stopwatch runs of the manual baseline (today's verbal handoff), per server and user."""
+    return base / "baseline" / _user_key(server, user_id)
 
 
 def known_path(base: Path, server: str) -> Path:
