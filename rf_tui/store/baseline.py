@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from rf_tui.store.atomic import PRIVATE, PRIVATE_DIR, StoreError, read_json, write_json
 
@@ -381,25 +381,26 @@ def _from_json(entry: Any) -> Run | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         return None
     started, stopped = _when(entry.get("started_at")), _when(entry.get("stopped_at"))
-    seconds = entry.get("seconds")
     if started is None or (entry.get("stopped_at") is not None and stopped is None):
         return None
-    if stopped is None:
-        seconds = None
-    elif not _is_number(seconds) or not math.isfinite(seconds) or seconds < 0:
-        return None
+    seconds: float | None = None
+    if stopped is not None:  # a running run has no seconds yet, whatever the file says
+        given = entry.get("seconds")
+        if not _is_number(given) or not math.isfinite(given) or given < 0:
+            return None
+        seconds = float(given)
     note = entry.get("note")
     return Run(
         entry["id"][:20],
         started,
         stopped,
-        None if seconds is None else float(seconds),
+        seconds,
         note[:NOTE_CHARS] if isinstance(note, str) else "",
         entry.get("by_hand") is True,
     )
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
