@@ -34,7 +34,8 @@ MEANINGS: dict[int, str] = {
     "in yet (rf-tui login)",
     LOST_RACE: "someone else claimed it first (their name is printed)",
     DENIED: "the server refused your token (sign in again), or your role may not do this",
-    NOT_FOUND: "no such escalation is waiting in your queue",
+    NOT_FOUND: "not there: no such escalation waiting in your queue (claim), no such "
+    "baseline run (baseline)",
     INTERRUPTED: "Ctrl-C at a prompt (a password, or a token pasted with --token -)",
     HUNG_UP: "the terminal closed (SIGHUP)",
     PIPE_CLOSED: "whatever read the output stopped reading (`| head`)",
@@ -80,7 +81,7 @@ COMMANDS: dict[str, dict[int, str]] = {
         USAGE: SAME,
         LOST_RACE: SAME,
         DENIED: SAME,
-        NOT_FOUND: SAME,
+        NOT_FOUND: "no such escalation is waiting in your queue",
         INTERRUPTED: SAME,
         PIPE_CLOSED: SAME,
     },
@@ -110,6 +111,17 @@ COMMANDS: dict[str, dict[int, str]] = {
         USAGE: SAME,
         DENIED: "status: none does (nothing saved, or every token refused)",
         INTERRUPTED: SAME,
+    },
+    "baseline": {
+        OK: SAME,
+        FAILED: "the server could not be reached to say who you are, or the runs could not "
+        "be saved (the sentence says where); nothing changed",
+        USAGE: "a flag or a time needs fixing (SECONDS or MM:SS, more than 0), a run is "
+        "already in progress (start), or you have not signed in yet",
+        DENIED: "the server refused your token (sign in again)",
+        NOT_FOUND: "no baseline run has that id (edit, delete), or none is in progress (stop)",
+        INTERRUPTED: SAME,
+        PIPE_CLOSED: SAME,
     },
     "config": {
         OK: SAME,

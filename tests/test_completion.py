@@ -46,6 +46,10 @@ COMMON = [
     ("rf-tui --server ", []),  # its value: no commands offered
     ("rf-tui serve --port 8765 --d", ["--db", "--demo-seed"]),
     ("rf-tui completion ", ["bash", "fish", "zsh"]),
+    ("rf-tui baseline ", ["add", "delete", "edit", "list", "start", "stop"]),
+    ("rf-tui baseline st", ["start", "stop"]),
+    ("rf-tui baseline edit --s", ["--seconds", "--server"]),
+    ("rf-tui baseline list --j", ["--json"]),
 ]
 
 
@@ -228,5 +232,7 @@ def test_every_command_and_subcommand_is_in_the_tree() -> None:
     nodes = completion.tree(cli.parser())
     assert {"queue", "watch", "claim", "login", "logout", "config", "config show"} <= set(nodes)
     assert nodes["config"].words.keys() == {"path", "show", "names"}
+    assert nodes["baseline"].words.keys() == {"start", "stop", "add", "list", "edit", "delete"}
+    assert nodes["baseline start"].valued["--note"] == "TEXT"
     assert nodes["serve"].valued["--db"] == "file" and nodes[""].valued["--profile"] == "profile"
     assert "--json" not in nodes["queue"].valued

@@ -15,7 +15,7 @@ from typing import Any
 
 from rf_tui import __version__
 from rf_tui import exit_codes as exits
-from rf_tui.cli import completion, config_cmd, doctor, run, script, signin
+from rf_tui.cli import baseline, completion, config_cmd, doctor, run, script, signin
 from rf_tui.cli.resolve import Usage, keys_from_the_terminal, load_config, target, took_stdin
 from rf_tui.settings import options
 
@@ -146,6 +146,9 @@ def parser() -> argparse.ArgumentParser:
     )
     auth_status.add_argument("--json", action="store_true", help="a JSON array instead of lines")
     _flags(auth_status, "connection", inherit=True)
+
+    stopwatch = command("baseline", baseline.HELP, baseline.DESCRIPTION)
+    baseline.arguments(stopwatch, lambda action: _flags(action, "connection", inherit=True))
 
     logout = command("logout", "forget the saved token for a server")
     _flags(logout, "connection", inherit=True)
@@ -304,6 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "login": signin.login,
         "logout": signin.logout,
         "auth": signin.status,
+        "baseline": baseline.baseline,
         "config": _config,
         "demo": run.demo,
         "web": _web,
