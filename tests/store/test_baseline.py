@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rf_tui.store.baseline import (
     AlreadyRunning,
@@ -269,3 +271,24 @@ def test_processes_adding_at_once_lose_nothing_and_start_one_run(tmp_path: Path)
     done = sorted(r.seconds or 0 for r in runs if not r.running)
     assert done == sorted(float(n * 100 + k + 1) for n in range(6) for k in range(10))
     assert len({r.id for r in runs}) == 61
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=30))
+def test_any_text_is_a_time_or_a_sentence_never_a_crash(typed: str) -> None:
+    try:
+        seconds = parse_seconds(typed)
+    except ValueError as problem:
+        assert str(problem).endswith(".")
+    else:
+        assert 0 < seconds <= 24 * 3600
+
+
+@given(st.integers(min_value=0, max_value=23), st.integers(0, 59), st.integers(0, 59))
+def test_a_clock_time_reads_back_as_its_seconds(hours: int, minutes: int, secs: int) -> None:
+    total = hours * 3600 + minutes * 60 + secs
+    if total == 0:
+        return
+    assert parse_seconds(f"{hours}:{minutes:02d}:{secs:02d}") == total
+    if hours == 0:
+        assert parse_seconds(f"{minutes}:{secs:02d}") == parse_seconds(str(total)) == total
