@@ -12,7 +12,14 @@ more than 1.0), and that is never the in-product number alone: it is
 - hours saved per week = savings × claimed per week / 3600, against the threshold.
 
 ``compute`` gives the figures, ``short_line`` the queue's one line (at most 80
-columns) and ``lines`` the stats screen's and the report's sentences. No I/O.
+columns) and ``lines`` the stats screen's and the report's sentences. No I/O::
+
+    runs.reload()                              # rf-tui baseline may have added some
+    s = compute(runs.seconds(), metrics)       # a Baseline, an EscalationMetrics
+    s.ready, s.hours_per_week, s.meets_threshold
+    short_line(s)                              # "Savings 1.82 h/week (meets 1.0) · …"
+    lines(s)                                   # the whole working, a sentence a line
+    s.as_json()                                # for --json and the report
 """
 
 from __future__ import annotations
