@@ -65,6 +65,7 @@ def test_start_stop_list_edit_delete(running: Running, capsys: pytest.CaptureFix
     assert [r["seconds"] for r in listing["runs"]] == [360.0, 370.0, 370.0, 400.5]
     assert listing["completed"] == 4 and listing["more_needed"] == 1
     assert listing["median_seconds"] == 370.0 and listing["running"] is None
+    assert listing["mean_seconds"] == 375.12  # (360 + 370 + 370 + 400.5) / 4 = 375.125
 
 
 def test_runs_are_kept_per_user_where_the_app_looks(

@@ -192,6 +192,7 @@ def listing(store: Baseline) -> dict[str, Any]:
         "min_runs": MIN_RUNS,
         "more_needed": max(0, MIN_RUNS - len(done)),
         "median_seconds": _median(done),
+        "mean_seconds": round(statistics.fmean(done), 2) if done else None,
         "running": running.id if running else None,
     }
 

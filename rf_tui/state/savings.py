@@ -53,6 +53,9 @@ class Savings:
     runs_needed: int
     #: Median of the runs (there from the first run, used only from ``MIN_RUNS``).
     baseline_seconds: float | None
+    #: Their mean, shown beside the median: the seed's rule says "averaged over 5",
+    #: the median is what is subtracted (one forgotten stopwatch cannot swing it).
+    baseline_mean_seconds: float | None
     #: The metric's median time to first action after claim, and its n.
     in_product_seconds: float | None
     in_product_n: int
@@ -104,6 +107,7 @@ def compute(baseline: Sequence[float], metrics: EscalationMetrics) -> Savings:
         runs=runs,
         runs_needed=max(0, MIN_RUNS - runs),
         baseline_seconds=base,
+        baseline_mean_seconds=round(statistics.fmean(baseline), 2) if baseline else None,
         in_product_seconds=product,
         in_product_n=metrics.n_handoffs_with_action,
         claimed=metrics.n_handoffs_claimed,
@@ -169,7 +173,8 @@ def lines(s: Savings) -> list[str]:
     else:
         baseline = (
             f"Baseline (today's verbal handoff, by stopwatch): median "
-            f"{duration(s.baseline_seconds)} of {s.runs} runs."
+            f"{duration(s.baseline_seconds)} of {s.runs} runs "
+            f"(mean {duration(s.baseline_mean_seconds)})."
         )
     if s.in_product_seconds is None:
         product = (

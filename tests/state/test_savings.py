@@ -57,6 +57,7 @@ def test_five_runs_give_the_whole_working() -> None:
         runs=5,
         runs_needed=0,
         baseline_seconds=370.0,
+        baseline_mean_seconds=372.0,
         in_product_seconds=65.0,
         in_product_n=18,
         claimed=21,
@@ -69,7 +70,7 @@ def test_five_runs_give_the_whole_working() -> None:
         "Savings 0.42 h/week (misses 1.0) · baseline 6m 10s − in-product 1m 05s"
     )
     assert lines(s) == [
-        "Baseline (today's verbal handoff, by stopwatch): median 6m 10s of 5 runs.",
+        "Baseline (today's verbal handoff, by stopwatch): median 6m 10s of 5 runs (mean 6m 12s).",
         "In-product (time to first action after claim, 30d): median 1m 05s of 18 "
         "escalations with a first action.",
         "Savings per escalation: baseline − in-product = 6m 10s − 1m 05s = 5m 05s.",
