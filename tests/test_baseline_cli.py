@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,19 @@ def test_not_signed_in_and_a_refused_token(
     bad = ["baseline", "start", "--server", running.url, "--token", "not-a-token"]
     assert cli.main(bad) == exit_codes.DENIED
     assert not (paths.state_dir() / "baseline").exists()  # nothing started for nobody
+
+
+def test_a_stopwatch_left_running_says_how_to_fix_it(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert baseline(running, "start") == 0
+    (path,) = (paths.state_dir() / "baseline").glob("*.json")
+    saved = json.loads(path.read_text())
+    started = datetime.fromisoformat(saved["runs"][0]["started_at"]) - timedelta(hours=3)
+    saved["runs"][0]["started_at"] = started.isoformat()  # started three hours earlier
+    path.write_text(json.dumps(saved))
+    capsys.readouterr()
+    assert baseline(running, "stop") == 0
+    out = said(capsys)[0]
+    assert ": 3h 00m." in out
+    assert "Over an hour: if the stopwatch ran on, fix it with rf-tui baseline edit 1" in out

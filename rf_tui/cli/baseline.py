@@ -44,6 +44,9 @@ DESCRIPTION = (
     "kept per server and user."
 )
 
+#: A run longer than this was probably left running: stop says how to fix it.
+RAN_ON = 3600.0
+
 ACTIONS: dict[str, str] = {
     "start": "start the stopwatch now (one run at a time)",
     "stop": "stop the run in progress and print its time",
@@ -150,9 +153,15 @@ def _act(store: Baseline, args: argparse.Namespace, seconds: float | None, out: 
     if what == "stop":
         run = store.stop(note=args.note)
         assert run.stopped_at is not None and run.seconds is not None
+        ran_on = (
+            f"\nOver an hour: if the stopwatch ran on, fix it with "
+            f"rf-tui baseline edit {run.id} --seconds MM:SS"
+            if run.seconds > RAN_ON
+            else ""
+        )
         return (
             f"Stopped baseline run {run.id} at {_clock(run.stopped_at)}: "
-            f"{duration(run.seconds)}{_noted(run)}.\n{_count(store)}"
+            f"{duration(run.seconds)}{_noted(run)}.{ran_on}\n{_count(store)}"
         )
     if what == "add":
         assert seconds is not None
