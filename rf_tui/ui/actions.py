@@ -17,7 +17,9 @@ from rf_tui.readme_table import ReadmeTable
 
 #: Where a key works. "queue table" is the queue's table while it has focus (the
 #: cursor keys and enter); help and the README list it with the queue screen's.
-Place = Literal["app", "queue table", "queue", "handoff", "mine", "help", "choice", "reader"]
+Place = Literal[
+    "app", "queue table", "queue", "handoff", "mine", "stats", "help", "choice", "reader"
+]
 
 #: How the palette offers an action: "here" on the screens it belongs to, run as that
 #: screen's (or, for "app", the app's) action; "everywhere" on every screen, run as
@@ -76,6 +78,8 @@ KEY_NAMES = {
     "pagedown": "PgDn",
     "home": "Home",
     "end": "End",
+    "left": "←",
+    "right": "→",
 }
 
 
@@ -121,10 +125,12 @@ ACTIONS: tuple[Action, ...] = (
     # r was "reopen" before Mine listed the same claims; it stays for the hands that know it.
     act("m,r", "mine", "Mine", "Mine: what you claimed, and where each one stands now",
         "queue", palette="everywhere"),
+    act("a", "stats", "Stats", "Stats: the metric over 7, 30 or 90 days, and its trend",
+        "queue", palette="everywhere", footer=False),
     act("escape", "clear_filter", "Clear filter", "Clear the filter", "queue", footer=False),
     act("x", "dismiss_away", "Dismiss", 'Dismiss the "While you were away" line',
         "queue", footer=False),
-    act("question_mark", "help", "Help", "List every key", "queue", "mine",
+    act("question_mark", "help", "Help", "List every key", "queue", "mine", "stats",
         palette="everywhere", call="app.help"),
     # ── The handoff ──────────────────────────────────────────────────────────
     # Digits choose a step from inside the message box too (the box passes them on)
@@ -174,6 +180,17 @@ ACTIONS: tuple[Action, ...] = (
     Action("mine_cursor", (Key("j", "cursor(1)", "Down"), Key("k", "cursor(-1)", "Up"),
                            Key("g", "cursor_to(0)", "First"), Key("G", "cursor_to(-1)", "Last")),
            "Move", "Move, as ↑ ↓ Home End do", ("mine",), "j k g G", footer=False),
+    # ── Stats ────────────────────────────────────────────────────────────────
+    Action("period", (Key("7", "period('7d')", "Period", display="7 3 9"),
+                      Key("3", "period('30d')", "Period", shown=False),
+                      Key("9", "period('90d')", "Period", shown=False)),
+           "Period", "The last 7, 30 or 90 days", ("stats",), "7 3 9"),
+    Action("cycle_period", (Key("left", "cycle_period(-1)", "Shorter"),
+                            Key("right", "cycle_period(1)", "Longer")),
+           "Period", "A shorter or longer period, in turn", ("stats",), "← →", footer=False),
+    act("t", "toggle_table", "Table", "The trend as a table of values, or as a chart again",
+        "stats", palette="here"),
+    act("escape,q", "back", "Back", "Back to where you were", "stats", palette="here"),
     # ── Everywhere ───────────────────────────────────────────────────────────
     act("q", "quit", "Quit", "Quit", "app"),
     act("ctrl+p", "command_palette", "Commands",
@@ -262,6 +279,7 @@ SECTIONS: tuple[tuple[str, tuple[Place, ...]], ...] = (
     ("Queue", ("queue table", "queue")),
     ("Handoff", ("handoff",)),
     ("Mine", ("mine",)),
+    ("Stats", ("stats",)),
     ("Everywhere", ("app",)),
 )
 
@@ -284,6 +302,7 @@ def markdown_table() -> str:
         ("queue table", "queue", "app"),
         ("handoff", "app"),
         ("mine", "app"),
+        ("stats", "app"),
     )
     own: list[set[str]] = [
         {k for a in actions(*places) if "app" not in a.where for key in a.keys
@@ -298,7 +317,7 @@ def markdown_table() -> str:
             overridden = "app" in action.where and keys <= own[i]
             if any(p in action.where for p in places) and not overridden:
                 cells[i] = action.description
-    lines = ["| key | queue | handoff | mine |", "|---|---|---|---|"]
+    lines = ["| key | queue | handoff | mine | stats |", "|---|---|---|---|---|"]
     lines += [
         f"| `{_cell(shown)}` | {' | '.join(_cell(c) for c in cells)} |"
         for shown, cells in rows.items()

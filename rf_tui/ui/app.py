@@ -35,6 +35,7 @@ from rf_tui.ui.flows import (
     handoff_screens,
     mine_screens,
     show_mine,
+    show_stats,
     tell_problems,
 )
 from rf_tui.ui.messages import Fed
@@ -335,6 +336,7 @@ class RfApp(App[None]):
     def action_help(self) -> None:
         """Help, at the section of the screen it was asked from."""
         from rf_tui.ui.screens.mine import MineScreen
+        from rf_tui.ui.screens.stats import StatsScreen
 
         screen = self.screen
         section = (
@@ -342,12 +344,17 @@ class RfApp(App[None]):
             if isinstance(screen, HandoffScreen)
             else "Mine"
             if isinstance(screen, MineScreen)
+            else "Stats"
+            if isinstance(screen, StatsScreen)
             else None
         )
         self.push_screen(HelpScreen(section))
 
     def action_mine(self) -> None:
         show_mine(self, self.desk)  # the palette offers it on every screen
+
+    def action_stats(self) -> None:
+        show_stats(self, self.desk)  # the palette offers it on every screen
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -15,6 +15,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
+from rf_tui.ui.screens.stats import StatsScreen
 
 if TYPE_CHECKING:
     from rf_tui.ui.app import RfApp
@@ -25,6 +26,7 @@ PLACES: dict[type[Screen[Any]], Place] = {
     HelpScreen: "help",
     ChoiceScreen: "choice",
     MineScreen: "mine",
+    StatsScreen: "stats",
 }
 
 

@@ -25,6 +25,7 @@ from rf_tui.ui.screens.choice import ChoiceScreen
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
+from rf_tui.ui.screens.stats import StatsScreen
 from rf_tui.ui.terminal import clipboard, no_browser
 from rf_tui.ui.textual_private import set_clipboard_text, write_to_terminal
 
@@ -192,6 +193,15 @@ def claimed_elsewhere(app: App[Any], desk: Desk, handoff: Handoff) -> None:
         markup=False,
         timeout=5,
     )
+
+
+# ── Stats ────────────────────────────────────────────────────────────────────
+
+
+def show_stats(app: App[Any], desk: Desk) -> None:
+    """Stats over whatever screen is up; back there with esc. Not twice on the stack."""
+    if not isinstance(app.screen, StatsScreen):
+        app.push_screen(StatsScreen(desk))
 
 
 # ── Sharing ──────────────────────────────────────────────────────────────────

@@ -23,6 +23,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.mine import MineScreen
 from rf_tui.ui.screens.queue import QueueScreen
+from rf_tui.ui.screens.stats import StatsScreen
 from rf_tui.ui.widgets.queue_table import QueueTable
 from tests.helpers import Running
 from tests.ui.conftest import AppFactory
@@ -39,6 +40,7 @@ BOUND: list[tuple[type[DOMNode], Place]] = [
     (HelpScreen, "help"),
     (ChoiceScreen, "choice"),
     (MineScreen, "mine"),
+    (StatsScreen, "stats"),
 ]
 
 

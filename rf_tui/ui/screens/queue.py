@@ -532,6 +532,11 @@ class QueueScreen(Screen[None]):
 
         flows.show_mine(self.app, self.desk)
 
+    def action_stats(self) -> None:
+        from rf_tui.ui import flows
+
+        flows.show_stats(self.app, self.desk)
+
     @on(QueueTable.Chosen, "#queue")
     def _row_chosen(self, event: QueueTable.Chosen) -> None:
         from rf_tui.ui import flows
