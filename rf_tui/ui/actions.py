@@ -190,6 +190,9 @@ ACTIONS: tuple[Action, ...] = (
            "Period", "A shorter or longer period, in turn", ("stats",), "← →", footer=False),
     act("t", "toggle_table", "Table", "The trend as a table of values, or as a chart again",
         "stats", palette="here"),
+    act("b", "baseline", "Baseline",
+        "Baseline stopwatch: start when you open a ticket the old way, b again at your first "
+        "diagnostic action", "stats", palette="here"),
     act("escape,q", "back", "Back", "Back to where you were", "stats", palette="here"),
     # ── Everywhere ───────────────────────────────────────────────────────────
     act("q", "quit", "Quit", "Quit", "app"),

@@ -11,11 +11,13 @@ from datetime import datetime
 
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.feed import Feed
-from rf_tui.feed.types import Handoff, Me
-from rf_tui.paths import claimed_path, drafts_path, seen_path
+from rf_tui.feed.types import EscalationMetrics, Handoff, Me
+from rf_tui.paths import baseline_path, claimed_path, drafts_path, seen_path
 from rf_tui.settings import Settings
 from rf_tui.state.clock import Clock, time_of_day
 from rf_tui.state.health import LinkHealth
+from rf_tui.state.savings import Savings, compute
+from rf_tui.store.baseline import Baseline
 from rf_tui.store.claimed import ClaimedHere
 from rf_tui.store.drafts import Drafts
 from rf_tui.store.unread import SeenSet
@@ -40,6 +42,9 @@ class Desk:
     #: Half-typed messages, per session: they survive a failed send, closing the
     #: screen and (once we know who is signed in) a restart.
     drafts: Drafts = field(default_factory=lambda: Drafts(None))
+    #: The manual baseline's stopwatch runs (`rf-tui baseline`, `b` on the stats
+    #: screen): what the in-product number is subtracted from.
+    baseline: Baseline = field(default_factory=lambda: Baseline(None))
 
     @property
     def presenting(self) -> bool:
@@ -52,6 +57,7 @@ class Desk:
         self.seen = SeenSet(seen_path(base, server, me.id))
         # Drafts typed before we knew who is signed in are kept, over the saved ones.
         self.drafts = Drafts(drafts_path(base, server, me.id)).adopt(self.drafts)
+        self.baseline = Baseline(baseline_path(base, server, me.id))
         self.claimed_store = ClaimedHere(claimed_path(base, server, me.id))
         earlier = {
             c.handoff_id: Handoff(
@@ -103,9 +109,18 @@ class Desk:
             ("Unread markers", self.seen.problem),
             ("Mine", self.claimed_store.problem),
             ("Drafts", self.drafts.problem),
+            ("Baseline", self.baseline.problem),
         ]
         self.seen.problem = self.claimed_store.problem = self.drafts.problem = None
+        self.baseline.problem = None
         return [(title, problem) for title, problem in told if problem]
+
+    def savings(self, metrics: EscalationMetrics) -> Savings | None:
+        """The savings line's figures for ``metrics``; None before any baseline run.
+        The runs are read again: `rf-tui baseline` may have added some elsewhere."""
+        self.baseline.reload()
+        seconds = self.baseline.seconds()
+        return compute(seconds, metrics) if seconds else None
 
     def web_link(self, handoff: Handoff) -> str | None:
         base = self.settings.web_url

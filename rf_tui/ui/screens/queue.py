@@ -23,6 +23,7 @@ from rf_tui.feed.types import Connecting, EscalationMetrics, Live, QueueEntry, R
 from rf_tui.state.clock import age, duration, skew_text
 from rf_tui.state.layout import Leaving, count_words, keep_in_place
 from rf_tui.state.queue import Sort
+from rf_tui.state.savings import Savings, short_line
 from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
@@ -55,12 +56,17 @@ ASK_AGAIN = "Press c again to claim: "
 
 
 def metric_text(
-    metrics: EscalationMetrics | None, width: int = 80, problem: str | None = None
+    metrics: EscalationMetrics | None,
+    width: int = 80,
+    problem: str | None = None,
+    savings: Savings | None = None,
 ) -> Text:
     """Time to first action after claim: never presented as time saved (docs/contract.md).
 
     One line, most important first: where the window is too narrow for the whole
-    sentence its last words are cut ("…"). Below 100 columns, shorter words.
+    sentence its last words are cut ("…"). Below 100 columns, shorter words. With
+    five baseline runs the line leads with savings: baseline and in-product side by
+    side, never the in-product number alone.
     """
     compact = width < 100
     label = "1st action after claim" if compact else "Time to first action after claim"
@@ -69,6 +75,14 @@ def metric_text(
             return Text(f"{label}: unavailable ({one_line(problem, 120)})", style="dim")
         return Text(f"{label}: loading…", style="dim")
     text = Text(no_wrap=True, overflow="ellipsis")
+    if savings is not None and savings.ready:
+        text.append(short_line(savings), style="bold")
+        text.append(
+            f" · {metrics.n_handoffs_with_action}/{metrics.n_handoffs_claimed} claimed "
+            f"had an action ({metrics.period})",
+            style="dim",
+        )
+        return text
     text.append(f"{label} ({metrics.period}): ", style="bold")
     if metrics.n_handoffs_with_action:
         text.append(
@@ -83,7 +97,11 @@ def metric_text(
         else (f"{metrics.n_handoffs_with_action} of {metrics.n_handoffs_claimed}")
     )
     baseline = "baseline" if compact else "your manual baseline"
-    text.append(f" · {counts} claimed had an action · savings = {baseline} − this", style="dim")
+    text.append(f" · {counts} claimed had an action", style="dim")
+    if savings is not None:  # runs timed, not yet enough: how many more
+        text.append(f" · {short_line(savings)}", style="dim")
+    else:
+        text.append(f" · savings = {baseline} − this", style="dim")
     return text
 
 
@@ -357,7 +375,9 @@ class QueueScreen(Screen[None]):
     def refresh_metric(self) -> None:
         if not self.ready:
             return
-        text = metric_text(self.feed.metrics, self.size.width, self.feed.metrics_problem)
+        metrics = self.feed.metrics
+        savings = self.desk.savings(metrics) if metrics is not None else None
+        text = metric_text(metrics, self.size.width, self.feed.metrics_problem, savings)
         self._show("#metric", text)
 
     def apply(self, touched: set[str]) -> None:

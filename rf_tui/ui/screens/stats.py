@@ -26,6 +26,8 @@ from textual.widgets import DataTable, Footer, Sparkline, Static
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.types import EscalationMetrics
 from rf_tui.state.clock import duration
+from rf_tui.state.savings import MIN_RUNS, lines
+from rf_tui.store.baseline import BaselineError
 from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
@@ -209,10 +211,54 @@ class StatsScreen(Screen[None]):
     # ── The savings line ─────────────────────────────────────────────────────
 
     def savings_text(self, stats: out.Stats) -> Text:
-        """THE SAVINGS LINE GOES HERE: baseline (median of the manual runs) beside the
-        in-product median, and hours saved per week, from rf_tui/state/savings.py once
-        it lands. Until then, only how savings are reckoned: never this number alone."""
-        return Text("Savings = your manual baseline − the median above.", style="dim")
+        """Baseline (median of the manual runs) beside the in-product median, and hours
+        saved per week against the kill switch: never the in-product number alone."""
+        figures = self.desk.savings(stats.metrics)
+        text = Text()
+        if figures is None:
+            text.append(
+                f"Savings = your manual baseline − the median above. No baseline runs yet: "
+                f"time {MIN_RUNS} escalations under today's verbal handoff with b (start when "
+                "you open the ticket, b again at your first diagnostic action) or rf-tui "
+                "baseline.",
+                style="dim",
+            )
+        else:
+            for i, line in enumerate(lines(figures)):
+                last = i == len(lines(figures)) - 1
+                style = "" if not last else "bold green" if figures.meets_threshold else "bold"
+                text.append(("\n" if i else "") + line, style=style)
+        running = self.desk.baseline.running()
+        if running is not None:
+            text.append(
+                f"\nBaseline stopwatch running since {running.started_at.astimezone():%H:%M:%S}: "
+                "b stops it at your first diagnostic action.",
+                style="bold yellow",
+            )
+        return text
+
+    def action_baseline(self) -> None:
+        """b: start the baseline stopwatch, or stop the one running."""
+        baseline = self.desk.baseline
+        baseline.reload()  # rf-tui baseline may have started one in another terminal
+        try:
+            if baseline.running() is None:
+                run = baseline.start()
+                said = (
+                    f"Baseline run {run.id} started at {run.started_at.astimezone():%H:%M:%S}: "
+                    "press b at your first diagnostic action."
+                )
+            else:
+                run = baseline.stop()
+                said = f"Baseline run {run.id}: {duration(run.seconds or 0.0)}."
+        except BaselineError as exc:
+            self.notify(str(exc), title="Baseline", severity="warning", markup=False)
+            return
+        for title, problem in self.desk.problems():
+            self.notify(problem, title=title, severity="warning", markup=False)
+        self.notify(said, title="Baseline", markup=False, timeout=4)
+        if isinstance(self.outcome, out.Stats):
+            self.query_one("#stats-savings", Static).update(self.savings_text(self.outcome))
 
     # ── The trend ────────────────────────────────────────────────────────────
 
