@@ -239,9 +239,9 @@ class Feed:
         try:
             metrics = await self.client.metrics(period)
         except Forbidden as exc:
-            return out.StatsRefused(period, exc.message, forbidden=True)
+            return out.StatsRefused(period, exc.message, forbidden=True, status=exc.status)
         except ApiError as exc:
-            return out.StatsRefused(period, exc.message)
+            return out.StatsRefused(period, exc.message, status=exc.status)
         if self._no_trend is not None:  # a backend without it: asked once per run
             return out.Stats(period, metrics, None, self._no_trend)
         try:
