@@ -46,6 +46,9 @@ COMMON = [
     ("rf-tui --server ", []),  # its value: no commands offered
     ("rf-tui serve --port 8765 --d", ["--db", "--demo-seed"]),
     ("rf-tui completion ", ["bash", "fish", "zsh"]),
+    ("rf-tui st", ["stats"]),
+    ("rf-tui stats --period ", ["30d", "7d", "90d"]),  # its choices, nothing else
+    ("rf-tui stats --period 30d --j", ["--json"]),
 ]
 
 
