@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from rf_tui import cli
-from rf_tui.exit_codes import DENIED, OK, USAGE
+from rf_tui.exit_codes import DENIED, FAILED, OK, USAGE
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.quirks import Quirks
 from rf_tui.server.service import METRIC_DEFINITION
@@ -126,3 +126,12 @@ class TestWithoutTheTrend:
         assert "  Claimed:" in text and "Definition: Time from a senior claiming" in text
         assert text.endswith("\n\nThis server gives no trend by day (it answers 404).\n")
         assert "Trend by day" not in text
+
+
+def test_a_refused_token_exits_4_and_no_server_exits_1(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["stats", "--server", running.url, "--token", "not-a-token"]) == DENIED
+    assert "not signed in, or your sign-in has expired" in capsys.readouterr().err
+    assert cli.main(["stats", "--server", "http://127.0.0.1:9", "--token", "t"]) == FAILED
+    assert "Cannot reach the server" in capsys.readouterr().err
