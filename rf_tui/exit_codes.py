@@ -85,6 +85,15 @@ COMMANDS: dict[str, dict[int, str]] = {
         INTERRUPTED: SAME,
         PIPE_CLOSED: SAME,
     },
+    "stats": {
+        OK: "printed (a period with no claims too)",
+        FAILED: SAME,
+        USAGE: "a flag needs fixing (--period is 7d, 30d or 90d), or you have not signed in "
+        "yet (rf-tui login)",
+        DENIED: "the server refused your token (sign in again), or your role is a viewer's",
+        INTERRUPTED: SAME,
+        PIPE_CLOSED: SAME,
+    },
     "doctor": {
         OK: "every check ok, or only warnings (rf-tui works, without what they name)",
         FAILED: "a check failed: something rf-tui needs is broken (its line says what)",

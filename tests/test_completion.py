@@ -50,6 +50,9 @@ COMMON = [
     ("rf-tui baseline st", ["start", "stop"]),
     ("rf-tui baseline edit --s", ["--seconds", "--server"]),
     ("rf-tui baseline list --j", ["--json"]),
+    ("rf-tui st", ["stats"]),
+    ("rf-tui stats --period ", ["30d", "7d", "90d"]),  # its choices, nothing else
+    ("rf-tui stats --period 30d --j", ["--json"]),
 ]
 
 

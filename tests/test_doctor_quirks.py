@@ -27,6 +27,7 @@ EXPECTED: dict[tuple[str, ...], tuple[int, dict[str, str]]] = {
     ("no-metrics",): (OK, {"metric": "warn"}),
     # rf-tui's own extension, which no ResolutionFlow backend has: nothing to warn of.
     ("no-presence",): (OK, {}),
+    ("no-trend",): (OK, {}),
     ("path-prefix=/x",): (OK, {}),  # pointed at the prefix, as its "listening on" says
     ("buffered-stream",): (OK, {"stream": "warn"}),
     ("bad-row",): (FAILED, {"queue": "fail"}),

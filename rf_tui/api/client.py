@@ -30,6 +30,7 @@ from rf_tui.api.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    NotOffered,
     NotSignedIn,
     RateLimited,
     ServerError,
@@ -39,6 +40,7 @@ from rf_tui.api.errors import (
 from rf_tui.api.models import (
     ChatReply,
     EscalationMetrics,
+    EscalationTrend,
     Handoff,
     LoginResult,
     Me,
@@ -55,7 +57,8 @@ API_PREFIX = "/api/v1"
 MAX_BODY = 16 * 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 _DETAIL_MAX = 300
-#: What a backend without the viewing heartbeat ([ours]) answers it with.
+#: What a backend without an extension of ours (the viewing heartbeat, the trend)
+#: answers it with.
 NO_PRESENCE = frozenset({404, 405, 501})
 
 M = TypeVar("M", bound=BaseModel)
@@ -322,6 +325,28 @@ class Client:
             # send the senior looking for something that was never there.
             raise ApiError("Not offered by this server: it answers 404.", status=404) from None
         return _parse(EscalationMetrics, data)
+
+    async def escalation_trend(self, period: str = "30d") -> EscalationTrend:
+        """[ours] The metric's claims by UTC day (``GET …/escalations/trend``).
+
+        A backend without it answers 404: that is "not offered by this server"
+        (``NotOffered``), never "removed" nor a wrong address.
+        """
+        try:
+            data = await self._request(
+                "GET",
+                "/analytics/flowpilot/escalations/trend",
+                params={"period": period},
+                what="The trend",
+            )
+        except (NotFound, WrongAddress):  # a proxy's 404 page reads as a wrong address
+            raise NotOffered("Not offered by this server: it answers 404.") from None
+        except ApiError as exc:
+            if exc.status in NO_PRESENCE:  # 405, 501: no such route either
+                said = f"Not offered by this server: it answers {exc.status}."
+                raise NotOffered(said, exc.status) from None
+            raise
+        return _parse(EscalationTrend, data)
 
     async def create_session(
         self,

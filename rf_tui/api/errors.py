@@ -46,6 +46,14 @@ class NotFound(ApiError):
         super().__init__(f"{what} was not found. It may have been removed.", status=404)
 
 
+class NotOffered(ApiError):
+    """An extension of rf-tui's own ([ours]) that this backend does not have: its
+    absence is normal on a real backend, not a fault."""
+
+    def __init__(self, message: str, status: int = 404) -> None:
+        super().__init__(message, status=status)
+
+
 class AlreadyClaimed(ApiError):
     """409 on claim: another senior was first."""
 

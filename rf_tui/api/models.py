@@ -10,10 +10,18 @@ frozen: values that cross layers are immutable.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 
 def _to_text(value: Any) -> Any:
@@ -275,6 +283,43 @@ class EscalationMetrics(_Model):
     median_seconds_to_first_action: float | None = None
     p95_seconds_to_first_action: float | None = None
     metric_definition: Text = ""
+
+
+class TrendBucket(_Model):
+    """[ours] One UTC day of the trend: claims that day, with the metric's definitions."""
+
+    date: date
+    n_handoffs_claimed: int = 0
+    n_handoffs_with_action: int = 0
+    median_seconds_to_first_action: float | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        # A backend may send the day as a midnight timestamp: its date is the day.
+        if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+            return value[:10]
+        return value
+
+
+class EscalationTrend(_Model):
+    """[ours] ``GET /analytics/flowpilot/escalations/trend``: the metric's claims by day,
+    oldest first. Days that cannot be read are left out, not the whole trend."""
+
+    period: Text = "30d"
+    days: tuple[TrendBucket, ...] = ()
+    metric_definition: Text = ""
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days(cls, value: Any) -> Any:
+        readable = []
+        for item in _list_or_empty(value):
+            try:
+                readable.append(TrendBucket.model_validate(item))
+            except ValidationError:
+                continue
+        return tuple(sorted(readable, key=lambda day: day.date))
 
 
 # ── Stream events ────────────────────────────────────────────────────────────

@@ -15,8 +15,9 @@ from typing import Any
 
 from rf_tui import __version__
 from rf_tui import exit_codes as exits
-from rf_tui.cli import baseline, completion, config_cmd, doctor, run, script, signin
+from rf_tui.cli import baseline, completion, config_cmd, doctor, run, script, signin, stats
 from rf_tui.cli.resolve import Usage, keys_from_the_terminal, load_config, target, took_stdin
+from rf_tui.feed.outcomes import PERIODS
 from rf_tui.settings import options
 
 DESCRIPTION = "A terminal client for ResolutionFlow's Escalation Mode: a live queue for seniors."
@@ -117,6 +118,20 @@ def parser() -> argparse.ArgumentParser:
         "--session", metavar="SESSION_ID", help="its session (default: looked up in the queue)"
     )
     _flags(claim, "connection", inherit=True)
+
+    figures = command(
+        "stats",
+        "time to first action after claim for a period, and its trend by day",
+        "Print the escalation metric for a period: claimed, with a first action, conversion,\n"
+        "average, median and 95th percentile time to first action after claim, the server's\n"
+        "definition word for word, and the trend by day where the server has one.\n"
+        "Owners, admins and engineers only.",
+    )
+    figures.add_argument(
+        "--period", choices=PERIODS, default="7d", help="the window, up to now (default 7d)"
+    )
+    figures.add_argument("--json", action="store_true", help="a JSON object instead of text")
+    _flags(figures, "connection", inherit=True)
 
     check = command("doctor", doctor.HELP, doctor.DESCRIPTION)
     check.epilog = doctor.EPILOG  # its exit codes, and the shape of --json
@@ -263,6 +278,8 @@ def _scripted(args: argparse.Namespace) -> int:
         return script.run(script.show_queue(client, args.json, sys.stdout))
     if args.command == "watch":
         return script.run(script.watch(client, args.json, sys.stdout))
+    if args.command == "stats":
+        return script.run(stats.show_stats(client, args.period, args.json, sys.stdout))
     return script.run(script.claim(client, args.handoff_id, args.session, sys.stdout))
 
 
@@ -304,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "queue": _scripted,
         "watch": _scripted,
         "claim": _scripted,
+        "stats": _scripted,
         "login": signin.login,
         "logout": signin.logout,
         "auth": signin.status,

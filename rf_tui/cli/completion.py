@@ -3,8 +3,8 @@
 Generated, not hand-kept, so a new flag or command completes the day it lands.
 Each script finds the command typed so far the same way: words that are not
 flags, and not the value of a flag that takes one, walk down the command tree.
-A flag's value completes as profile names (``--profile``), files (a metavar of
-PATH or FILE) or nothing.
+A flag's value completes as profile names (``--profile``), its choices
+(``--period``), files (a metavar of PATH or FILE) or nothing.
 
 zsh gets a native function (compsys), not bash's through ``bashcompinit``:
 zsh reads ``${words[@]:1:n}`` as history modifiers, and its ``path`` and
@@ -32,6 +32,8 @@ class Node:
     flags: dict[str, str] = field(default_factory=dict)
     #: The flags that take a value, and what: "profile", "file" or a metavar.
     valued: dict[str, str] = field(default_factory=dict)
+    #: The flags whose value is one of a few words (``--period 7d|30d|90d``).
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _help(action: argparse.Action) -> str:
@@ -67,6 +69,8 @@ def tree(parser: argparse.ArgumentParser) -> dict[str, Node]:
                     node.flags[flag] = _help(action)
                     if action.nargs != 0:
                         node.valued[flag] = _value_kind(action)
+                    if action.choices is not None:
+                        node.choices[flag] = tuple(str(choice) for choice in action.choices)
             elif action.choices is not None:
                 node.words.update({str(choice): "" for choice in action.choices})
 
@@ -79,6 +83,14 @@ def _valued(nodes: dict[str, Node]) -> dict[str, str]:
     for node in nodes.values():
         for flag, kind in node.valued.items():
             every.setdefault(flag, kind)
+    return every
+
+
+def _choices(nodes: dict[str, Node]) -> dict[str, tuple[str, ...]]:
+    every: dict[str, tuple[str, ...]] = {}
+    for node in nodes.values():
+        for flag, words in node.choices.items():
+            every.setdefault(flag, words)
     return every
 
 
@@ -107,6 +119,11 @@ def bash(parser: argparse.ArgumentParser) -> str:
         f'        "{key}") words="{" ".join(node.words)}" flags="{" ".join(sorted(node.flags))}" ;;'
         for key, node in nodes.items()
     )
+    picks = "".join(
+        f'        {flag})\n            COMPREPLY=( $(compgen -W "{" ".join(words)}" -- "$cur") )\n'
+        "            return ;;\n"
+        for flag, words in sorted(_choices(nodes).items())
+    )
     return f"""# rf-tui completion for bash. Load it with:  source <(rf-tui completion bash)
 _rf_tui() {{
     local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}"
@@ -128,7 +145,7 @@ _rf_tui() {{
         --profile)
             COMPREPLY=( $(compgen -W "$({PROFILE_NAMES})" -- "$cur") )
             return ;;
-        {takes_value})
+{picks}        {takes_value})
             COMPREPLY=()  # a file name, or a value of your own
             return ;;
     esac
@@ -153,8 +170,12 @@ def zsh(parser: argparse.ArgumentParser) -> str:
     takes_value = "|".join(sorted(valued))
     keys = "|".join(_sh(k) for k in nodes if k)
     said = _value_help(nodes)
+    picks = _choices(nodes)
     values = "\n".join(
-        f"        ({flag}) _message {_sh(said[flag])}; return ;;"
+        f"        ({flag}) _wanted values expl {_sh(said[flag])} compadd -- "
+        f"{' '.join(map(_sh, picks[flag]))}; return ;;"
+        if flag in picks
+        else f"        ({flag}) _message {_sh(said[flag])}; return ;;"
         for flag, kind in sorted(valued.items())
         if kind not in ("profile", "file")
     )
@@ -253,6 +274,8 @@ def fish(parser: argparse.ArgumentParser) -> str:
             how = (
                 ""
                 if kind is None
+                else f"-x -a {_fish(' '.join(node.choices[flag]))}"
+                if flag in node.choices
                 else f"-x -a {_fish(f'({PROFILE_NAMES})')}"
                 if kind == "profile"
                 else "-r -F"

@@ -35,6 +35,7 @@ from rf_tui.api.errors import (
     ApiError,
     Forbidden,
     NotFound,
+    NotOffered,
     NotSignedIn,
     RateLimited,
     Unreachable,
@@ -132,6 +133,8 @@ class Feed:
         self.state: ConnectionState | None = None
         self.metrics: EscalationMetrics | None = None
         self.metrics_problem: str | None = None
+        #: Why there is no trend by day, once the server said it has none ([ours]).
+        self._no_trend: str | None = None
         #: Whether any queue fetch has worked: until then nobody may say "no escalations".
         self.loaded = False
         #: Why the last queue fetch failed, until one works.
@@ -236,11 +239,24 @@ class Feed:
         try:
             metrics = await self.client.metrics(period)
         except Forbidden as exc:
-            return out.StatsRefused(period, exc.message, forbidden=True)
+            return out.StatsRefused(period, exc.message, forbidden=True, status=exc.status)
         except ApiError as exc:
-            return out.StatsRefused(period, exc.message)
-        # The trend ([ours]) is not asked for yet: every backend is one without it.
-        return out.Stats(period, metrics, None, "This server gives no trend by day.")
+            return out.StatsRefused(period, exc.message, status=exc.status)
+        if self._no_trend is not None:  # a backend without it: asked once per run
+            return out.Stats(period, metrics, None, self._no_trend)
+        try:
+            trend = await self.client.escalation_trend(period)
+        except NotOffered as exc:
+            self._no_trend = f"This server gives no trend by day (it answers {exc.status})."
+            return out.Stats(period, metrics, None, self._no_trend)
+        except ApiError as exc:
+            return out.Stats(period, metrics, None, f"The trend by day did not load: {exc.message}")
+        days = tuple(
+            out.TrendDay(d.date, d.n_handoffs_claimed, d.n_handoffs_with_action,
+                         d.median_seconds_to_first_action)
+            for d in trend.days
+        )  # fmt: skip
+        return out.Stats(period, metrics, days)
 
     # ── The stream ───────────────────────────────────────────────────────────
 

@@ -147,6 +147,8 @@ class StatsRefused:
     period: Period
     reason: str
     forbidden: bool = False
+    #: The HTTP status of the refusal, when there was one (401: sign in again).
+    status: int | None = None
 
 
 StatsOutcome = Stats | StatsRefused

@@ -171,6 +171,16 @@ async def metrics(
     return backend.metrics(user, period)
 
 
+@api.get("/analytics/flowpilot/escalations/trend", response_model=s.TrendOut, responses=ERRORS)
+async def trend(
+    user: User,
+    backend: Api,
+    period: Annotated[str, Query(pattern="^(7d|30d|90d)$")] = "30d",
+) -> dict[str, Any]:
+    """[ours] The metric's claims by UTC day, oldest first, every day of the period."""
+    return backend.trend(user, period)
+
+
 async def _refused(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Refused)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else exc.headers

@@ -30,6 +30,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # The paths as app.py declares them (not imported: that would pull in FastAPI).
 QUEUE_PATH = "/api/v1/ai-sessions/queue"
 METRICS_PATH = "/api/v1/analytics/flowpilot/escalations"
+TREND_PATH = METRICS_PATH + "/trend"
 VIEWING_PATH = re.compile(r"/api/v1/ai-sessions/[^/]+/handoffs/[^/]+/viewing/?")
 #: What a buffering proxy holds back before it passes a response on (nginx's
 #: default proxy buffers are eight of 4 or 8 KB; this errs on the large side).
@@ -58,6 +59,11 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("no-claim-events", "claims are not announced on the stream (as --no-claim-events)"),
     Kind("no-metrics", "the metric endpoint answers 404, as on a backend without it"),
+    Kind(
+        "no-trend",
+        "the trend by day (GET .../escalations/trend, rf-tui's own extension) answers 404, "
+        "as on a backend without it",
+    ),
     Kind(
         "no-presence",
         "the viewing heartbeat (POST and DELETE .../viewing, rf-tui's own extension) "
@@ -101,6 +107,7 @@ class Quirks:
     naive_times: bool = False
     no_claim_events: bool = False
     no_metrics: bool = False
+    no_trend: bool = False
     no_presence: bool = False
     #: "" or a path such as "/rf" (a leading slash, none at the end).
     path_prefix: str = ""
@@ -135,6 +142,8 @@ class Quirks:
                 return replace(self, no_claim_events=True)
             case "no-metrics":
                 return replace(self, no_metrics=True)
+            case "no-trend":
+                return replace(self, no_trend=True)
             case "no-presence":
                 return replace(self, no_presence=True)
             case "path-prefix":
@@ -154,6 +163,7 @@ class Quirks:
             "naive-times": self.naive_times,
             "no-claim-events": self.no_claim_events,
             "no-metrics": self.no_metrics,
+            "no-trend": self.no_trend,
             "no-presence": self.no_presence,
             f"path-prefix={self.path_prefix}": bool(self.path_prefix),
             "buffered-stream": self.buffered_stream,
@@ -299,6 +309,9 @@ class Quirky:
             scope = {**scope, "root_path": scope.get("root_path", "") + quirks.path_prefix}
             path = path[len(quirks.path_prefix) :]
         if quirks.no_metrics and path == METRICS_PATH:
+            await _not_found(send)
+            return
+        if quirks.no_trend and path.rstrip("/") == TREND_PATH:
             await _not_found(send)
             return
         if quirks.no_presence and VIEWING_PATH.fullmatch(path):

@@ -132,6 +132,21 @@ class MetricsOut(BaseModel):
     metric_definition: str
 
 
+class TrendDayOut(BaseModel):
+    date: str
+    n_handoffs_claimed: int
+    n_handoffs_with_action: int
+    median_seconds_to_first_action: float | None = None
+
+
+class TrendOut(BaseModel):
+    """[ours] The metric's claims by UTC day of the claim."""
+
+    period: Literal["7d", "30d", "90d"]
+    days: list[TrendDayOut]
+    metric_definition: str
+
+
 class ViewerOut(BaseModel):
     viewer_id: str
     viewer_name: str

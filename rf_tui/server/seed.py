@@ -37,6 +37,31 @@ def demo_disguise() -> Disguise:
     )
 
 
+#: Claims before this week: (days ago, hours more, seconds to the first action or None).
+HISTORY: tuple[tuple[int, int, int | None], ...] = (
+    (75, 3, 310),
+    (62, 5, None),
+    (48, 2, 240),
+    (35, 6, 200),
+    (29, 1, 185),
+    (28, 4, 150),
+    (26, 2, 170),
+    (25, 6, None),
+    (23, 3, 130),
+    (21, 1, 140),
+    (20, 5, 95),
+    (18, 2, 120),
+    (17, 4, 110),
+    (15, 3, None),
+    (14, 6, 100),
+    (12, 2, 75),
+    (12, 5, 90),
+    (11, 1, 80),
+    (9, 4, 60),
+    (8, 3, 70),
+)
+
+
 @dataclass(frozen=True)
 class DemoSeed:
     accounts: dict[str, str]  # "northwind" / "contoso" → account id
@@ -113,12 +138,24 @@ def seed_demo(store: Store, *, now: datetime, password_cost: int = 14) -> DemoSe
             store, account=nw, owner=sam, scenario=scenario, at=now - ago, with_assessment=assessed
         )
 
-    # History for the metric: two claims with a first action, one without.
-    for scenario, ago, claimer, action_after in (
+    # History for the metric: two claims with a first action, one without, this week.
+    # Older ones only from 8 days back, so the week's figures stay those three: for the
+    # 30- and 90-day figures and their trend by day (slower at first, as a team learns).
+    recent = (
         (SCENARIOS[3], timedelta(days=2), dana, timedelta(seconds=45)),
         (SCENARIOS[4], timedelta(days=1), alex, timedelta(seconds=120)),
         (SCENARIOS[5], timedelta(hours=3), alex, None),
-    ):
+    )
+    older = tuple(
+        (
+            SCENARIOS[3 + i % 7],
+            timedelta(days=days, hours=hours),
+            dana if i % 2 else alex,
+            None if seconds is None else timedelta(seconds=seconds),
+        )
+        for i, (days, hours, seconds) in enumerate(HISTORY)
+    )
+    for scenario, ago, claimer, action_after in older + recent:
         session_id, handoff_id = _escalate(
             store, account=nw, owner=sam, scenario=scenario, at=now - ago, with_assessment=True
         )

@@ -11,7 +11,7 @@ import asyncio
 import statistics
 import time
 from collections import defaultdict, deque
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from rf_tui.server import assess
@@ -420,26 +420,65 @@ class Backend:
         account = self.require_engineer(user)
         since = self.config.clock() - timedelta(days=PERIODS[period])
         rows = self.store.claimed_with_first_action(account, since)
-        deltas = sorted(
-            max(0.0, (_parse(r["first_action_at"]) - _parse(r["claimed_at"])).total_seconds())
-            for r in rows
-            if r["first_action_at"] is not None
-        )
+        deltas = sorted(_delta(r) for r in rows if r["first_action_at"] is not None)
         out: dict[str, Any] = {
             "period": period,
             "n_handoffs_claimed": len(rows),
             "n_handoffs_with_action": len(deltas),
             "avg_seconds_to_first_action": None,
-            "median_seconds_to_first_action": None,
+            "median_seconds_to_first_action": _median(deltas),
             "p95_seconds_to_first_action": None,
             "metric_definition": METRIC_DEFINITION,
         }
         if deltas:
             p95 = deltas[max(0, round(0.95 * (len(deltas) - 1)))]
             out["avg_seconds_to_first_action"] = round(statistics.fmean(deltas), 2)
-            out["median_seconds_to_first_action"] = round(statistics.median(deltas), 2)
             out["p95_seconds_to_first_action"] = round(p95, 2)
         return out
+
+    def trend(self, user: Row, period: str) -> dict[str, Any]:
+        """[ours] The metric's claims by UTC day of ``claimed_at``, oldest first.
+
+        The same claims as ``metrics`` (claimed at or after now minus the period),
+        so the days add up to its counts: the first and last days are partial, and
+        every day between is there, with zeros when nothing was claimed.
+        """
+        account = self.require_engineer(user)
+        now = self.config.clock()
+        since = now - timedelta(days=PERIODS[period])
+        first, today = _utc_day(since), _utc_day(now)
+        claimed: defaultdict[date, int] = defaultdict(int)
+        deltas: defaultdict[date, list[float]] = defaultdict(list)
+        for row in self.store.claimed_with_first_action(account, since):
+            day = _utc_day(_parse(row["claimed_at"]))
+            claimed[day] += 1
+            if row["first_action_at"] is not None:
+                deltas[day].append(_delta(row))
+        days = []
+        for offset in range((today - first).days + 1):
+            day = first + timedelta(days=offset)
+            days.append(
+                {
+                    "date": day.isoformat(),
+                    "n_handoffs_claimed": claimed[day],
+                    "n_handoffs_with_action": len(deltas[day]),
+                    "median_seconds_to_first_action": _median(deltas[day]),
+                }
+            )
+        return {"period": period, "days": days, "metric_definition": METRIC_DEFINITION}
+
+
+def _delta(row: Row) -> float:
+    """Seconds from the claim to the first action, never below 0."""
+    return max(0.0, (_parse(row["first_action_at"]) - _parse(row["claimed_at"])).total_seconds())
+
+
+def _median(deltas: list[float]) -> float | None:
+    return round(statistics.median(deltas), 2) if deltas else None
+
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(timezone.utc).date()
 
 
 def _parse(value: str) -> datetime:

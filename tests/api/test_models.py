@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
-from rf_tui.api.models import AIAssessment, Handoff, Session
+from rf_tui.api.models import AIAssessment, EscalationTrend, Handoff, Session
 
 HANDOFF: dict[str, Any] = {
     "id": "h1",
@@ -140,3 +141,26 @@ def test_times_without_a_zone_are_read_as_utc() -> None:
         {"id": "h2", "session_id": "s2", "created_at": "2026-12-01T13:09:45+02:00"}
     )
     assert kept.created_at.utcoffset() is not None and kept.created_at.hour == 13
+
+
+def test_a_trend_keeps_the_days_it_can_read_oldest_first() -> None:
+    trend = EscalationTrend.model_validate(
+        {
+            "period": "7d",
+            "days": [
+                {"date": "2026-11-21", "n_handoffs_claimed": 2, "n_handoffs_with_action": 1,
+                 "median_seconds_to_first_action": 45.5, "avg": 1},
+                {"date": "2026-11-20T00:00:00Z"},  # a midnight timestamp: its day
+                {"date": "yesterday"},
+                {"n_handoffs_claimed": 3},
+                "2026-11-19",
+            ],
+            "generated_by": "a newer backend",
+        }
+    )  # fmt: skip
+    assert [d.date for d in trend.days] == [date(2026, 11, 20), date(2026, 11, 21)]
+    assert trend.days[0].n_handoffs_claimed == 0
+    assert trend.days[0].median_seconds_to_first_action is None
+    assert trend.days[1].median_seconds_to_first_action == 45.5
+    assert trend.metric_definition == ""
+    assert EscalationTrend.model_validate({"days": None}).days == ()

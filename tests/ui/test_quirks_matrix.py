@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from rf_tui.api.stream import Live
+from rf_tui.feed.outcomes import Stats, StatsRefused
 from rf_tui.server.config import ServerConfig
 from rf_tui.server.quirks import Quirks
 from rf_tui.ui.app import RfApp
@@ -27,6 +28,7 @@ MATRIX = [
     ("no-claim-events",),
     ("no-metrics",),
     ("no-presence",),
+    ("no-trend",),
     ("path-prefix=/x",),
     ("buffered-stream",),
     ("bad-row",),
@@ -175,6 +177,12 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
                 "Time to first action after claim: unavailable "
                 "(Not offered by this server: it answers 404.)"
             )
+        stats = await feed.stats("30d")
+        if quirks.no_metrics:
+            assert isinstance(stats, StatsRefused) and not stats.forbidden
+        else:  # the figures come with or without the trend
+            assert isinstance(stats, Stats) and stats.metrics.period == "30d"
+            assert (stats.trend is None) is quirks.no_trend
         if quirks.bad_row:
             unreadable = [n.message for n in app._notifications if n.title == "Unreadable rows"]
             assert unreadable == [
