@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,42 @@ def test_a_refused_token_exits_4_and_no_server_exits_1(
     assert "not signed in, or your sign-in has expired" in capsys.readouterr().err
     assert cli.main(["stats", "--server", "http://127.0.0.1:9", "--token", "t"]) == FAILED
     assert "Cannot reach the server" in capsys.readouterr().err
+
+
+async def test_the_report_and_json_carry_the_savings_against_the_baseline(
+    rf: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Five runs of 25 min by `rf-tui baseline add`; the seed's 30/60/180 s case plus one
+    claim without action: in-product median 60 s, 4 claimed in 7 days. By hand:
+    (1500 - 60) s * 4 a week / 3600 = 1.60 h a week, above the 1.0 threshold."""
+    await thirty_sixty_one_eighty(rf)
+    for _ in range(5):
+        assert (
+            await asyncio.to_thread(cli.main, ["baseline", "add", "25:00", *as_user(rf, SENIOR)])
+            == OK
+        )
+    capsys.readouterr()
+    report = tmp_path / "pilot.md"
+    assert await stats(*as_user(rf, SENIOR), "--report", str(report)) == OK
+    assert f"to {report}" in capsys.readouterr().out
+    markdown = report.read_text()
+    assert markdown.startswith("# Escalation Mode pilot report: last 7d")
+    assert "**1.60 h/week**, which meets the kill-switch threshold" in markdown
+    assert f"> {METRIC_DEFINITION}" in markdown
+    assert markdown.count("| 25m 00s (typed in) |") == 5
+
+    assert await stats(*as_user(rf, SENIOR), "--json") == OK
+    savings = json.loads(capsys.readouterr().out)["savings"]
+    assert savings["runs"] == 5 and savings["baseline_seconds"] == 1500.0
+    assert savings["hours_per_week"] == 1.6 and savings["meets_threshold"] is True
+
+    assert await stats(*as_user(rf, SENIOR)) == OK
+    assert "1.60 h/week" in capsys.readouterr().out  # the text says it too
+
+
+async def test_a_report_that_cannot_be_written_says_so(
+    rf: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    nowhere = tmp_path / "no such folder" / "pilot.md"
+    assert await stats(*as_user(rf), "--report", str(nowhere)) == FAILED
+    assert "could not be written" in capsys.readouterr().err

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rf_tui import __version__
+from rf_tui import __version__, paths
 from rf_tui import exit_codes as exits
 from rf_tui.cli import baseline, completion, config_cmd, doctor, run, script, signin, stats
 from rf_tui.cli.resolve import Usage, keys_from_the_terminal, load_config, target, took_stdin
@@ -131,6 +131,14 @@ def parser() -> argparse.ArgumentParser:
         "--period", choices=PERIODS, default="7d", help="the window, up to now (default 7d)"
     )
     figures.add_argument("--json", action="store_true", help="a JSON object instead of text")
+    figures.add_argument(
+        "--report",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="the pilot report as Markdown (both metrics, the baseline runs, hours saved a "
+        "week against the 1.0 threshold, the trend) to FILE, or to standard output",
+    )
     _flags(figures, "connection", inherit=True)
 
     check = command("doctor", doctor.HELP, doctor.DESCRIPTION)
@@ -279,7 +287,12 @@ def _scripted(args: argparse.Namespace) -> int:
     if args.command == "watch":
         return script.run(script.watch(client, args.json, sys.stdout))
     if args.command == "stats":
-        return script.run(stats.show_stats(client, args.period, args.json, sys.stdout))
+        found = target(args)
+        where = (found.settings.state_dir or paths.state_dir(), found.settings.server)
+        shown = stats.show_stats(
+            client, args.period, args.json, sys.stdout, where=where, report=args.report
+        )
+        return script.run(shown)
     return script.run(script.claim(client, args.handoff_id, args.session, sys.stdout))
 
 

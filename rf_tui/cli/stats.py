@@ -8,15 +8,23 @@ number is not), and the trend by day where the server gives one. No Textual here
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, TextIO
 
 from rf_tui import exit_codes as exits
+from rf_tui import paths
 from rf_tui.api.client import Client
 from rf_tui.feed import outcomes as out
 from rf_tui.feed.feed import Feed
+from rf_tui.report import pilot_report
 from rf_tui.state.clock import duration
+from rf_tui.state.savings import compute, lines
+from rf_tui.store.baseline import Baseline, Run
 from rf_tui.text import one_line
 
 #: The words for a period in a heading.
@@ -72,21 +80,27 @@ def trend_lines(stats: out.Stats) -> list[str]:
     return lines
 
 
-def stats_text(stats: out.Stats) -> str:
+def stats_text(stats: out.Stats, runs: Sequence[Run] = ()) -> str:
     """The whole text of ``rf-tui stats``: a heading, the figures, the definition, the
-    trend. Sections are separated by a blank line; later ones (a baseline, savings)
-    go in the same way."""
+    savings working (baseline runs against the in-product median), the trend.
+    Sections are separated by a blank line."""
     period = PERIOD_WORDS.get(stats.period, stats.period)
     sections = [
         [f"Time to first action after claim, {period} ({stats.period})", *figures_lines(stats)],
         [definition_line(stats)],
+        lines(compute(_seconds(runs), stats.metrics)),
         trend_lines(stats),
     ]
     return "\n\n".join("\n".join(section) for section in sections) + "\n"
 
 
-def stats_json(stats: out.Stats) -> dict[str, Any]:
-    """The same as JSON: the metric's fields as the server named them, and the trend."""
+def _seconds(runs: Sequence[Run]) -> list[float]:
+    return [run.seconds for run in runs if run.seconds is not None]
+
+
+def stats_json(stats: out.Stats, runs: Sequence[Run] = ()) -> dict[str, Any]:
+    """The same as JSON: the metric's fields as the server named them, the savings
+    working and the runs it comes from, and the trend."""
     m = stats.metrics
     return {
         "period": stats.period,
@@ -109,6 +123,17 @@ def stats_json(stats: out.Stats) -> dict[str, Any]:
             for day in stats.trend
         ],
         "no_trend": stats.no_trend,
+        "savings": compute(_seconds(runs), m).as_json(),
+        "baseline_runs": [
+            {
+                "id": run.id,
+                "started_at": run.started_at.isoformat(),
+                "seconds": run.seconds,
+                "by_hand": run.by_hand,
+                "note": run.note,
+            }
+            for run in runs
+        ],
     }
 
 
@@ -118,16 +143,48 @@ def refused_code(refused: out.StatsRefused) -> int:
     return exits.FAILED
 
 
-async def show_stats(client: Client, period: out.Period, as_json: bool, out_: TextIO) -> int:
+async def show_stats(
+    client: Client,
+    period: out.Period,
+    as_json: bool,
+    out_: TextIO,
+    *,
+    where: tuple[Path, str] | None = None,
+    report: str | None = None,
+) -> int:
+    """Print the figures (text, JSON, or with ``report`` the Markdown pilot report to
+    that file, "-" for standard output). ``where`` (the state folder, the server's
+    key) finds the baseline runs of the signed-in user, as the app and ``rf-tui
+    baseline`` keep them."""
     async with client:
         outcome = await Feed(client, lambda _event: None).stats(period)
+        me = await client.me() if where is not None and isinstance(outcome, out.Stats) else None
     if isinstance(outcome, out.StatsRefused):
         said = VIEWER if outcome.forbidden else outcome.reason
         print(f"rf-tui: {said}", file=sys.stderr)
         return refused_code(outcome)
+    runs: list[Run] = []
+    if where is not None and me is not None:
+        store = Baseline(paths.baseline_path(where[0], where[1], me.id))
+        if store.problem:
+            print(f"rf-tui: {store.problem}", file=sys.stderr)
+        runs = store.runs()
+    if report is not None:
+        markdown = pilot_report(outcome, runs, now=datetime.now(timezone.utc), server=client.server)
+        if report == "-":
+            out_.write(markdown)
+            return exits.OK
+        try:
+            await asyncio.to_thread(Path(report).write_text, markdown, encoding="utf-8")
+        except OSError as exc:
+            print(f"rf-tui: the report could not be written to {report}: {exc.strerror}.",
+                  file=sys.stderr)  # fmt: skip
+            return exits.FAILED
+        print(f"Wrote the pilot report for the last {period} to {report}.", file=out_)
+        return exits.OK
     if as_json:
-        json.dump(stats_json(outcome), out_, indent=2)
+        json.dump(stats_json(outcome, runs), out_, indent=2)
         out_.write("\n")
     else:
-        out_.write(stats_text(outcome))
+        out_.write(stats_text(outcome, runs))
     return exits.OK
