@@ -186,17 +186,7 @@ def listing(store: Baseline) -> dict[str, Any]:
     done = store.seconds()
     running = store.running()
     return {
-        "runs": [
-            {
-                "id": run.id,
-                "started_at": run.started_at.isoformat(),
-                "stopped_at": run.stopped_at.isoformat() if run.stopped_at else None,
-                "seconds": run.seconds,
-                "note": run.note,
-                "by_hand": run.by_hand,
-            }
-            for run in store.runs()
-        ],
+        "runs": [run.as_json() for run in store.runs()],
         "completed": len(done),
         "min_runs": MIN_RUNS,
         "more_needed": max(0, MIN_RUNS - len(done)),

@@ -124,16 +124,7 @@ def stats_json(stats: out.Stats, runs: Sequence[Run] = ()) -> dict[str, Any]:
         ],
         "no_trend": stats.no_trend,
         "savings": compute(_seconds(runs), m).as_json(),
-        "baseline_runs": [
-            {
-                "id": run.id,
-                "started_at": run.started_at.isoformat(),
-                "seconds": run.seconds,
-                "by_hand": run.by_hand,
-                "note": run.note,
-            }
-            for run in runs
-        ],
+        "baseline_runs": [run.as_json() for run in runs],
     }
 
 

@@ -79,6 +79,17 @@ class Run:
     def running(self) -> bool:
         return self.stopped_at is None
 
+    def as_json(self) -> dict[str, Any]:
+        """The run as the file, ``baseline list --json`` and ``stats --json`` give it."""
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(),
+            "stopped_at": self.stopped_at.isoformat() if self.stopped_at else None,
+            "seconds": self.seconds,
+            "note": self.note,
+            "by_hand": self.by_hand,
+        }
+
 
 @dataclass
 class _Runs:
@@ -352,17 +363,7 @@ def _to_json(state: _Runs) -> dict[str, Any]:
     return {
         "version": 1,
         "next_id": state.next_id,
-        "runs": [
-            {
-                "id": run.id,
-                "started_at": run.started_at.isoformat(),
-                "stopped_at": run.stopped_at.isoformat() if run.stopped_at else None,
-                "seconds": run.seconds,
-                "note": run.note,
-                "by_hand": run.by_hand,
-            }
-            for run in state.runs
-        ],
+        "runs": [run.as_json() for run in state.runs],
     }
 
 
