@@ -8,7 +8,7 @@ the in-product number alone as "saved".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rf_tui.feed.outcomes import Stats
 from rf_tui.state.clock import duration
@@ -32,10 +32,12 @@ def pilot_report(stats: Stats, runs: Sequence[Run], *, now: datetime, server: st
     m = stats.metrics
     done = [run for run in runs if run.seconds is not None]
     savings = compute([run.seconds for run in done if run.seconds is not None], m)
+    days = int(stats.period.rstrip("d")) if stats.period.rstrip("d").isdigit() else 0
+    since = (now - timedelta(days=days)).astimezone()
     out = [
-        f"# Escalation Mode pilot report: last {stats.period}",
+        f"# Escalation Mode pilot report: the last {days} days",
         "",
-        f"Server: {_cell(server)} · written {now.astimezone():%Y-%m-%d %H:%M %Z}",
+        f"{since:%Y-%m-%d %H:%M} to {now.astimezone():%Y-%m-%d %H:%M %Z} · from {_cell(server)}",
         "",
         "## Hours saved per week",
         "",
@@ -49,7 +51,7 @@ def pilot_report(stats: Stats, runs: Sequence[Run], *, now: datetime, server: st
     else:
         verdict = "meets" if savings.meets_threshold else "does not meet"
         out.append(
-            f"**{hours_text(savings.hours_per_week)}/week**, which {verdict} the kill-switch "
+            f"**{hours_text(savings.hours_per_week)}/week**, which {verdict} the pilot's "
             f"threshold (more than {THRESHOLD_HOURS:.1f} h/week)."
         )
     out += ["", *(f"- {sanitize(line)}" for line in lines(savings)), ""]
@@ -76,7 +78,8 @@ def pilot_report(stats: Stats, runs: Sequence[Run], *, now: datetime, server: st
         "## Baseline: today's verbal handoff, by stopwatch",
         "",
         "Each run: the senior opens the ticket under the old verbal handoff, stopped at "
-        f"the first diagnostic action. {MIN_RUNS} runs at least; the median is used.",
+        f"the first diagnostic action. {MIN_RUNS} runs at least; the median is used. "
+        "Each run's time is the stopwatch's (start and stop) or, marked, typed in.",
         "",
     ]
     if runs:

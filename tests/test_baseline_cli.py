@@ -40,9 +40,14 @@ def test_start_stop_list_edit_delete(running: Running, capsys: pytest.CaptureFix
         r"At your first diagnostic action: rf-tui baseline stop\n",
         out,
     )
+    (path,) = (paths.state_dir() / "baseline").glob("*.json")
+    saved = json.loads(path.read_text())
+    started = datetime.fromisoformat(saved["runs"][0]["started_at"]) - timedelta(minutes=4)
+    saved["runs"][0]["started_at"] = started.isoformat()  # four minutes at the ticket
+    path.write_text(json.dumps(saved))
     assert baseline(running, "stop") == 0
     out, _ = said(capsys)
-    assert re.match(r"Stopped baseline run 1 at \d\d:\d\d:\d\d: \d+s \(printer, Acme\)\.\n", out)
+    assert re.match(r"Stopped baseline run 1 at \d\d:\d\d:\d\d: 4m 0\ds \(printer, Acme\)\.\n", out)
     assert "1 run; 4 more needed before a savings figure." in out
     for typed in ("6:10", "370", "5:50", "400.5"):
         assert baseline(running, "add", typed, "--note", "typed") == 0

@@ -36,7 +36,7 @@ def test_five_runs_give_hours_a_week_against_the_threshold() -> None:
     )
     # Baseline median 1500 s; savings 1500 - 60 = 1440 s; 4 claimed in 7 days = 4 a week;
     # 1440 * 4 / 3600 = 1.6 h a week: above 1.0.
-    assert "**1.60 h/week**, which meets the kill-switch threshold" in report
+    assert "**1.60 h/week**, which meets the pilot's threshold" in report
     assert "> Post-claim activity lag; pair it with a manual baseline." in report
     assert "| conversion (with action / claimed) | 75% |" in report
     assert "| average | 1m 30s |" in report and "| p95 | 3m 00s |" in report

@@ -155,8 +155,8 @@ async def test_the_report_and_json_carry_the_savings_against_the_baseline(
     assert await stats(*as_user(rf, SENIOR), "--report", str(report)) == OK
     assert f"to {report}" in capsys.readouterr().out
     markdown = report.read_text()
-    assert markdown.startswith("# Escalation Mode pilot report: last 7d")
-    assert "**1.60 h/week**, which meets the kill-switch threshold" in markdown
+    assert markdown.startswith("# Escalation Mode pilot report: the last 7 days")
+    assert "**1.60 h/week**, which meets the pilot's threshold" in markdown
     assert f"> {METRIC_DEFINITION}" in markdown
     assert markdown.count("| 25m 00s (typed in) |") == 5
 

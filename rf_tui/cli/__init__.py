@@ -130,8 +130,9 @@ def parser() -> argparse.ArgumentParser:
     figures.add_argument(
         "--period", choices=PERIODS, default="7d", help="the window, up to now (default 7d)"
     )
-    figures.add_argument("--json", action="store_true", help="a JSON object instead of text")
-    figures.add_argument(
+    shape = figures.add_mutually_exclusive_group()  # one output at a time, never one ignored
+    shape.add_argument("--json", action="store_true", help="a JSON object instead of text")
+    shape.add_argument(
         "--report",
         nargs="?",
         const="-",

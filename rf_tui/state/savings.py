@@ -133,6 +133,11 @@ def hours_text(hours: float) -> str:
     return f"{hours:,.2f} h".replace("-", "−")
 
 
+def _signed(seconds: float) -> str:
+    """Whole seconds with a real minus sign: "305", "−30"."""
+    return f"{seconds:,.0f}".replace("-", "−")
+
+
 def _more(s: Savings) -> str:
     return f"{s.runs_needed} more run{'s' if s.runs_needed != 1 else ''}"
 
@@ -215,7 +220,8 @@ def lines(s: Savings) -> list[str]:
         "it does not meet it."
     )
     out.append(
-        f"Hours saved per week: {signed_duration(s.savings_seconds)} × "
-        f"{s.claimed_per_week:,.2f} / 3600 = {hours_text(s.hours_per_week)}/week, {verdict}"
+        # In seconds, so the sum reads as it is worked: seconds times claims over 3600.
+        f"Hours saved per week: {_signed(s.savings_seconds)} s × {s.claimed_per_week:,.2f} "
+        f"claimed a week / 3600 = {hours_text(s.hours_per_week)}/week, {verdict}"
     )
     return out

@@ -43,6 +43,10 @@ NOTE_CHARS = 500
 MAX_SECONDS = 24 * 3600.0
 
 
+#: A timed run shorter than this is a slip of the finger, not a handoff.
+SHORTEST_SECONDS = 5.0
+
+
 class BaselineError(Exception):
     """A change that cannot be made (an unknown id, nothing running); a sentence."""
 
@@ -53,6 +57,11 @@ class NoSuchRun(BaselineError):
 
 class NothingRunning(BaselineError):
     pass
+
+
+class TooShort(BaselineError):
+    """A run stopped within ``SHORTEST_SECONDS`` of its start (a key pressed twice): not
+    kept, since a 0 s run would pull the median down."""
 
 
 class AlreadyRunning(BaselineError):
@@ -200,13 +209,22 @@ class Baseline:
                 )
             # A clock set back mid-run counts as 0, as the in-product metric does.
             seconds = max(0.0, (at - going.started_at).total_seconds())
+            if seconds < SHORTEST_SECONDS:  # dropped, and said below once it is saved
+                del state.runs[state.find(going.id)]
+                return replace(going, stopped_at=at, seconds=round(seconds, 2))
             run = replace(going, stopped_at=at, seconds=round(seconds, 2))
             if new_note is not None:
                 run = replace(run, note=new_note)
             state.runs[state.find(going.id)] = run
             return run
 
-        return self._change(change)
+        run = self._change(change)
+        if run.seconds is not None and run.seconds < SHORTEST_SECONDS:
+            raise TooShort(
+                f"run {run.id} was stopped {run.seconds:.0f} s after it started (a key "
+                "pressed twice?): it is not kept, so it cannot pull the median down."
+            )
+        return run
 
     def add(self, seconds: float, note: str = "") -> Run:
         """A stopwatch result typed in (ValueError: not a time in range)."""

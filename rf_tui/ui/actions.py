@@ -126,7 +126,7 @@ ACTIONS: tuple[Action, ...] = (
     act("m,r", "mine", "Mine", "Mine: what you claimed, and where each one stands now",
         "queue", palette="everywhere"),
     act("a", "stats", "Stats", "Stats: the metric over 7, 30 or 90 days, and its trend",
-        "queue", palette="everywhere", footer=False),
+        "queue", palette="everywhere"),
     act("escape", "clear_filter", "Clear filter", "Clear the filter", "queue", footer=False),
     act("x", "dismiss_away", "Dismiss", 'Dismiss the "While you were away" line',
         "queue", footer=False),
@@ -239,6 +239,7 @@ def bindings(place: Place) -> list[BindingType]:
 #: not named here (claim, sort, reopen, help…) stay.
 FOOTER_GIVES_WAY: tuple[str, ...] = (
     "quit",  # q and ctrl+q: known without being shown
+    "stats",  # an owner's, not the senior's on shift
     "dismiss_unread",
     "open",  # enter offers it too
     "toggle_story",

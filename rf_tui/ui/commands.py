@@ -51,6 +51,9 @@ def commands_for(app: RfApp, screen: Screen[Any]) -> Iterable[SystemCommand]:
         target: RfApp | Screen[Any] = app if on_app else screen
         # What the screen turns off (claiming what is already claimed) is not offered.
         if target.check_action(action.name, ()):
+            name = action.name
+            if isinstance(screen, QueueScreen) and name == "claim" and not on_app:
+                name = "claim_asked"  # asks first: see QueueScreen.action_claim_asked
             yield SystemCommand(
-                action.palette_title, action.description, partial(target.run_action, action.name)
+                action.palette_title, action.description, partial(target.run_action, name)
             )

@@ -75,7 +75,7 @@ def test_five_runs_give_the_whole_working() -> None:
         "escalations with a first action.",
         "Savings per escalation: baseline − in-product = 6m 10s − 1m 05s = 5m 05s.",
         "Escalations claimed per week: 21 claimed in 30 days × 7 / 30 = 4.90.",
-        "Hours saved per week: 5m 05s × 4.90 / 3600 = 0.42 h/week, not above the "
+        "Hours saved per week: 305 s × 4.90 claimed a week / 3600 = 0.42 h/week, not above the "
         "kill-switch threshold of 1.0 h/week: it does not meet it.",
     ]
 
@@ -87,7 +87,7 @@ def test_negative_savings_are_shown_as_they_are() -> None:
     assert s.meets_threshold is False
     assert short_line(s).startswith("Savings −0.08 h/week (misses 1.0) · baseline 1m 00s")
     assert "= 1m 00s − 1m 30s = −30s." in lines(s)[2]
-    assert "−30s × 10.00 / 3600 = −0.08 h/week" in lines(s)[4]
+    assert "−30 s × 10.00 claimed a week / 3600 = −0.08 h/week" in lines(s)[4]
 
 
 def test_no_in_product_median_yet_shows_no_savings() -> None:

@@ -180,10 +180,12 @@ def test_a_full_disk_is_said_once_and_nothing_is_lost_in_memory(
 def test_a_folder_it_cannot_write_keeps_the_runs_in_memory(tmp_path: Path) -> None:
     blocker = tmp_path / "state"  # a file where the folder should be: refused even to root
     blocker.write_text("not a folder")
-    runs = Baseline(blocker / "baseline" / "me.json", now=Ticking())
+    clock = Ticking()
+    runs = Baseline(blocker / "baseline" / "me.json", now=clock)
     runs.start()
     assert runs.problem is not None and "cannot be saved" in runs.problem
-    assert runs.stop().seconds == 0.0 and len(runs.runs()) == 1 and not runs.saved
+    clock.now += timedelta(seconds=45)
+    assert runs.stop().seconds == 45.0 and len(runs.runs()) == 1 and not runs.saved
 
 
 def test_in_memory_only_writes_nothing(tmp_path: Path) -> None:
@@ -292,3 +294,18 @@ def test_a_clock_time_reads_back_as_its_seconds(hours: int, minutes: int, secs: 
     assert parse_seconds(f"{hours}:{minutes:02d}:{secs:02d}") == total
     if hours == 0:
         assert parse_seconds(f"{minutes}:{secs:02d}") == parse_seconds(str(total)) == total
+
+
+def test_a_run_stopped_at_once_is_not_kept(tmp_path: Path) -> None:
+    """b pressed twice: a 0 s run would pull the median down, so it is dropped, said."""
+    from rf_tui.store.baseline import TooShort
+
+    at = [datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)]
+    store = Baseline(tmp_path / "runs.json", now=lambda: at[0])
+    store.add(600.0)
+    store.start()
+    at[0] += timedelta(seconds=1)
+    with pytest.raises(TooShort, match="not kept"):
+        store.stop()
+    again = Baseline(tmp_path / "runs.json")
+    assert again.running() is None and again.seconds() == [600.0]

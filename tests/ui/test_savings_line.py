@@ -7,6 +7,9 @@ median is 82.5 s and 3 escalations are claimed a week.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from textual.widgets import Static
 
 from rf_tui.ui.app import RfApp
@@ -46,7 +49,9 @@ async def test_four_runs_ask_for_one_more_five_give_the_figure(make: AppFactory)
         await until(pilot, lambda: app.screen is app.queue_screen, "the queue")
         app.queue_screen.refresh_metric()
         line = metric_line(app)
-        assert line.startswith("Savings 0.43 h/week (misses 1.0) · baseline 10m 00s − in-product")
+        assert line.startswith(
+            "7d: Savings 0.43 h/week (misses 1.0) · baseline 10m 00s − in-product"
+        )
 
 
 async def test_negative_savings_are_shown_as_they_are(make: AppFactory) -> None:
@@ -64,19 +69,27 @@ async def test_negative_savings_are_shown_as_they_are(make: AppFactory) -> None:
         assert "−0.04 h" in savings
 
 
-async def test_b_times_a_baseline_run_from_the_stats_screen(make: AppFactory) -> None:
+async def test_b_times_a_baseline_run_from_the_stats_screen(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot, rows=3)
         await pilot.press("a")
         screen = await stats_screen(pilot)
         assert isinstance(screen, StatsScreen)
+        await pilot.press("b", "b")  # a double press: nothing kept, and said
+        assert app.desk.baseline.running() is None and app.desk.baseline.runs() == []
+        assert any("not kept" in n.message for n in app._notifications)
+
         await pilot.press("b")
-        running = app.desk.baseline.running()
-        assert running is not None
+        assert app.desk.baseline.running() is not None
         assert "stopwatch running since" in text_of(screen, "#stats-savings")
+        # Three minutes at the ticket under the old handoff, then b.
+        minutes_later = app.desk.baseline.running().started_at + timedelta(minutes=3)  # type: ignore[union-attr]
+        monkeypatch.setattr(app.desk.baseline, "_now", lambda: minutes_later)
         await pilot.press("b")
-        assert app.desk.baseline.running() is None
         (run,) = app.desk.baseline.runs()
-        assert run.seconds is not None and run.seconds >= 0 and not run.by_hand
+        assert run.seconds == 180.0 and not run.by_hand
         assert "stopwatch running" not in text_of(screen, "#stats-savings")
+        assert "median 3m 00s of 1 run" in text_of(screen, "#stats-savings")

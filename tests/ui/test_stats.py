@@ -12,12 +12,14 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from rf_tui.api.models import EscalationMetrics
 from rf_tui.feed import outcomes as out
+from rf_tui.server.config import ServerConfig
+from rf_tui.server.quirks import Quirks
 from rf_tui.server.service import METRIC_DEFINITION
 from rf_tui.state.clock import duration
 from rf_tui.ui.app import RfApp
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.screens.stats import StatsScreen
-from tests.helpers import ALEX, DANA, VIC, Running
+from tests.helpers import ALEX, DANA, VIC, FakeClock, Running
 from tests.ui.conftest import AppFactory
 from tests.ui.pilot import ready, until
 from tests.ui.test_actions import run_from_palette
@@ -81,7 +83,7 @@ async def test_each_period_shows_the_servers_figures_and_definition(
         await ready(pilot)
         await pilot.press("a")
         screen = await stats_screen(pilot)
-        assert screen.period == "30d"  # what it opens on
+        assert screen.period == "7d"  # what it opens on: the queue's week, as rf-tui stats
         seen = {}
         for key, period in (("7", "7d"), ("9", "90d"), ("3", "30d"), ("left", "7d")):
             await pilot.press(key)
@@ -96,9 +98,11 @@ async def test_each_period_shows_the_servers_figures_and_definition(
             assert f"[{period}]" in text_of(screen, "#stats-title")
             seen[period] = expected.n_handoffs_claimed
         assert seen["7d"] < seen["30d"] <= seen["90d"]  # the claim twelve days ago counts
-        # No trend from this server: one line says so, and no chart pretends otherwise.
-        assert text_of(screen, "#trend-none") == "This server gives no trend by day."
-        assert not screen.query_one("#stats-trend").display
+        # The reference server gives the trend by day: charted, a day per bar or so.
+        trend = screen.outcome.trend  # type: ignore[union-attr]
+        assert trend is not None and sum(d.claimed for d in trend) == seen["7d"]
+        assert screen.query_one("#stats-trend").display
+        assert not screen.query_one("#trend-none").display
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, QueueScreen), "back to the queue")
 
@@ -219,3 +223,20 @@ async def test_presenter_mode_shows_the_keys_on_the_stats_screen(
         await pilot.press("7", "t")
         await until(pilot, lambda: screen.period == "7d", "the 7 days")
         assert "a 7 t" in text_of(screen, "#keys")
+
+
+class TestWithoutTheTrend:
+    @pytest.fixture
+    def server_config(self, clock: FakeClock) -> ServerConfig:
+        return ServerConfig(clock=clock, quirks=Quirks.parse(["no-trend"]))
+
+    async def test_one_line_says_so_and_no_chart_pretends(self, make: AppFactory) -> None:
+        app = make()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            await pilot.press("a")
+            screen = await stats_screen(pilot)
+            assert isinstance(screen.outcome, out.Stats) and screen.outcome.trend is None
+            assert "gives no trend by day" in text_of(screen, "#trend-none")
+            assert not screen.query_one("#stats-trend").display
+            assert text_of(screen, "#stats-figures")  # the figures all the same

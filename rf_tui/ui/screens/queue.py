@@ -76,6 +76,7 @@ def metric_text(
         return Text(f"{label}: loading…", style="dim")
     text = Text(no_wrap=True, overflow="ellipsis")
     if savings is not None and savings.ready:
+        text.append(f"{metrics.period}: ", style="bold")  # whose week: said first
         text.append(short_line(savings), style="bold")
         text.append(
             f" · {metrics.n_handoffs_with_action}/{metrics.n_handoffs_claimed} claimed "
@@ -467,6 +468,18 @@ class QueueScreen(Screen[None]):
         if current is None:
             self.notify("No escalation selected.", severity="warning", markup=False)
         return current
+
+    def action_claim_asked(self) -> None:
+        """The palette's Claim: the row's choice dialog (open / claim / cancel), never a
+        claim outright. An Enter in an emptied palette runs its first entry: it must not
+        claim an escalation on the server."""
+        from rf_tui.ui import flows
+
+        aim = self.table.aim(SETTLE_SECONDS)
+        if aim is None:
+            self.notify("No escalation selected.", severity="warning", markup=False)
+            return
+        flows.offer_choice(self.app, self.desk, aim.handoff_id)
 
     def action_claim(self) -> None:
         """Claim the row under the cursor as drawn, or name it and ask again.

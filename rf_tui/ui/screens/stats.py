@@ -19,7 +19,7 @@ from typing import cast
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
@@ -111,7 +111,7 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = bindings("stats")
 
-    def __init__(self, desk: Desk, period: out.Period = "30d") -> None:
+    def __init__(self, desk: Desk, period: out.Period = "7d") -> None:
         super().__init__()
         self.desk = desk
         self.period: out.Period = period
@@ -122,7 +122,7 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-title")
-        with Vertical(id="stats-body"):
+        with VerticalScroll(id="stats-body"):
             yield Static(id="stats-status")
             yield Static(id="stats-definition")
             yield Static(id="stats-figures")
@@ -141,6 +141,7 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
+        self.query_one("#stats-body").focus()  # the arrows and PgDn scroll a small window
         self.show(None)
         self.ask()
 
@@ -214,6 +215,9 @@ class StatsScreen(Screen[None]):
         """Baseline (median of the manual runs) beside the in-product median, and hours
         saved per week against the kill switch: never the in-product number alone."""
         figures = self.desk.savings(stats.metrics)
+        from rf_tui.ui import flows
+
+        flows.tell_problems(self.app, self.desk)  # a damaged baseline file, set aside
         text = Text()
         if figures is None:
             text.append(
