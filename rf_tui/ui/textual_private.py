@@ -53,3 +53,16 @@ def withdraw_notifications(app: App[Any], starting: str) -> None:
         if notification.message.startswith(starting):
             app._unnotify(notification, refresh=False)
     app._refresh_notifications()
+
+
+def take_notifications(app: App[Any]) -> list[tuple[str, str, str]]:
+    """Take down every toast, oldest first, as (title, message, severity).
+
+    A screen that tells its news on a line of its own (the handoff) takes over the
+    toasts still up from the screen before, so none stays over its panels.
+    """
+    # Waits for a public way to dismiss toasts (App.clear_notifications exists, but
+    # gives back nothing of what it took down).
+    taken = [(n.title, n.message, str(n.severity)) for n in app._notifications]
+    app.clear_notifications()
+    return taken

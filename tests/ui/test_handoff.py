@@ -542,3 +542,17 @@ async def test_a_message_may_start_with_a_digit_and_a_burst_keeps_its_digits(
             key = "space" if ch == " " else ch
             app.post_message(events.Key(key, ch))
         await until(pilot, lambda: box.value == "port 443 and 8080", "the burst, whole")
+
+
+async def test_toasts_from_the_queue_do_not_stay_over_the_panels(make: AppFactory) -> None:
+    """A warning toasted on the queue (a row it could not read, say) must not sit over
+    the handoff the claim opens: it is taken down, and the handoff's line tells news."""
+    app = make()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot, rows=3)
+        app.notify("1 row of the queue could not be read", title="Unreadable rows", timeout=30)
+        await pilot.pause()
+        assert app._notifications
+        screen = await open_claimed(pilot, app, "VPN drops")
+        assert not app._notifications  # nothing over the panels
+        await until(pilot, lambda: bool(said(screen)), "the news, on the line instead")

@@ -43,6 +43,7 @@ from rf_tui.ui.panels import (
     started,
     tried_body,
 )
+from rf_tui.ui.textual_private import take_notifications
 from rf_tui.ui.widgets.fitted import Fitted
 
 PANELS = ("problem", "tried", "assessment", "start")
@@ -146,6 +147,7 @@ class HandoffScreen(Screen[None]):
         self._moved: tuple[str, float] | None = None  # a j k g G just acted on
         self._say_timer: Timer | None = None
         self._say_rows = 1
+        self._told = False  # news has been told on the line
 
     def compose(self) -> ComposeResult:
         yield Static(id="switcher")
@@ -174,6 +176,9 @@ class HandoffScreen(Screen[None]):
         box.value = self.desk.drafts.get(self.handoff.session_id, "")
         self.render_panels()
         self.query_one("#problem").focus()
+        for title, message, severity in take_notifications(self.app)[-1:]:
+            if not self._told:  # the claim's own news, if already told, comes first
+                self.tell(message, title=title, severity=severity)
         waited = (self.desk.clock() - self.handoff.created_at).total_seconds()
         if self.handoff.ai_assessment_data is None and waited < PENDING_SECONDS:
             # If nothing lands in time, say it timed out rather than "pending" forever;
@@ -394,6 +399,7 @@ class HandoffScreen(Screen[None]):
             self.call_after_refresh(self.tell, message, title=title, severity=severity,
                                     timeout=timeout)  # fmt: skip
             return
+        self._told = True
         self.say(text, error=error, warning=warning, timeout=timeout or SAY_SECONDS * (1 + error))
 
     # ── Words typed at the screen, not at the box ────────────────────────────
