@@ -151,7 +151,7 @@ async def test_the_report_and_json_carry_the_savings_against_the_baseline(
             == OK
         )
     capsys.readouterr()
-    report = tmp_path / "pilot.md"
+    report = tmp_path / "pilot-report"
     assert await stats(*as_user(rf, SENIOR), "--report", str(report)) == OK
     assert f"to {report}" in capsys.readouterr().out
     markdown = report.read_text()
@@ -172,6 +172,6 @@ async def test_the_report_and_json_carry_the_savings_against_the_baseline(
 async def test_a_report_that_cannot_be_written_says_so(
     rf: Running, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    nowhere = tmp_path / "no such folder" / "pilot.md"
+    nowhere = tmp_path / "no such folder" / "pilot-report"
     assert await stats(*as_user(rf), "--report", str(nowhere)) == FAILED
     assert "could not be written" in capsys.readouterr().err
