@@ -148,9 +148,20 @@ class Baseline:
         #: Changes not yet on disk (saving failed): tried again with the next change.
         self._unsaved: list[_Change] = []
         self._save_failed = False
+        #: The file as last read or written (inode, mtime, size): an unchanged one is not
+        #: read again. Every write replaces the file, so a new one has a new inode.
+        self._seen: tuple[int, int, int] | None = None
         if path is not None and path.parent.is_dir():
             with self._locked():
                 self._state = self._read()
+                self._seen = self._stat()
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            found = self.path.stat() if self.path is not None else None
+        except OSError:
+            return None
+        return (found.st_ino, found.st_mtime_ns, found.st_size) if found is not None else None
 
     # ── Reading ──────────────────────────────────────────────────────────────
 
@@ -171,12 +182,17 @@ class Baseline:
         change of ours that is not saved yet."""
         if self.path is None or not self.path.parent.is_dir():
             return
+        # The queue asks on every metric and every resize: an unchanged file is not
+        # locked and parsed again.
+        if not self._unsaved and self._seen is not None and self._stat() == self._seen:
+            return
         with self._locked():
             state = self._read()
             for change in self._unsaved:
                 with contextlib.suppress(BaselineError):
                     change(state)
             self._state = state
+            self._seen = self._stat()
 
     # ── Changing ─────────────────────────────────────────────────────────────
 
@@ -297,6 +313,7 @@ class Baseline:
                     self.problem = f"{exc} They are kept only until rf-tui exits."
             else:
                 self._unsaved.clear()
+                self._seen = self._stat()
         return result
 
     def _read(self) -> _Runs:

@@ -309,3 +309,24 @@ def test_a_run_stopped_at_once_is_not_kept(tmp_path: Path) -> None:
         store.stop()
     again = Baseline(tmp_path / "runs.json")
     assert again.running() is None and again.seconds() == [600.0]
+
+
+def test_reload_reads_the_file_again_only_when_it_changed(tmp_path: Path) -> None:
+    path = tmp_path / "runs.json"
+    mine, theirs = Baseline(path), Baseline(path)
+    mine.add(60.0)
+    reads: list[int] = []
+    original = theirs._read
+
+    def counted() -> object:
+        reads.append(1)
+        return original()
+
+    theirs._read = counted  # type: ignore[method-assign]
+    theirs.reload()
+    assert theirs.seconds() == [60.0] and len(reads) == 1  # changed elsewhere: read
+    theirs.reload()
+    assert len(reads) == 1  # unchanged since: not read again
+    mine.add(90.0)
+    theirs.reload()
+    assert theirs.seconds() == [60.0, 90.0] and len(reads) == 2
