@@ -42,8 +42,12 @@ browser:
 	  && apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "tests/test_web.py needs Chromium: sudo apt-get install chromium"
 
+# One worker per core (tests use port 0 and their own temporary directories); the
+# worksteal scheduler keeps both cores busy when a few slow tests come last.
+# `make pytest JOBS=0` runs in one process.
+JOBS ?= auto
 pytest: $(DEV) browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) --dist worksteal
 
 test: lint pytest
 
