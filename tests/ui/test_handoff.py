@@ -499,9 +499,23 @@ async def test_handoff_keys_j_k_g_G_and_help(make: AppFactory) -> None:
         await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
 
 
-async def test_typing_at_the_screen_starts_a_message_never_a_command(make: AppFactory) -> None:
+def _slow_hands(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Key windows of ``seconds``: a word's letters arrive well inside them even on a
+    loaded machine, so what is tested is the rule, not how fast the pilot types."""
+    from rf_tui.ui.screens import handoff as handoff_screen
+    from rf_tui.ui.widgets import message_box
+
+    monkeypatch.setattr(handoff_screen, "LOUD_HOLD_SECONDS", seconds)
+    monkeypatch.setattr(handoff_screen, "FOLLOW_SECONDS", seconds)
+    monkeypatch.setattr(message_box, "FOLLOW_SECONDS", seconds)
+
+
+async def test_typing_at_the_screen_starts_a_message_never_a_command(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """After a claim the box is not focused; a word typed anyway goes into it. "need"
     must not open the notes (n), "quick" not go back (q), "just" not stay a move (j)."""
+    _slow_hands(monkeypatch, 30.0)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)
@@ -516,6 +530,7 @@ async def test_typing_at_the_screen_starts_a_message_never_a_command(make: AppFa
             assert app.screen is screen  # no notes screen, not back in the queue
         box.value = ""
         screen.query_one("#tried").focus()
+        _slow_hands(monkeypatch, 0.05)
         await pilot.press("n")  # alone, it still reads the notes
         await until(pilot, lambda: type(app.screen).__name__ == "ReaderScreen", "the notes")
         await pilot.press("q")  # back to the handoff, not out of the app
@@ -524,10 +539,11 @@ async def test_typing_at_the_screen_starts_a_message_never_a_command(make: AppFa
 
 
 async def test_a_message_may_start_with_a_digit_and_a_burst_keeps_its_digits(
-    make: AppFactory,
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from textual import events
 
+    _slow_hands(monkeypatch, 30.0)
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, rows=3)

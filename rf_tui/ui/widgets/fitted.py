@@ -32,7 +32,10 @@ class Fitted(Widget):
         self._content: RenderableType = content
         self.hint = hint
         self.newest_last = newest_last
-        self._lines: tuple[int, list[Strip]] | None = None
+        #: Lines per width: the screen's budget asks at the width a panel would get in
+        #: each layout before one is chosen, so one entry would wrap the text again on
+        #: every question (seconds for a hostile 10,000-step list).
+        self._lines: dict[int, list[Strip]] = {}
 
     @property
     def content(self) -> RenderableType:
@@ -40,13 +43,14 @@ class Fitted(Widget):
 
     def update(self, content: RenderableType) -> None:
         self._content = content
-        self._lines = None
+        self._lines.clear()
         self.refresh(layout=True)
 
     def lines(self, width: int) -> list[Strip]:
         """The whole content as lines ``width`` cells wide (cached per width)."""
-        if self._lines is not None and self._lines[0] == width:
-            return self._lines[1]
+        cached = self._lines.get(width)
+        if cached is not None:
+            return cached
         if width <= 0:
             return []
         console = self.app.console
@@ -55,7 +59,9 @@ class Fitted(Widget):
         lines = [Strip(line) for line in rendered]
         while lines and not lines[-1].text.strip():
             lines.pop()  # a trailing blank line would be counted as "more"
-        self._lines = (width, lines)
+        if len(self._lines) >= 4:
+            self._lines.pop(next(iter(self._lines)))
+        self._lines[width] = lines
         return lines
 
     def wanted(self, width: int) -> int:
