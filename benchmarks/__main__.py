@@ -13,6 +13,10 @@ from benchmarks import app, server
 from benchmarks.common import Section, machine
 
 
+def _met(met: bool | None) -> str:
+    return "" if met is None else "yes" if met else "**no**"
+
+
 def render(sections: list[Section], quick: bool) -> str:
     info = machine()
     lines = [
@@ -27,9 +31,13 @@ def render(sections: list[Section], quick: bool) -> str:
         "",
     ]
     for section in sections:
-        lines += [f"## {section.title}", "", "| figure | value | target | note |"]
-        lines += ["|---|---|---|---|"]
-        lines += [f"| {f.name} | {f.value} | {f.target} | {f.note} |" for f in section.figures]
+        lines += [f"## {section.title}", ""]
+        lines += ["| figure | value | baseline (same run) | target | met | note |"]
+        lines += ["|---|---|---|---|---|---|"]
+        lines += [
+            f"| {f.name} | {f.value} | {f.baseline} | {f.target} | {_met(f.met)} | {f.note} |"
+            for f in section.figures
+        ]
         lines += ["", "Command: " + ", ".join(sorted({f.command for f in section.figures})), ""]
     return "\n".join(lines)
 

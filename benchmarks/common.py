@@ -40,6 +40,10 @@ class Figure:
     target: str = ""
     command: str = ""
     note: str = ""
+    #: What the figure is measured against in the same run (a bare client, a bare app).
+    baseline: str = ""
+    #: Whether the target is met: None where there is no target.
+    met: bool | None = None
 
 
 @dataclass
