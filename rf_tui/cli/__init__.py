@@ -7,17 +7,21 @@ Connection settings come from flags, then the environment (``RF_TUI_SERVER``,
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rf_tui import __version__, paths
+# Only what the parser needs: every call pays for these, `--version` and `--help`
+# too. A command imports its own heavy modules (httpx, pydantic, Textual) when it
+# runs; tests/test_startup_imports.py pins that.
+from rf_tui import __version__
 from rf_tui import exit_codes as exits
-from rf_tui.cli import baseline, completion, config_cmd, doctor, run, script, signin, stats
-from rf_tui.cli.resolve import Usage, keys_from_the_terminal, load_config, target, took_stdin
-from rf_tui.feed.outcomes import PERIODS
+from rf_tui.cli import completion, usage
+from rf_tui.cli.usage import Usage
+from rf_tui.feed.periods import PERIODS
 from rf_tui.settings import options
 
 DESCRIPTION = "A terminal client for ResolutionFlow's Escalation Mode: a live queue for seniors."
@@ -142,9 +146,9 @@ def parser() -> argparse.ArgumentParser:
     )
     _flags(figures, "connection", inherit=True)
 
-    check = command("doctor", doctor.HELP, doctor.DESCRIPTION)
-    check.epilog = doctor.EPILOG  # its exit codes, and the shape of --json
-    doctor.arguments(check)
+    check = command("doctor", usage.DOCTOR_HELP, usage.DOCTOR_DESCRIPTION)
+    check.epilog = usage.DOCTOR_EPILOG  # its exit codes, and the shape of --json
+    usage.doctor_arguments(check)
     _flags(check, "connection", inherit=True)
 
     login = command(
@@ -164,15 +168,15 @@ def parser() -> argparse.ArgumentParser:
     auth_status = auth_commands.add_parser(
         "status",
         help="list your servers and whom each token signs in as (never the token)",
-        description=signin.STATUS_HELP,
+        description=usage.STATUS_HELP,
         epilog=exits.epilog("auth"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     auth_status.add_argument("--json", action="store_true", help="a JSON array instead of lines")
     _flags(auth_status, "connection", inherit=True)
 
-    stopwatch = command("baseline", baseline.HELP, baseline.DESCRIPTION)
-    baseline.arguments(stopwatch, lambda action: _flags(action, "connection", inherit=True))
+    stopwatch = command("baseline", usage.BASELINE_HELP, usage.BASELINE_DESCRIPTION)
+    usage.baseline_arguments(stopwatch, lambda action: _flags(action, "connection", inherit=True))
 
     logout = command("logout", "forget the saved token for a server")
     _flags(logout, "connection", inherit=True)
@@ -282,12 +286,18 @@ def parser() -> argparse.ArgumentParser:
 def _scripted(args: argparse.Namespace) -> int:
     if args.command == "claim" and not args.handoff_id.strip():
         raise Usage("which escalation? rf-tui claim HANDOFF_ID (rf-tui queue lists the ids).")
+    from rf_tui import paths
+    from rf_tui.cli import script
+    from rf_tui.cli.resolve import target
+
     client = target(args).client()
     if args.command == "queue":
         return script.run(script.show_queue(client, args.json, sys.stdout))
     if args.command == "watch":
         return script.run(script.watch(client, args.json, sys.stdout))
     if args.command == "stats":
+        from rf_tui.cli import stats
+
         found = target(args)
         where = (found.settings.state_dir or paths.state_dir(), found.settings.server)
         shown = stats.show_stats(
@@ -303,6 +313,9 @@ def _tui_or_plain(args: argparse.Namespace) -> int:
         # full screen, colours or mouse reports: it gets lines instead.
         print("rf-tui: TERM=dumb, so plain lines instead of the full screen.", file=sys.stderr)
         args.plain = True
+    from rf_tui.cli import run, script
+    from rf_tui.cli.resolve import keys_from_the_terminal, target, took_stdin
+
     if args.plain:
         from rf_tui.cli.plain import run as run_plain  # no Textual on this path
 
@@ -320,12 +333,28 @@ def _web(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> int:
+    from rf_tui.cli import config_cmd
+
     if args.config_command == "path":
         return config_cmd.path(args)
     if args.config_command == "names":
+        from rf_tui.cli.resolve import load_config
+
         print("\n".join(load_config().profiles))
         return 0
     return config_cmd.show(args)
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The handler ``name`` of ``rf_tui.cli.<module>``, imported only when it runs."""
+
+    def handler(args: argparse.Namespace) -> int:
+        command: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(f"rf_tui.cli.{module}"), name
+        )
+        return command(args)
+
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -336,15 +365,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "watch": _scripted,
         "claim": _scripted,
         "stats": _scripted,
-        "login": signin.login,
-        "logout": signin.logout,
-        "auth": signin.status,
-        "baseline": baseline.baseline,
+        "login": _lazy("signin", "login"),
+        "logout": _lazy("signin", "logout"),
+        "auth": _lazy("signin", "status"),
+        "baseline": _lazy("baseline", "baseline"),
         "config": _config,
-        "demo": run.demo,
+        "demo": _lazy("run", "demo"),
         "web": _web,
-        "doctor": doctor.doctor,
-        "serve": run.serve,
+        "doctor": _lazy("doctor", "doctor"),
+        "serve": _lazy("run", "serve"),
         None: _tui_or_plain,
     }
     if args.command == "completion":
@@ -353,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except Usage as problem:
-        return run.say(str(problem))
+        print(f"rf-tui: {problem}", file=sys.stderr)
+        return exits.USAGE
     except KeyboardInterrupt:  # Ctrl-C at a prompt (a token pasted with --token -)
         print(file=sys.stderr)
         return exits.INTERRUPTED

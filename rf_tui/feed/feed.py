@@ -63,6 +63,7 @@ from rf_tui.api.stream import (
 from rf_tui.disguise import Disguise
 from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
+from rf_tui.feed.timing import UNLIVE_EVERY
 from rf_tui.state.away import AwayTracker, summarise
 from rf_tui.state.clock import Clock, ServerTime, system_clock
 from rf_tui.state.presence import Presence
@@ -79,8 +80,6 @@ BURST_SETTLE = 1.0
 BURST_REFETCH_EVERY = 5.0
 #: Seconds between refreshes of the 7-day metric while nothing else asks for one.
 METRICS_EVERY = 300.0
-#: The queue is fetched this often while no stream is live (at most).
-UNLIVE_EVERY = 5.0
 #: Rows that left during a gap looked up one by one to name who took them.
 GAP_LOOKUPS = 20
 #: A loop that ran this long before failing starts its backoff afresh.
