@@ -54,3 +54,31 @@ def test_the_api_prefix_spelt_twice_is_one() -> None:
     from rf_tui.cli import resolve
 
     assert resolve.API_PREFIX == API_PREFIX
+
+
+def _loaded_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"import sys; {code}; print(' '.join(sys.modules))"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    return {name.split(".")[0] for name in out.split()}
+
+
+def test_the_client_does_not_load_httpx_command_line() -> None:
+    # httpx imports its own CLI (click, pygments) whenever they are installed, as here.
+    assert "click" in _loaded_after("import httpx")
+    assert not _loaded_after("import rf_tui.api.client") & {"click", "pygments"}
+
+
+def test_models_are_built_when_first_used_not_on_import() -> None:
+    probe = (
+        "from rf_tui.api import models; "
+        "print(models.Session.__pydantic_complete__, models.QueueEntry.__pydantic_complete__); "
+        "models.QueueEntry.model_validate({'id': 'h', 'session_id': 's', 'priority': 'high', "
+        "'created_at': '2026-01-01T00:00:00Z'}); "
+        "print(models.Session.__pydantic_complete__, models.QueueEntry.__pydantic_complete__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    assert out == ["False", "False", "False", "True"]
