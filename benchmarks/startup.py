@@ -40,6 +40,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
+FLAGS = ("--version", "--help")
+
 #: What the `rf-tui` console script runs (pyproject.toml's [project.scripts]).
 ENTRY = "import sys; from rf_tui.cli import main; sys.exit(main())"
 
@@ -71,24 +73,27 @@ def child_env(home: Path, token: str = "") -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of ``runs`` runs, after one untimed run (it writes the bytecode)."""
-    subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, check=True, timeout=120)
-    took = []
-    for _ in range(runs):
-        started = time.perf_counter()
+def timed(argvs: list[list[str]], env: dict[str, str], runs: int) -> list[float]:
+    """Median wall time of each command over ``runs`` rounds, after one untimed run of
+    each (it writes the bytecode). The commands take turns within a round, so a busy
+    moment of the machine falls on all of them alike."""
+    for argv in argvs:
         subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, check=True, timeout=120)
-        took.append(time.perf_counter() - started)
-    return statistics.median(took)
+    took: list[list[float]] = [[] for _ in argvs]
+    for _ in range(runs):
+        for argv, times in zip(argvs, took, strict=True):
+            started = time.perf_counter()
+            subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, check=True, timeout=120)
+            times.append(time.perf_counter() - started)
+    return [statistics.median(times) for times in took]
 
 
 def cli_figures(runs: int, home: Path) -> list[Figure]:
     env = child_env(home)
     py = sys.executable
-    bare = timed([py, "-c", "pass"], env, runs)
+    bare, *ours = timed([[py, "-c", "pass"]] + [[py, "-c", ENTRY, f] for f in FLAGS], env, runs)
     figures = []
-    for flag in ("--version", "--help"):
-        took = timed([py, "-c", ENTRY, flag], env, runs)
+    for flag, took in zip(FLAGS, ours, strict=True):
         figures.append(Figure(
             f"`rf-tui {flag}`", f"{took * 1000:.0f} ms", "≤ 50 ms", CMD,
             f"`python -c pass` {bare * 1000:.0f} ms in the same run ({took / bare:.1f}×); "
@@ -100,8 +105,11 @@ def cli_figures(runs: int, home: Path) -> list[Figure]:
 def queue_figure(url: str, token: str, runs: int, home: Path) -> Figure:
     env = child_env(home, token)
     py = sys.executable
-    bare = timed([py, "-c", BARE_GET, url], env, runs)
-    ours = timed([py, "-c", ENTRY, "queue", "--json", "--server", url], env, runs)
+    bare, ours = timed(
+        [[py, "-c", BARE_GET, url], [py, "-c", ENTRY, "queue", "--json", "--server", url]],
+        env,
+        runs,
+    )
     return Figure(
         "`rf-tui queue --json` / a bare httpx GET", f"{ours / bare:.2f}×", "≤ 1.3×", CMD,
         f"{ours * 1000:.0f} ms against {bare * 1000:.0f} ms (`python -c 'httpx.get(…)'`, "
