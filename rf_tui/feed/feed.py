@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rf_tui.api.client import Client, ViewingOutcome
+from rf_tui.api.client import Client, Rows, ViewingOutcome
 from rf_tui.api.errors import (
     AlreadyClaimed,
     ApiError,
@@ -391,16 +391,36 @@ class Feed:
         if metrics or (metrics is None and stale):
             await self._metric()
 
+    async def _first_load(self) -> Rows:
+        """Who we are and the rows, asked at once: the app's first paint of the queue
+        waits for one round trip, not two. Told in the order they always were: who
+        we are (or why not) first, then the rows (or why not)."""
+        asking = asyncio.ensure_future(self.client.me())
+        try:
+            try:
+                rows: Rows | ApiError = await self.client.queue_rows()
+            except ApiError as exc:
+                rows = exc
+            self.me = self._me(await asking)
+        finally:
+            if not asking.done():  # cancelled while the rows were on their way
+                asking.cancel()
+                await asyncio.gather(asking, return_exceptions=True)
+        self.presence.me = self.me.id
+        self.sink(ev.SignedIn(self.me))
+        if isinstance(rows, ApiError):
+            raise rows
+        return rows
+
     async def _fetch_queue(self, *, measure: bool) -> bool:
         since = self.queue.generation
         try:
             if self.me is None:
-                self.me = self._me(await self.client.me())
-                self.presence.me = self.me.id
-                self.sink(ev.SignedIn(self.me))
-            elif measure:
-                self.sink(ev.LinkMeasured(await self.client.ping()))
-            rows = await self.client.queue_rows()
+                rows = await self._first_load()
+            else:
+                if measure:
+                    self.sink(ev.LinkMeasured(await self.client.ping()))
+                rows = await self.client.queue_rows()
         except NotSignedIn as exc:
             self._connection(SignedOut(exc.message))
             return False
