@@ -7,6 +7,7 @@ Connection settings come from flags, then the environment (``RF_TUI_SERVER``,
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -385,16 +386,22 @@ def _tui_or_plain(args: argparse.Namespace) -> int:
         # full screen, colours or mouse reports: it gets lines instead.
         print("rf-tui: TERM=dumb, so plain lines instead of the full screen.", file=sys.stderr)
         args.plain = True
-    from rf_tui.cli import run, script
-    from rf_tui.cli.resolve import keys_from_the_terminal, target, took_stdin
-
     if args.plain:
+        from rf_tui.cli import script
         from rf_tui.cli.plain import run as run_plain  # no Textual on this path
+        from rf_tui.cli.resolve import keys_from_the_terminal, target, took_stdin
 
         found = target(args)
         if took_stdin(args):
             keys_from_the_terminal()  # commands from the terminal; without one, it follows
         return script.run(run_plain(found.client()))
+    # Importing the app and its libraries makes objects by the hundred thousand, none
+    # of them garbage: the cyclic collector's passes over them were about an eighth of
+    # the imports. The app turns it back on once the first queue is on screen (then
+    # freezes what exists), or after a few seconds; run_app, at the latest.
+    gc.disable()
+    from rf_tui.cli import run
+
     return run.tui(args)
 
 
