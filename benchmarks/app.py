@@ -6,14 +6,13 @@
 - idle cost: CPU of the app process over a quiet interval, against a bare
   Textual app showing a DataTable of the same size;
 - burst: N escalations at once: until the header counts them all; key → screen;
-- start-up: launch → first painted queue, and RSS.
+- RSS (start-up: benchmarks/startup.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -177,20 +176,13 @@ async def burst(
     return done - started, sent_all - started, keys
 
 
-def startup(url: str, token: str, home: Path, total: int) -> float:
-    started = time.time()
-    with app_on_pty(url, token, home) as term:
-        painted = term.seen_at(header(total), 60)
-    return painted - started
-
-
 def run(quick: bool) -> list[Section]:
     sizes = (10,) if quick else (10, 1000, 10000)
     count = 3 if quick else 200
     idle_s = 1.0 if quick else 60.0
     burst_n = 20 if quick else 1000
     latency = Section("Arrival → painted row (app in a pty) vs a bare httpx-sse consumer")
-    other = Section("Idle, burst, start-up, memory (app in a pty)")
+    other = Section("Idle, burst, memory (app in a pty)")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         for backlog in sizes:
@@ -199,15 +191,6 @@ def run(quick: bool) -> list[Section]:
             total = backlog + 3  # the demo seed's three
             with served(db) as url:
                 token = asyncio.run(_token(url, "dana@northwind.example"))
-                if backlog == sizes[0]:
-                    cold = startup(url, token, home, total)
-                    runs = 1 if quick else 3
-                    warm = statistics.median(startup(url, token, home, total) for _ in range(runs))
-                    other.figures.append(Figure(
-                        "start-up: launch → first painted queue (cold / warm median)",
-                        f"{cold * 1000:.0f} / {warm * 1000:.0f} ms", "≤ 1000 ms", CMD,
-                        f"{total} rows; cold = first launch of this run",
-                    ))  # fmt: skip
                 with app_on_pty(url, token, home) as term:
                     term.wait_for(header(total), 120)
                     app_lat, bare_lat = asyncio.run(arrivals(url, term, token, count))

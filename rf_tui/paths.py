@@ -8,20 +8,21 @@ keep them in memory only (``rf-tui demo``), or elsewhere (tests).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-
-import platformdirs
 
 APP = "rf-tui"
 
 
 def state_dir() -> Path:
     """Tokens, unread markers, theme picks, my claimed escalations, drafts, baseline runs."""
+    import platformdirs  # not for --version or --help
+
     return Path(platformdirs.user_state_dir(APP))
 
 
 def config_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP))
 
 
@@ -32,11 +33,15 @@ def config_path() -> Path:
 
 def server_key(server: str) -> str:
     """A file-name-safe key for a server address (trailing slash and case do not count)."""
+    import hashlib  # not for --version or --help
+
     return hashlib.sha256(server.rstrip("/").lower().encode()).hexdigest()[:16]
 
 
 def _user_key(server: str, user_id: str) -> str:
     # Hashed: user ids from the server are not trusted to be file-name safe.
+    import hashlib
+
     return f"{server_key(server)}-{hashlib.sha256(user_id.encode()).hexdigest()[:12]}.json"
 
 

@@ -26,11 +26,6 @@ from urllib.parse import urlsplit
 from rf_tui.paths import config_path
 from rf_tui.settings import PROFILE_KEYS, options
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 _PATHS = {f.name for f, o in options() if o.path}
 _BOUND = {f.name for f, o in options() if o.bound}
 
@@ -113,6 +108,12 @@ def load(path: Path | None = None) -> Config:
         return Config(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, None, f"cannot be read ({exc})") from None
+    # Only when there is a file: its parser compiles a dozen regexes on import, a
+    # cost every command paid, most often with no config.toml at all.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -23,4 +23,8 @@ def test_quick_benchmarks_write_their_results(tmp_path: Path) -> None:
     assert "req/s" in text
     assert "10 rows waiting: app p50/p95/p99" in text  # the app in a real pty
     assert "idle CPU" in text and "burst of 20: all visible" in text
-    assert "start-up: launch → first painted queue" in text
+    assert "start-up: launch → first painted queue" in text  # benchmarks/startup.py
+    assert "`rf-tui --version`" in text and "`rf-tui --help`" in text
+    assert "`rf-tui queue --json` / a bare httpx GET" in text
+    assert "web: a tab opened → the queue's header in the page" in text
+    assert "web: memory, 1 tab open" in text and "not measured" not in text  # CI has Chromium

@@ -16,6 +16,7 @@ from rf_tui import cli
 from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream
 from rf_tui.cli import script
+from rf_tui.cli.watching import Watcher
 from tests.faults.proxy import Proxy
 from tests.helpers import ALEX, DANA, SAM, VIC, Running, count_requests, wait_for
 
@@ -203,7 +204,7 @@ async def test_watch_says_nothing_of_who_is_looking(running: Running) -> None:
         await sam.login(SAM, "demo-password")
         await alex.login(ALEX, "demo-password")
         client = Client(running.url, token(running))
-        watcher = script.Watcher(client, True, out)
+        watcher = Watcher(client, True, out)
         heard: list[object] = []
         watcher.feed.sink = lambda event: (heard.append(event), watcher.on_event(event))
         watching = asyncio.create_task(watcher.run())

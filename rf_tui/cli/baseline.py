@@ -14,15 +14,12 @@ import argparse
 import json
 import statistics
 import sys
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rf_tui import exit_codes as exits
 from rf_tui import paths
-from rf_tui.api.client import Client
-from rf_tui.cli import script
 from rf_tui.cli.resolve import Usage, target
 from rf_tui.state.clock import duration
 from rf_tui.state.savings import MIN_RUNS
@@ -36,56 +33,11 @@ from rf_tui.store.baseline import (
 )
 from rf_tui.text import one_line
 
-HELP = "time today's verbal handoff by stopwatch: the baseline savings are measured against"
-DESCRIPTION = (
-    "Time the old verbal handoff: start when you open the ticket, stop at your first\n"
-    "diagnostic action. Savings per escalation are this baseline (the median of at\n"
-    f"least {MIN_RUNS} runs) minus rf-tui's time to first action after claim. Runs are\n"
-    "kept per server and user."
-)
+if TYPE_CHECKING:  # httpx and pydantic load when a run is timed, not for --help
+    from rf_tui.api.client import Client
 
 #: A run longer than this was probably left running: stop says how to fix it.
 RAN_ON = 3600.0
-
-ACTIONS: dict[str, str] = {
-    "start": "start the stopwatch now (one run at a time)",
-    "stop": "stop the run in progress and print its time",
-    "add": "add a run timed elsewhere: SECONDS or MM:SS",
-    "list": "the runs, their median and how many of 5",
-    "edit": "change a run's seconds or note",
-    "delete": "delete a run",
-}
-
-
-def arguments(
-    command: argparse.ArgumentParser, flags: Callable[[argparse.ArgumentParser], None]
-) -> None:
-    """The actions of ``rf-tui baseline``; ``flags`` adds the connection flags to each."""
-    actions = command.add_subparsers(dest="baseline_command", metavar="ACTION", required=True)
-
-    def action(name: str) -> argparse.ArgumentParser:
-        parser = actions.add_parser(
-            name,
-            help=ACTIONS[name],
-            description=ACTIONS[name],
-            epilog=exits.epilog("baseline"),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        flags(parser)
-        return parser
-
-    note = "what it was (a ticket, a client); replaces any note"
-    action("start").add_argument("--note", metavar="TEXT", help=note)
-    action("stop").add_argument("--note", metavar="TEXT", help=note)
-    add = action("add")
-    add.add_argument("seconds", metavar="SECONDS|MM:SS", help="the stopwatch's time")
-    add.add_argument("--note", metavar="TEXT", help=note)
-    action("list").add_argument("--json", action="store_true", help="JSON instead of lines")
-    edit = action("edit")
-    edit.add_argument("run_id", metavar="ID", help="the run's id (rf-tui baseline list)")
-    edit.add_argument("--seconds", metavar="SECONDS|MM:SS", help="its time, as typed in")
-    edit.add_argument("--note", metavar="TEXT", help=note)
-    action("delete").add_argument("run_id", metavar="ID", help="the run's id")
 
 
 def baseline(args: argparse.Namespace) -> int:
@@ -98,6 +50,8 @@ def baseline(args: argparse.Namespace) -> int:
     client = found.client()
     base = found.settings.state_dir or paths.state_dir()
     where = (base, found.settings.server)
+    from rf_tui.cli import script
+
     return script.run(_run(client, where, args, at, seconds, sys.stdout))
 
 

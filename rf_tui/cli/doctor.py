@@ -7,7 +7,6 @@ It resolves the server, token and CA bundle exactly as every other command does
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import sys
@@ -15,50 +14,11 @@ import sys
 from rf_tui import exit_codes as exits
 from rf_tui.cli.resolve import target
 from rf_tui.doctor import render
-from rf_tui.doctor.checks import Doctor, Options
 from rf_tui.doctor.model import KEEPALIVE_WAIT, Check, worst
 from rf_tui.text import shown_url
 
 OK = exits.OK  # every check ok, or only warnings
 FAILED = exits.FAILED  # at least one check failed
-
-HELP = "check the server against what rf-tui needs, and say what to fix"
-DESCRIPTION = """\
-Check the server in use (--profile, --server, --token, the environment) against
-what rf-tui needs: the address, the connection and TLS, the API root, sign-in
-and role, the queue's rows and times, the clocks, the metric and the live
-stream. Each line is ok, warn, FAIL or skip (not checked, because an earlier
-check failed), and says what to do when it is not ok.
-
-The stream check waits --ready-wait seconds (5), plus one round trip, for the
-`ready` frame. The keepalive interval (25 s by contract) is only measured with
---wait-keepalive, which waits up to 60 s more. Whether the server announces
-claims is not checked: that would take a claim."""
-
-EPILOG = (
-    (exits.epilog("doctor") or "")
-    + """
---json prints one object for CI: {"server", "profile", "status", "exit_code",
-"checks": [{"name", "status", "finding", "advice"}]}. Neither form ever
-shows the token or a password in the address.
-"""
-)
-
-
-def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="one JSON object instead of lines")
-    parser.add_argument(
-        "--ready-wait",
-        type=float,
-        default=5.0,
-        metavar="S",
-        help="seconds to wait for the stream's ready frame (default 5)",
-    )
-    parser.add_argument(
-        "--wait-keepalive",
-        action="store_true",
-        help=f"also wait up to {KEEPALIVE_WAIT:g} s for a stream keepalive, and time it",
-    )
 
 
 def wants_colour() -> bool:
@@ -82,6 +42,10 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from rf_tui.doctor.checks import Doctor, Options  # httpx: not for --help
+
     settings = target(args, need_token=False).settings
     options = Options(
         server=settings.server,

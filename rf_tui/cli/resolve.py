@@ -10,22 +10,24 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import ssl
 import stat
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from rf_tui.api.client import API_PREFIX, Client
+from rf_tui.cli.usage import Usage as Usage  # raised and caught as resolve.Usage too
 from rf_tui.profiles import Config, ConfigError, load
 from rf_tui.settings import Settings, resolve
 from rf_tui.store import tokens
 from rf_tui.text import shown_url
 
+if TYPE_CHECKING:
+    from rf_tui.api.client import Client
 
-class Usage(Exception):
-    """What the user has to change before the command can run (exit 2)."""
+#: rf_tui.api.client's, spelt here too: resolving a command line must not load httpx.
+API_PREFIX = "/api/v1"
 
 
 #: What a tech reads when a token came on the command line: it stays in every
@@ -46,6 +48,8 @@ class Target:
     settings: Settings
 
     def client(self) -> Client:
+        from rf_tui.api.client import Client  # httpx and pydantic: only for a command that asks
+
         try:
             return Client(
                 self.settings.server,
@@ -57,6 +61,8 @@ class Target:
 
 
 def ca_bundle_problem(path: str | None, exc: Exception) -> str:
+    import ssl  # only on this failure: resolving a command line stays light
+
     if isinstance(exc, ssl.SSLError):
         why = "it holds no certificate rf-tui can read (PEM is needed)"
     elif isinstance(exc, OSError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -61,7 +62,10 @@ def run_app(
                 await asyncio.gather(actors, return_exceptions=True)
             await client.aclose()
 
-    code = asyncio.run(main())
+    try:
+        code = asyncio.run(main())
+    finally:
+        gc.enable()  # off while the app loaded (rf_tui/cli/__init__.py): never left off
     if code == HUNG_UP:
         let_go_of_the_terminal()
     return code

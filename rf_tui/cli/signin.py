@@ -9,20 +9,14 @@ No Textual on this path.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from rf_tui import exit_codes as exits
-from rf_tui.api.client import Client
 from rf_tui.api.errors import ApiError, NotSignedIn, RateLimited, Unreachable
-from rf_tui.api.models import Me
-from rf_tui.cli import script
 from rf_tui.cli.resolve import (
     Target,
     Usage,
@@ -32,20 +26,26 @@ from rf_tui.cli.resolve import (
     stdin_line,
     target,
 )
+from rf_tui.cli.usage import CHECK_TIMEOUT
 from rf_tui.profiles import same_server
 from rf_tui.store import tokens
 from rf_tui.store.atomic import StoreError
 from rf_tui.text import one_line, shown_url
 
-#: The exit status after Ctrl-C: 128 + SIGINT, as a shell reports it.
+if TYPE_CHECKING:  # httpx and pydantic load when a command talks to a server, not for --help
+    from rf_tui.api.client import Client
+    from rf_tui.api.models import Me
 
-#: Seconds `auth status` gives each server: a dead one must not hold up the rest.
-CHECK_TIMEOUT = 5.0
 
-
-def fail(message: str, code: int = script.USAGE) -> int:
+def fail(message: str, code: int = exits.USAGE) -> int:
     print(f"rf-tui: {message}", file=sys.stderr)
     return code
+
+
+def _exit_code(error: ApiError) -> int:
+    from rf_tui.cli.script import exit_code
+
+    return exit_code(error)
 
 
 def ask_password(prompt: str) -> str:
@@ -79,6 +79,8 @@ def login(args: argparse.Namespace) -> int:
 
 
 def _login(args: argparse.Namespace) -> int:
+    import asyncio
+
     with_token = bool(getattr(args, "token", None) or getattr(args, "token_file", None))
     if with_token and args.password_stdin:
         raise Usage("sign in with a token or with a password, not both.")
@@ -110,14 +112,15 @@ def _login(args: argparse.Namespace) -> int:
     except NotSignedIn as exc:
         return fail(exc.message)  # the password or the email needs fixing
     except RateLimited as exc:
-        return fail(_wait(exc, f"Too many sign-in attempts for {email}"), script.FAILED)
+        return fail(_wait(exc, f"Too many sign-in attempts for {email}"), exits.FAILED)
     except ApiError as exc:
-        return fail(exc.message, script.exit_code(exc))
+        return fail(exc.message, _exit_code(exc))
     return _saved(settings.server, token, email, f"as {email}")
 
 
 def _save_token(found: Target, client: Client) -> int:
     """Check the token with the server, then keep it (an SSO token, say)."""
+    import asyncio
 
     async def who() -> Me:
         async with client:
@@ -129,12 +132,12 @@ def _save_token(found: Target, client: Client) -> int:
         return fail(
             f"{shown_url(found.settings.server)} did not accept that token (expired, "
             "revoked, or for another server). Nothing was saved.",
-            script.DENIED,
+            exits.DENIED,
         )
     except RateLimited as exc:
-        return fail(_wait(exc, "The server is rate-limiting sign-ins"), script.FAILED)
+        return fail(_wait(exc, "The server is rate-limiting sign-ins"), exits.FAILED)
     except ApiError as exc:
-        return fail(exc.message, script.exit_code(exc))
+        return fail(exc.message, _exit_code(exc))
     assert found.settings.token is not None  # target() was told a token is needed
     return _saved(found.settings.server, found.settings.token, me.email, f"as {_person(me)}")
 
@@ -145,7 +148,7 @@ def _saved(server: str, token: str, email: str, who: str) -> int:
     except StoreError as exc:
         return fail(str(exc))  # a folder to fix on this machine, as before
     print(f"Signed in to {shown_url(server)} {who}. Token saved in {path} (readable only by you).")
-    return script.OK
+    return exits.OK
 
 
 def _wait(exc: RateLimited, what: str) -> str:
@@ -171,7 +174,7 @@ def logout(args: argparse.Namespace) -> int:
         print(f"Signed out of {shown_url(server)}: the saved token is deleted.")
     else:
         print(f"No saved token for {shown_url(server)}.")
-    return script.OK
+    return exits.OK
 
 
 # ── auth status ──────────────────────────────────────────────────────────────
@@ -243,6 +246,10 @@ async def check(known: Known) -> None:
     """Whom the token signs in as, or why it does not; never longer than CHECK_TIMEOUT."""
     if known.token is None:
         return
+    import httpx
+
+    from rf_tui.api.client import Client
+
     try:
         check_address(known.server)
         client = Client(
@@ -275,6 +282,8 @@ async def check(known: Known) -> None:
 
 def status(args: argparse.Namespace) -> int:
     """One line (or JSON object) per known server; rf_tui/exit_codes.py says the exit code."""
+    import asyncio  # not at the top: `rf-tui --help` reads this module's help
+
     if getattr(args, "server", None) or getattr(args, "profile", None):
         found = target(args, need_token=False)
         known = [Known(found.settings.server, token=found.settings.token,
@@ -300,13 +309,5 @@ def status(args: argparse.Namespace) -> int:
         print("\n".join(k.line() for k in known))
     states = {k.state for k in known}
     if "signed_in" in states:
-        return script.OK
-    return script.FAILED if states & {"unreachable", "error"} else script.DENIED
-
-
-STATUS_HELP = f"""\
-List the servers you are signed in to (saved by rf-tui login) or that a profile
-names, one line each: the server, its profiles, and whom its token signs in as,
-or why it does not (expired, unreachable). Each server gets at most {CHECK_TIMEOUT:g} s;
-the token itself is never shown. With --server or --profile: just that server,
-with the token rf-tui would use for it."""
+        return exits.OK
+    return exits.FAILED if states & {"unreachable", "error"} else exits.DENIED

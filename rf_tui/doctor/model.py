@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rf_tui.feed.feed import UNLIVE_EVERY
+from rf_tui.feed.timing import UNLIVE_EVERY
 
 Status = Literal["ok", "warn", "fail", "skip"]
 _RANK: dict[Status, int] = {"ok": 0, "skip": 0, "warn": 1, "fail": 2}

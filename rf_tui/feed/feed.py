@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rf_tui.api.client import Client, ViewingOutcome
+from rf_tui.api.client import Client, Rows, ViewingOutcome
 from rf_tui.api.errors import (
     AlreadyClaimed,
     ApiError,
@@ -63,6 +63,7 @@ from rf_tui.api.stream import (
 from rf_tui.disguise import Disguise
 from rf_tui.feed import events as ev
 from rf_tui.feed import outcomes as out
+from rf_tui.feed.timing import UNLIVE_EVERY
 from rf_tui.state.away import AwayTracker, summarise
 from rf_tui.state.clock import Clock, ServerTime, system_clock
 from rf_tui.state.presence import Presence
@@ -79,8 +80,6 @@ BURST_SETTLE = 1.0
 BURST_REFETCH_EVERY = 5.0
 #: Seconds between refreshes of the 7-day metric while nothing else asks for one.
 METRICS_EVERY = 300.0
-#: The queue is fetched this often while no stream is live (at most).
-UNLIVE_EVERY = 5.0
 #: Rows that left during a gap looked up one by one to name who took them.
 GAP_LOOKUPS = 20
 #: A loop that ran this long before failing starts its backoff afresh.
@@ -392,16 +391,36 @@ class Feed:
         if metrics or (metrics is None and stale):
             await self._metric()
 
+    async def _first_load(self) -> Rows:
+        """Who we are and the rows, asked at once: the app's first paint of the queue
+        waits for one round trip, not two. Told in the order they always were: who
+        we are (or why not) first, then the rows (or why not)."""
+        asking = asyncio.ensure_future(self.client.me())
+        try:
+            try:
+                rows: Rows | ApiError = await self.client.queue_rows()
+            except ApiError as exc:
+                rows = exc
+            self.me = self._me(await asking)
+        finally:
+            if not asking.done():  # cancelled while the rows were on their way
+                asking.cancel()
+                await asyncio.gather(asking, return_exceptions=True)
+        self.presence.me = self.me.id
+        self.sink(ev.SignedIn(self.me))
+        if isinstance(rows, ApiError):
+            raise rows
+        return rows
+
     async def _fetch_queue(self, *, measure: bool) -> bool:
         since = self.queue.generation
         try:
             if self.me is None:
-                self.me = self._me(await self.client.me())
-                self.presence.me = self.me.id
-                self.sink(ev.SignedIn(self.me))
-            elif measure:
-                self.sink(ev.LinkMeasured(await self.client.ping()))
-            rows = await self.client.queue_rows()
+                rows = await self._first_load()
+            else:
+                if measure:
+                    self.sink(ev.LinkMeasured(await self.client.ping()))
+                rows = await self.client.queue_rows()
         except NotSignedIn as exc:
             self._connection(SignedOut(exc.message))
             return False

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Literal
 
 from rf_tui.api.models import ChatReply, EscalationMetrics, Handoff, Session
+from rf_tui.feed.periods import PERIODS as PERIODS  # read here by the stats screen
+from rf_tui.feed.periods import Period as Period
 from rf_tui.state.clock import ago
 from rf_tui.text import person
 
@@ -113,9 +115,7 @@ class ClaimState:
 
 # ── Stats for an owner ───────────────────────────────────────────────────────
 
-#: The periods the metric endpoint takes; anything else is its 422, never sent.
-PERIODS = ("7d", "30d", "90d")
-Period = Literal["7d", "30d", "90d"]
+# (PERIODS and Period: rf_tui/feed/periods.py, imported above.)
 
 
 @dataclass(frozen=True)

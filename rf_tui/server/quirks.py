@@ -11,14 +11,12 @@ lists the quirks even where the server extra is not installed.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import re
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -343,6 +341,8 @@ class Quirky:
                 )  # fmt: skip
                 if quirks.writes_date_header:
                     moment = self.clock() + timedelta(seconds=quirks.clock_skew)
+                    from email.utils import format_datetime
+
                     _set_header(message, b"date", format_datetime(moment, usegmt=True).encode())
                 if kind == "json":
                     held.append(message)  # its content-length changes with the body
@@ -419,6 +419,8 @@ def _buffering(send: Send) -> Send:
 def _late(send: Send, seconds: float) -> Send:
     async def late(message: Message) -> None:
         if message["type"] == "http.response.start":
+            import asyncio  # this table is read by `rf-tui --help`: asyncio only when served
+
             await asyncio.sleep(seconds)
         await send(message)
 

@@ -28,13 +28,15 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rf_tui.api.models import EscalationMetrics
+from rf_tui.state.baseline_runs import MIN_RUNS as MIN_RUNS
 from rf_tui.state.clock import duration
 
+if TYPE_CHECKING:
+    from rf_tui.api.models import EscalationMetrics
+
 #: Stopwatch runs needed before a baseline is worth subtracting from.
-MIN_RUNS = 5
 #: The kill switch: a pilot has to save more than this many hours a week.
 THRESHOLD_HOURS = 1.0
 #: The queue's metric line fits this.

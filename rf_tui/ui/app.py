@@ -47,6 +47,8 @@ from rf_tui.ui.terminal import Notifier, TerminalTitle, hung_up
 
 #: The exit status when the terminal went away: 128 + SIGHUP, as if one had come.
 HUNG_UP = 129
+#: Seconds the cyclic collector may stay off at start-up waiting for the first queue.
+COLLECTOR_OFF_AT_MOST = 5.0
 #: The same trouble is told again after this many seconds, not at every retry.
 TROUBLE_RETOLD = 60.0
 
@@ -118,6 +120,9 @@ class RfApp(App[None]):
         return self.queue_screen
 
     def on_mount(self) -> None:
+        # The collector may be off while the app loads (rf_tui/cli/__init__.py); a
+        # first queue that does not come (no server) must not keep it off.
+        self.set_timer(COLLECTOR_OFF_AT_MOST, gc.enable)
         self.title_badge.start()
         self._start_feed()
         self.set_interval(1.0, self._tick)
@@ -171,6 +176,11 @@ class RfApp(App[None]):
         self.call_later(settle)
         await done
 
+    @staticmethod
+    def _collect_again() -> None:
+        gc.freeze()
+        gc.enable()
+
     def _fed(self, event: ev.FeedEvent) -> None:
         self.post_message(Fed(event))
 
@@ -190,7 +200,7 @@ class RfApp(App[None]):
                 # collector's full passes, which otherwise pause an arrival's paint
                 # for 60 ms at 1k rows (benchmarks/RESULTS.md).
                 self._frozen = True
-                self.call_after_refresh(gc.freeze)
+                self.call_after_refresh(self._collect_again)
         elif isinstance(event, ev.ConnectionChanged):
             if isinstance(event.state, SignedOut):
                 self._signed_out(event.state)

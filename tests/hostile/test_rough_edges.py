@@ -19,6 +19,7 @@ from rf_tui.api.client import Client
 from rf_tui.api.stream import EscalationStream, Live
 from rf_tui.cli import script
 from rf_tui.cli.plain import Plain
+from rf_tui.cli.watching import Watcher
 from rf_tui.disguise import Disguise
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
@@ -176,7 +177,7 @@ async def test_plain_and_watch_age_on_the_servers_clock_and_say_so() -> None:
         plain_client = Client(hostile.url, "token")
         watch_client = Client(hostile.url, "token")
         plain = Plain(plain_client, plain_out)
-        watcher = script.Watcher(watch_client, True, watch_out)
+        watcher = Watcher(watch_client, True, watch_out)
         running = [asyncio.create_task(plain.follow()), asyncio.create_task(watcher.run())]
         try:
             await wait_for(lambda: "waiting, newest first" in plain_out.getvalue(), what="list")
