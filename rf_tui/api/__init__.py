@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import types
 
 
 def _without_httpx_command_line() -> None:
@@ -11,18 +10,12 @@ def _without_httpx_command_line() -> None:
 
     ``import httpx`` imports ``httpx._main`` (click, rich.syntax, pygments' lexers)
     whenever those happen to be installed, to offer ``httpx.main``; rf-tui never
-    calls it, and it was about a tenth of the app's start-up (py-spy). A module of
-    that name already in place is what httpx then finds instead.
+    calls it, and it was about a tenth of the app's start-up (py-spy). ``None`` in
+    ``sys.modules`` makes that import fail as if they were missing, and httpx then
+    defines a ``main`` that says how to install its command line.
     """
-    if "httpx" in sys.modules or "httpx._main" in sys.modules:
-        return
-    stand_in = types.ModuleType("httpx._main")
-
-    def main() -> None:
-        raise SystemExit("httpx's command line is not loaded inside rf-tui: run `httpx` instead.")
-
-    stand_in.main = main  # type: ignore[attr-defined]
-    sys.modules["httpx._main"] = stand_in
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 _without_httpx_command_line()
