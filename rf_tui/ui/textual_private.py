@@ -146,4 +146,3 @@ def crop_partial_updates() -> None:
 
     render_segments.crops_left = True  # type: ignore[attr-defined]
     ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]
-

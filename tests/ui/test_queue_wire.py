@@ -12,10 +12,13 @@ from rich.console import RenderableType
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.screen import Screen
+from textual.widgets import Static
 
 from rf_tui.feed.types import QueueEntry
 from rf_tui.ui.textual_private import crop_partial_updates
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView
+from tests.ui.conftest import AppFactory
+from tests.ui.pilot import ready
 
 CSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -102,3 +105,33 @@ async def test_a_row_that_changes_alone_is_the_only_line_written() -> None:
         written = "".join(app.written)
         assert "Printer 1" in written
         assert "Printer 0" not in written and "Printer 2" not in written
+
+
+async def test_a_link_line_a_little_shorter_is_repainted_not_laid_out_again(
+    make: AppFactory,
+) -> None:
+    """A relayout of the screen repaints the header twice and the queue's scrollbar
+    twice; a round trip of 9 ms after 14 ms needs none of it."""
+    app = make()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot, rows=3)
+        screen = app.queue_screen
+        link = screen.query_one("#link", Static)
+        laid_out: list[bool] = []
+        update = link.update
+
+        def spy(content: Any = "", *, layout: bool = True) -> None:
+            laid_out.append(layout)
+            update(content, layout=layout)
+
+        link.update = spy  # type: ignore[method-assign]
+        app.desk.health.rtt = 0.014
+        screen.refresh_link()
+        await pilot.pause()
+        right = link.region.right
+        app.desk.health.rtt = 0.009
+        screen.refresh_link()
+        await pilot.pause()
+        assert laid_out[-1] is False and link.region.right == right
+        assert str(link.content).endswith("9 ms · last event just now")
+        assert screen.query_one("#counts", Static).region.right == link.region.x
