@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from benchmarks import app, server
+from benchmarks import app, server, wire
 from benchmarks.common import Section, machine
 
 
@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for CI")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
     args = parser.parse_args()
-    sections = [server.run(args.quick), *app.run(args.quick)]
+    sections = [server.run(args.quick), *app.run(args.quick), wire.run(args.quick)]
     text = render(sections, args.quick)
     args.out.write_text(text + "\n")
     print(text)

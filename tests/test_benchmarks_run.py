@@ -24,3 +24,7 @@ def test_quick_benchmarks_write_their_results(tmp_path: Path) -> None:
     assert "10 rows waiting: app p50/p95/p99" in text  # the app in a real pty
     assert "idle CPU" in text and "burst of 20: all visible" in text
     assert "start-up: launch → first painted queue" in text
+    assert "Bytes to the terminal" in text  # what the app writes to its pty
+    for mode in ("normal", "lite"):
+        assert f"{mode}: idle, rows over a minute old" in text
+        assert f"{mode}: one arrival at the top of 23 rows" in text
