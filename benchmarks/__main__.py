@@ -2,15 +2,25 @@
 
 python -m benchmarks            # full sizes (make bench)
 python -m benchmarks --quick    # tiny sizes: keeps the scripts working in CI
+python -m benchmarks --only wire   # one part (server, app, startup, wire)
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import app, server, startup
+from benchmarks import app, server, startup, wire
 from benchmarks.common import Section, machine
+
+#: The parts of a run, in the order RESULTS.md gives them.
+PARTS: dict[str, Callable[[bool], list[Section]]] = {
+    "server": lambda quick: [server.run(quick)],
+    "app": app.run,
+    "startup": lambda quick: [startup.run(quick)],
+    "wire": lambda quick: [wire.run(quick)],
+}
 
 
 def _met(met: bool | None) -> str:
@@ -46,8 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for CI")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    parser.add_argument(
+        "--only", choices=sorted(PARTS), action="append", help="run these parts alone"
+    )
     args = parser.parse_args()
-    sections = [server.run(args.quick), *app.run(args.quick), startup.run(args.quick)]
+    sections = [s for name in args.only or PARTS for s in PARTS[name](args.quick)]
     text = render(sections, args.quick)
     args.out.write_text(text + "\n")
     print(text)

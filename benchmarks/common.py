@@ -68,16 +68,24 @@ def machine() -> dict[str, str]:
     }
 
 
-def prepare_db(path: Path, *, extra_seniors: int = 0, backlog: int = 0) -> None:
-    """A demo-seeded database file, plus engineers and a backlog of waiting escalations."""
+def prepare_db(
+    path: Path,
+    *,
+    extra_seniors: int = 0,
+    backlog: int = 0,
+    newest: float = 30,
+    older_by: timedelta = timedelta(0),
+) -> None:
+    """A demo-seeded database file, plus engineers and a backlog of waiting escalations:
+    the newest ``newest`` seconds old, one a second older each; ``older_by`` ages all."""
     store = Store(str(path))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc) - older_by
     seed = seed_demo(store, now=now, password_cost=8)
     sam = seed.users["sam@northwind.example"]
     northwind = seed.accounts["northwind"]
     with store.transaction():
         for i in range(backlog):
-            at = now - timedelta(seconds=30 + i)
+            at = now - timedelta(seconds=newest + i)
             sid = store.add_session(
                 account_id=northwind, user_id=sam, problem_summary=f"Backlog item {i}",
                 created_at=at, status="escalated",

@@ -103,6 +103,11 @@ def age(seconds: float) -> str:
     return f"{int(seconds // 86400)}d"
 
 
+def in_seconds(text: str) -> bool:
+    """Whether an ``age`` text is under a minute ("now", "40s"): it changes every 10 s."""
+    return text == "now" or text.endswith("s")
+
+
 def ago(then: datetime | None, now: datetime) -> str:
     """ "2s ago", "just now", "3m ago" for a toast; empty when unknown."""
     if then is None:

@@ -44,6 +44,7 @@ from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
 from rf_tui.ui.screens.queue import QueueScreen
 from rf_tui.ui.terminal import Notifier, TerminalTitle, hung_up
+from rf_tui.ui.textual_private import crop_partial_updates
 
 #: The exit status when the terminal went away: 128 + SIGHUP, as if one had come.
 HUNG_UP = 129
@@ -68,6 +69,7 @@ class RfApp(App[None]):
         presenter: Presenter | None = None,
     ) -> None:
         super().__init__()
+        crop_partial_updates()  # an age's repaint is its few characters, not its row
         self.settings = settings
         self.feed = Feed(
             client,

@@ -8,6 +8,7 @@ anywhere else in ``rf_tui``, so an upgrade of Textual has one file to check.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from textual.app import App
@@ -66,3 +67,82 @@ def take_notifications(app: App[Any]) -> list[tuple[str, str, str]]:
     taken = [(n.title, n.message, str(n.severity)) for n in app._notifications]
     app.clear_notifications()
     return taken
+
+
+def crop_partial_updates() -> None:
+    """Make a partial repaint write only the cells asked for, and each colour once.
+
+    Textual 8.2 crops a repaint to the right end of the region refreshed but starts it
+    at the left edge of the widget (a ``TODO: crop to x extents`` in ChopsUpdate), so
+    an age refreshed at the right of a queue row rewrote the whole row: ~370 bytes
+    to the terminal for 2 or 3 characters. And every piece of text is written with
+    its full colours and a reset after it (~40 bytes), even when the next piece, a
+    cursor move away, has the same colours. Here a repaint starts where it was asked
+    to, and sets colours only when they change, resetting once at its end.
+    Idempotent; what is drawn is unchanged (full repaints are left to Textual).
+    """
+    # Waits for a public way to do either: ChopsUpdate cropping to the x extents
+    # itself (its TODO), and writing a style only when it changes. Until then, its
+    # render_segments with both.
+    from rich.color import ColorSystem
+    from rich.console import COLOR_SYSTEMS
+    from rich.control import Control
+    from rich.style import Style
+    from textual._compositor import ChopsUpdate
+    from textual.strip import Strip
+
+    if getattr(ChopsUpdate.render_segments, "crops_left", False):
+        return
+
+    def cut_at(strip: Any, offset: int) -> int:
+        """Where a line can be cut at ``offset`` cells or just before: never inside a wide
+        character (half of one would be written as a space, blanking it on screen)."""
+        position = 0
+        for segment in strip:
+            width = segment.cell_length
+            if position + width > offset:
+                return offset if len(segment.text) == width else position
+            position += width
+        return offset
+
+    @lru_cache(maxsize=4096)
+    def sgr(style: Style, color_system: ColorSystem) -> str:
+        """A style's SGR parameters, as Textual renders them."""
+        return Strip.render_ansi(style, color_system)
+
+    def render_segments(self: ChopsUpdate, console: Any) -> str:
+        color_system = COLOR_SYSTEMS.get(console.color_system or "", ColorSystem.TRUECOLOR)
+        out: list[str] = []
+        append = out.append
+        pen = ""  # the SGR parameters in force; "" for the terminal's defaults
+        for y, x1, x2 in self.spans:
+            line = self.chops[y]
+            for end, (x, strip) in zip(self.chop_ends[y], line.items(), strict=False):
+                if strip is None or x >= x2 or end <= x1:
+                    continue
+                start = x + cut_at(strip, x1 - x) if x < x1 else x
+                if start != x or end > x2:
+                    strip = strip.crop(start - x, min(end, x2) - x)
+                # Each piece starts with a cursor move, so no newline between lines.
+                append(Control.move_to(start, y).segment.text)
+                for text, style, _ in strip:
+                    if style is not None and style.link:
+                        if pen:
+                            append("\x1b[0m")
+                            pen = ""
+                        append(Strip.render_style(style, text, color_system))
+                        continue
+                    want = "" if style is None else sgr(style, color_system)
+                    if want != pen:
+                        if pen:  # attributes are not undone one by one: reset first
+                            append(f"\x1b[0;{want}m" if want else "\x1b[0m")
+                        else:
+                            append(f"\x1b[{want}m")
+                        pen = want
+                    append(text)
+        if pen:
+            append("\x1b[0m")
+        return "".join(out)
+
+    render_segments.crops_left = True  # type: ignore[attr-defined]
+    ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from rf_tui.feed import events as ev
 from rf_tui.feed.types import Connecting, EscalationMetrics, Live, QueueEntry, Reconnecting
-from rf_tui.state.clock import age, duration, skew_text
+from rf_tui.state.clock import age, duration, in_seconds, skew_text
 from rf_tui.state.layout import Leaving, count_words, keep_in_place
 from rf_tui.state.queue import Sort
 from rf_tui.state.savings import Savings, short_line
@@ -41,6 +41,14 @@ ROOMY_STATUS = 180
 #: Lite mode (a slow link): queue changes are drawn at most this often, ages per minute.
 LITE_BATCH = 0.25
 LITE_AGE_EVERY = 60.0
+#: Otherwise the ages in sight are redrawn together on a beat, not each on its own
+#: second: alone, one changed character costs a frame (a cursor move, its colours, a
+#: reset: ~55 bytes to the terminal); together they share the colours. Under a minute
+#: every 5 s; in minutes or more every 10 s, as "3m" is read as "3 and some".
+SECONDS_AGE_EVERY = 5.0
+AGE_EVERY = 10.0
+#: The link's line keeps its width for a text up to this much shorter (``_show_link``).
+LINK_SLACK = 4
 #: A row the queue moved under the cursor this recently is not claimed on one key:
 #: a hand already on its way to `c` was aimed at what was there before.
 SETTLE_SECONDS = 1.0
@@ -121,12 +129,14 @@ class QueueScreen(Screen[None]):
         self._flush_pending = False
         self._retry_at = 0.0
         self._last_age_tick = 0.0
+        self._last_seconds_tick = 0.0
         self._mounted = False
         self._table: QueueTable | None = None
         self._confirming: tuple[str, float] | None = None  # (handoff id, when asked)
         #: Rows claimed by colleagues, still shown a moment, greyed, naming who.
         self.leaving = Leaving(LEAVE_SECONDS)
         self._shown = 0  # rows the filter lets through (the leaving ones not counted)
+        self._link_width = 0  # the width kept for the link line (_show_link)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -234,9 +244,13 @@ class QueueScreen(Screen[None]):
                 self.restyle(handoff_id, header=False)  # counts unchanged
             if age_s >= NEW_MARKER_SECONDS:
                 del self._fresh[handoff_id]
-        if not self.desk.health.lite or now - self._last_age_tick >= LITE_AGE_EVERY:
-            self._last_age_tick = now
+        every = LITE_AGE_EVERY if self.desk.health.lite else AGE_EVERY
+        if now - self._last_age_tick >= every:
+            self._last_age_tick = self._last_seconds_tick = now
             self.table.tick_ages()  # the rows in sight, nothing more
+        elif not self.desk.health.lite and now - self._last_seconds_tick >= SECONDS_AGE_EVERY:
+            self._last_seconds_tick = now
+            self.table.tick_ages(in_seconds)
         self.refresh_link()  # repaints only when its words change
         self.show_viewers(self.feed.expire_viewers())  # heartbeats that stopped coming
         if isinstance(self.feed.state, Reconnecting):
@@ -350,7 +364,7 @@ class QueueScreen(Screen[None]):
         if self.filter_text:
             counts.append(f" · filter: {one_line(self.filter_text, 40)}", style="italic")
         self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
-        self._show("#link", self.link_text(self.size.width))
+        self._show_link()
         empty = self.query_one("#empty", Static)
         empty.display = total == 0
         if total == 0:
@@ -369,9 +383,27 @@ class QueueScreen(Screen[None]):
         if widget.content != text:
             widget.update(text, layout=layout)
 
+    def _show_link(self) -> None:
+        """The link's line keeps its width when a text is a little shorter ("1m ago"
+        after "just now", 9 ms after 14 ms): a repaint of the line, not a relayout of
+        the screen, which repainted the header twice and the queue's scrollbar twice
+        (~1.7 KB to the terminal, twice a minute when idle). Much shorter, the counts
+        get the room back."""
+        link = self.query_one("#link", Static)
+        text = self.link_text(self.size.width)
+        if link.content == text:
+            return
+        width = min(text.cell_len + 2, self.size.width * 3 // 5)  # its padding; max-width
+        if self._link_width - LINK_SLACK <= width <= self._link_width:
+            link.update(text, layout=False)  # right-aligned in the width it has
+            return
+        self._link_width = width
+        link.styles.min_width = width
+        link.update(text)
+
     def refresh_link(self) -> None:
         if self.ready:
-            self._show("#link", self.link_text(self.size.width))
+            self._show_link()
 
     def refresh_metric(self) -> None:
         if not self.ready:
@@ -452,6 +484,9 @@ class QueueScreen(Screen[None]):
         self.query_one("#away", Static).display = False
 
     def on_resize(self, event: events.Resize) -> None:
+        self._link_width = 0
+        if self.ready:
+            self.query_one("#link", Static).styles.min_width = None
         self.refresh_metric()  # the table fits its own columns to its own width
         self.refresh_header()
 

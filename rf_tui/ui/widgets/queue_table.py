@@ -251,6 +251,8 @@ class QueueTable(ScrollView, can_focus=True):
         # When the queue last moved the cursor without a key: its row left and the
         # cursor fell on a neighbour, or arrivals pushed its line down the screen.
         self._shifted_at = float("-inf")
+        # Rows were put without being redrawn: the next ``order`` repaints them all.
+        self._redraw_all = False
 
     # ── What the screen tells it ────────────────────────────────────────────
 
@@ -268,7 +270,9 @@ class QueueTable(ScrollView, can_focus=True):
             self._share(handoff_id, row)
         self._rows[handoff_id] = row
         self._cache.pop(handoff_id, None)
-        if redraw and (index := self._index.get(handoff_id)) is not None:
+        if not redraw:
+            self._redraw_all = True  # at the next ``order``
+        elif (index := self._index.get(handoff_id)) is not None:
             self._refresh_index(index)
 
     def drop(self, handoff_id: str) -> None:
@@ -280,6 +284,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._cache.pop(handoff_id, None)
 
     def clear(self) -> None:
+        self._redraw_all = True
         self._rows.clear()
         self._cache.clear()
         self._measure.clear()
@@ -319,6 +324,7 @@ class QueueTable(ScrollView, can_focus=True):
         """
         current = self.current_id()
         line = self.cursor_row - int(self.scroll_y)
+        before, cursor_before = self._ids, self.cursor_row
         self._ids = [i for i in ids if i in self._rows]
         self._index = {handoff_id: i for i, handoff_id in enumerate(self._ids)}
         if current is not None and current in self._index:
@@ -331,7 +337,14 @@ class QueueTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._ids) + 1)
         self._needs = self._measure.needs()
         self._refit()
-        self.refresh()
+        if self._ids != before or self._redraw_all:
+            self._redraw_all = False
+            self.refresh()
+        elif self.cursor_row != cursor_before:
+            self._refresh_index(cursor_before)
+            self._refresh_index(self.cursor_row)
+        # Otherwise the same rows in the same places: ``put`` redrew those that
+        # changed, and a whole repaint would send every line in sight again.
 
     def _refit(self) -> None:
         """The columns for this width and these rows; every line redrawn if they moved."""
@@ -341,8 +354,9 @@ class QueueTable(ScrollView, can_focus=True):
             self._cache.clear()
             self.refresh()
 
-    def tick_ages(self) -> int:
-        """Redraw the rows in sight whose age text changed; returns how many did.
+    def tick_ages(self, only: Callable[[str], bool] | None = None) -> int:
+        """Redraw the ages in sight that changed (those whose new text passes ``only``,
+        if given); returns how many did.
 
         Rows out of sight read their age when they are next drawn, so a second
         costs the same at 10 rows and at 10,000.
@@ -351,10 +365,27 @@ class QueueTable(ScrollView, can_focus=True):
         for index in self._visible_indexes():
             handoff_id = self._ids[index]
             cached = self._cache.get(handoff_id)
-            if cached is not None and cached[0][0] != self.age_of(self._rows[handoff_id].entry):
-                self._refresh_index(index)
+            if cached is None:
+                continue
+            was, now = str(cached[0][0]), self.age_of(self._rows[handoff_id].entry)
+            if was != now and (only is None or only(now)):
+                # Only the characters that changed: every byte goes down the wire, and
+                # the rest of the row (~370 bytes with its colours) is as it was.
+                self._refresh_cells(index, self._age_span(was, now))
                 changed += 1
         return changed
+
+    def _age_span(self, was: str, now: str) -> tuple[int, int]:
+        """The cells, left to right, where two ages differ as the age column draws them."""
+        width = self.widths.age
+        right = LEAD + sum(self.widths.of(c) for c in self.widths.shown())
+        right += GAP * (len(self.widths.shown()) - 1)
+        if not (was.isascii() and now.isascii()) or max(len(was), len(now)) > width:
+            return right - width, right  # wide or cut: the whole column, as assembled
+        old, new = was.rjust(width), now.rjust(width)
+        first = next(i for i in range(width) if old[i] != new[i])
+        last = next(i for i in reversed(range(width)) if old[i] != new[i])
+        return right - width + first, right - width + last + 1
 
     # ── What others may ask ─────────────────────────────────────────────────
 
@@ -443,9 +474,14 @@ class QueueTable(ScrollView, can_focus=True):
         return range(top, min(top + self._page, len(self._ids)))
 
     def _refresh_index(self, index: int) -> None:
+        self._refresh_cells(index, (0, self.size.width - self.scrollbar_size_vertical))
+
+    def _refresh_cells(self, index: int, span: tuple[int, int]) -> None:
+        """Repaint cells ``span`` (x from, x to) of a row, if it is in sight; the
+        scrollbar beside it is not the row's to repaint."""
         y = index - int(self.scroll_y) + 1
-        if 1 <= y <= self._page:
-            self.refresh(Region(0, y, self.size.width, 1))
+        if 1 <= y <= self._page and span[1] > span[0]:
+            self.refresh(Region(span[0], y, span[1] - span[0], 1))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
