@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rf_tui.api.client import Client, ViewingOutcome
+from rf_tui.api.client import Client, QueueTag, Unchanged, ViewingOutcome
 from rf_tui.api.errors import (
     AlreadyClaimed,
     ApiError,
@@ -148,6 +148,13 @@ class Feed:
         #: Who else has each escalation open (names already disguised).
         self.presence = Presence()
 
+        #: Queue answers that were the same as the one before (an ETag's 304, or the
+        #: same bytes): not parsed, nothing reconciled, nothing told.
+        self.unchanged = 0
+        #: The last queue answer reconciled, and the queue's generation then: while
+        #: nothing has changed here since, an answer that is the same needs no work.
+        self._queue_tag: QueueTag | None = None
+        self._tag_generation = -1
         self._due = 0.0  # monotonic time of the next queue fetch: at once
         self._asked = True  # the next fetch was asked for (not the timer's): no ping
         self._settle_at: float | None = None  # a burst's trailing refetch
@@ -401,7 +408,11 @@ class Feed:
                 self.sink(ev.SignedIn(self.me))
             elif measure:
                 self.sink(ev.LinkMeasured(await self.client.ping()))
-            rows = await self.client.queue_rows()
+            # Only while nothing changed here since that answer: an event (a late one
+            # too) may have moved the queue off it, and the server's "the same as
+            # then" would not bring it back.
+            last = self._queue_tag if since == self._tag_generation else None
+            rows = await self.client.queue_rows_if_changed(last)
         except NotSignedIn as exc:
             self._connection(SignedOut(exc.message))
             return False
@@ -412,6 +423,10 @@ class Feed:
             self._load_failed(exc.message)
             return False
         self._read_clock()
+        if isinstance(rows, Unchanged):
+            self._queue_tag = rows.tag
+            self.unchanged += 1
+            return True
         entries = rows.entries
         if self.disguise is not None:
             entries = self.disguise.handoffs(entries)
@@ -420,6 +435,10 @@ class Feed:
             self.sink(ev.RowsSkipped(self.skipped))
         first = not self.loaded
         change = self.queue.reconcile(entries, since)
+        # An event that came while the answer was on its way is not in it (or is
+        # older than it): the next answer is read whole, whatever it says.
+        moved = self.queue.generation != since
+        self._queue_tag, self._tag_generation = rows.tag, -1 if moved else since
         self.loaded, self.load_problem = True, None
         gap = self.away.reason == "reconnect" and isinstance(self.state, Live)
         self._emit("first" if first else "gap" if gap else "refetch", change)
@@ -435,6 +454,7 @@ class Feed:
 
     def _load_failed(self, reason: str) -> None:
         self.load_problem = reason
+        self._tag_generation = -1  # the next answer is read whole, and clears this
         self.sink(ev.QueueLoadFailed(reason, loaded=self.loaded))
         # Arrivals this fetch was to fill (a burst's) stop saying "fetching".
         waiting = [e.id for e in self.queue.entries() if self.queue.is_partial(e.id)]
