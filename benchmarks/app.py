@@ -3,7 +3,7 @@
 - arrival → painted: the server's ``created_at`` of a handoff to the moment the
   bytes showing its row reach the terminal; baseline: a bare httpx-sse consumer
   receiving the same events in the same run;
-- idle cost: CPU of the app process over a quiet interval, against a bare
+- idle cost: CPU of the app process over quiet intervals (median of three), against a bare
   Textual app showing a DataTable of the same size;
 - burst: N escalations at once: until the header counts them all; key → screen;
 - RSS (start-up: benchmarks/startup.py).
@@ -111,26 +111,31 @@ async def arrivals(
     return app_lat, bare_lat
 
 
-def idle_cpu(term: Terminal, seconds: float) -> float:
-    """Percent of one core used over ``seconds`` of nothing happening."""
-    before, start = term.cpu_seconds(), time.monotonic()
-    time.sleep(seconds)  # the measurement is of doing nothing for this long
-    return 100 * (term.cpu_seconds() - before) / (time.monotonic() - start)
-
-
-def bare_idle(rows: int, seconds: float, home: Path) -> float:
+def idle_pair(
+    term: Terminal, rows: int, seconds: float, runs: int, home: Path
+) -> tuple[float, float]:
+    """Medians of ``runs`` windows of ``seconds``: the app's idle CPU and, over the same
+    windows, a bare Textual DataTable's, so a busy neighbour weighs on both alike."""
     argv = [sys.executable, "-m", "benchmarks.bare_table", str(rows)]
     env = {**_env(home, ""), "PYTHONPATH": str(Path(__file__).parent.parent)}
-    term = Terminal(argv, env, SIZE)
+    bare = Terminal(argv, env, SIZE)
     try:
-        term.wait_for(b"Backlog item 0", 60)
-        return idle_cpu(term, seconds)
+        bare.wait_for(b"Backlog item 0", 60)
+        time.sleep(1.0)  # its start-up is not idle
+        apps, bares = [], []
+        for _ in range(runs):
+            app0, bare0, start = term.cpu_seconds(), bare.cpu_seconds(), time.monotonic()
+            time.sleep(seconds)  # the measurement is of doing nothing for this long
+            elapsed = time.monotonic() - start
+            apps.append(100 * (term.cpu_seconds() - app0) / elapsed)
+            bares.append(100 * (bare.cpu_seconds() - bare0) / elapsed)
+        return statistics.median(apps), statistics.median(bares)
     finally:
-        term.send(b"\x03")
+        bare.send(b"\x03")
         try:
-            term.close()
+            bare.close()
         except Exception:
-            term.proc.kill()
+            bare.proc.kill()
 
 
 async def burst(
@@ -179,7 +184,7 @@ async def burst(
 def run(quick: bool) -> list[Section]:
     sizes = (10,) if quick else (10, 1000, 10000)
     count = 3 if quick else 200
-    idle_s = 1.0 if quick else 60.0
+    idle_s, idle_runs = (1.0, 1) if quick else (40.0, 3)
     burst_n = 20 if quick else 1000
     latency = Section("Arrival → painted row (app in a pty) vs a bare httpx-sse consumer")
     other = Section("Idle, burst, memory (app in a pty)")
@@ -206,13 +211,13 @@ def run(quick: bool) -> list[Section]:
                         "≤ 150 MB at 10k", CMD,
                     ))  # fmt: skip
                     if backlog == sizes[min(1, len(sizes) - 1)]:
-                        cpu = idle_cpu(term, idle_s)
-                        base = bare_idle(total, idle_s, home)
+                        cpu, base = idle_pair(term, total, idle_s, idle_runs, home)
                         other.figures.append(Figure(
-                            f"idle CPU, {total + count} rows, {idle_s:.0f} s",
-                            f"{cpu:.2f} % of a core",
+                            f"idle CPU, {total + count} rows, median of {idle_runs} × "
+                            f"{idle_s:.0f} s", f"{cpu:.2f} % of a core",
                             "≤ 0.5 % and ≤ 1.2× bare", CMD,
-                            f"bare Textual DataTable of {total} rows: {base:.2f} %",
+                            f"bare Textual DataTable of {total} rows over the same windows: "
+                            f"{base:.2f} % ({cpu / max(base, 1e-9):.2f}× bare)",
                         ))  # fmt: skip
                         all_in, sent, keys = asyncio.run(burst(url, term, total + count, burst_n))
                         other.figures.append(Figure(

@@ -7,6 +7,7 @@ another origin). Every failure becomes an ``rf_tui.api.errors`` exception.
 
 from __future__ import annotations
 
+import hashlib
 import json as json_module
 import ssl
 import time
@@ -53,6 +54,7 @@ from rf_tui.api.models import (
 from rf_tui.text import one_line, shown_url
 
 API_PREFIX = "/api/v1"
+QUEUE_PATH = "/ai-sessions/queue"
 #: Bigger answers are refused: a queue of 10,000 escalations is a few MB.
 MAX_BODY = 16 * 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -173,12 +175,30 @@ class Client:
         """The answer's JSON. ``what`` names the thing an id in ``path`` points to;
         None means a path every ResolutionFlow server has, so a 404 there says
         the address is wrong, not that something was removed."""
+        response, body = await self._exchange(method, path, json=json, params=params)
+        self._check(response, body, path, what)
+        return self._json(response, body, path)
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[httpx.Response, bytes]:
+        """The answer and its whole body, whatever its status."""
         try:
             # An overall deadline as well as httpx's per-read one: a server that
             # trickles a byte a second never trips a read timeout.
             with anyio.fail_after(self.deadline):
                 async with self.http.stream(
-                    method, path, json=json, params=params, headers=self.auth_headers()
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    headers={**self.auth_headers(), **(headers or {})},
                 ) as response:
                     # Timed as the headers come, not after a big body has trickled in.
                     self._heard_date(response.headers.get("date"))
@@ -190,10 +210,15 @@ class Client:
             ) from None
         except httpx.HTTPError as exc:
             raise self.transport_error(exc) from None
+        return response, body
+
+    def _check(self, response: httpx.Response, body: bytes, path: str, what: str | None) -> None:
         try:
             raise_for_status(response, body, what=what or "That item")
         except ApiError as exc:
             raise self._maybe_wrong_address(exc, path, body, fixed=what is None) from None
+
+    def _json(self, response: httpx.Response, body: bytes, path: str) -> Any:
         try:
             return json_module.loads(body)
         except ValueError:
@@ -257,7 +282,40 @@ class Client:
         One bad row of a real backend (no id, a time that is not one) must not
         hide the rest of the queue from the senior.
         """
-        return parse_rows(await self._request("GET", "/ai-sessions/queue"))
+        return parse_rows(await self._request("GET", QUEUE_PATH))
+
+    async def queue_rows_if_changed(self, last: QueueTag | None) -> Rows | Unchanged:
+        """The queue as ``queue_rows`` gives it, or ``Unchanged`` when it is the answer
+        ``last`` tags (from ``Rows.tag``): then nothing was parsed.
+
+        [ours] With the last answer's ETag it asks ``If-None-Match``, and a 304 is
+        "unchanged". A backend (or proxy) without ETags sends the whole queue each
+        time: bytes that hash as the last answer's are "unchanged" too, unparsed.
+        """
+        conditional = last is not None and last.etag is not None
+        headers = {"if-none-match": last.etag} if last is not None and last.etag else {}
+        response, body = await self._exchange("GET", QUEUE_PATH, headers=headers)
+        if response.status_code == 304 and conditional:
+            assert last is not None
+            return Unchanged(last)
+        if response.status_code == 304:
+            # Not Modified, to a request that named nothing it could be modified from
+            # (a proxy's cache): there is nothing to reuse; ask past any cache, once.
+            response, body = await self._exchange(
+                "GET", QUEUE_PATH, headers={"cache-control": "no-cache"}
+            )
+            if response.status_code == 304:
+                raise BadResponse(
+                    "The server answered 304 Not Modified to a request for the whole queue.",
+                    status=304,
+                )
+        self._check(response, body, QUEUE_PATH, None)
+        tag = QueueTag(response.headers.get("etag"), hashlib.blake2b(body, digest_size=16).digest())
+        if last is not None and tag.digest == last.digest:
+            return Unchanged(tag)
+        rows = parse_rows(self._json(response, body, QUEUE_PATH))
+        rows.tag = tag
+        return rows
 
     async def handoffs(self, session_id: str) -> list[Handoff]:
         data = await self._request(
@@ -510,11 +568,29 @@ class ViewingOutcome:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class QueueTag:
+    """[ours] Which queue answer was read: its ETag when the server sent one, and a
+    hash of its bytes for when it did not."""
+
+    etag: str | None
+    digest: bytes
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """The queue is the answer ``tag`` names (304, or the same bytes): nothing was parsed."""
+
+    tag: QueueTag
+
+
 @dataclass
 class Rows:
     entries: list[QueueEntry] = field(default_factory=list)
     #: One sentence per row left out: "row 4 (h4): created_at: Input should be …".
     skipped: list[str] = field(default_factory=list)
+    #: What ``queue_rows_if_changed`` names this answer by next time.
+    tag: QueueTag | None = None
 
 
 def parse_rows(data: Any) -> Rows:

@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from datetime import datetime
 from typing import Any, TypeVar
 
-from rf_tui.api.client import Client, Rows, ViewingOutcome
+from rf_tui.api.client import Client, QueueTag, Rows, Unchanged, ViewingOutcome
 from rf_tui.api.errors import (
     AlreadyClaimed,
     ApiError,
@@ -147,6 +147,13 @@ class Feed:
         #: Who else has each escalation open (names already disguised).
         self.presence = Presence()
 
+        #: Queue answers that were the same as the one before (an ETag's 304, or the
+        #: same bytes): not parsed, nothing reconciled, nothing told.
+        self.unchanged = 0
+        #: The last queue answer reconciled, and the queue's generation then: while
+        #: nothing has changed here since, an answer that is the same needs no work.
+        self._queue_tag: QueueTag | None = None
+        self._tag_generation = -1
         self._due = 0.0  # monotonic time of the next queue fetch: at once
         self._asked = True  # the next fetch was asked for (not the timer's): no ping
         self._settle_at: float | None = None  # a burst's trailing refetch
@@ -391,14 +398,14 @@ class Feed:
         if metrics or (metrics is None and stale):
             await self._metric()
 
-    async def _first_load(self) -> Rows:
+    async def _first_load(self) -> Rows | Unchanged:
         """Who we are and the rows, asked at once: the app's first paint of the queue
         waits for one round trip, not two. Told in the order they always were: who
         we are (or why not) first, then the rows (or why not)."""
         asking = asyncio.ensure_future(self.client.me())
         try:
             try:
-                rows: Rows | ApiError = await self.client.queue_rows()
+                rows: Rows | Unchanged | ApiError = await self.client.queue_rows_if_changed(None)
             except ApiError as exc:
                 rows = exc
             self.me = self._me(await asking)
@@ -420,7 +427,11 @@ class Feed:
             else:
                 if measure:
                     self.sink(ev.LinkMeasured(await self.client.ping()))
-                rows = await self.client.queue_rows()
+                # Only while nothing changed here since that answer: an event (a late
+                # one too) may have moved the queue off it, and the server's "the same
+                # as then" would not bring it back.
+                last = self._queue_tag if since == self._tag_generation else None
+                rows = await self.client.queue_rows_if_changed(last)
         except NotSignedIn as exc:
             self._connection(SignedOut(exc.message))
             return False
@@ -431,6 +442,10 @@ class Feed:
             self._load_failed(exc.message)
             return False
         self._read_clock()
+        if isinstance(rows, Unchanged):
+            self._queue_tag = rows.tag
+            self.unchanged += 1
+            return True
         entries = rows.entries
         if self.disguise is not None:
             entries = self.disguise.handoffs(entries)
@@ -439,6 +454,10 @@ class Feed:
             self.sink(ev.RowsSkipped(self.skipped))
         first = not self.loaded
         change = self.queue.reconcile(entries, since)
+        # An event that came while the answer was on its way is not in it (or is
+        # older than it): the next answer is read whole, whatever it says.
+        moved = self.queue.generation != since
+        self._queue_tag, self._tag_generation = rows.tag, -1 if moved else since
         self.loaded, self.load_problem = True, None
         gap = self.away.reason == "reconnect" and isinstance(self.state, Live)
         self._emit("first" if first else "gap" if gap else "refetch", change)
@@ -454,6 +473,7 @@ class Feed:
 
     def _load_failed(self, reason: str) -> None:
         self.load_problem = reason
+        self._tag_generation = -1  # the next answer is read whole, and clears this
         self.sink(ev.QueueLoadFailed(reason, loaded=self.loaded))
         # Arrivals this fetch was to fill (a burst's) stop saying "fetching".
         waiting = [e.id for e in self.queue.entries() if self.queue.is_partial(e.id)]

@@ -87,10 +87,33 @@ async def create_session(body: s.SessionIn, user: User, backend: Api) -> dict[st
     return backend.create_session(user, body.model_dump(exclude_none=True))
 
 
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110's If-None-Match: ``*`` or a list of tags, compared weakly (``W/"x"``
+    matches ``"x"``: a proxy that compresses on the way may weaken the tag it passes)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    ours = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == ours for tag in if_none_match.split(","))
+
+
 # Declared before /ai-sessions/{session_id} so "queue" is not taken for an id.
-@api.get("/ai-sessions/queue", response_model=list[s.HandoffOut], responses=ERRORS)
-async def queue(user: User, backend: Api) -> list[dict[str, Any]]:
-    return backend.queue(user)
+@api.get(
+    "/ai-sessions/queue",
+    response_model=list[s.HandoffOut],
+    responses={**ERRORS, 304: {"description": "[ours] Unchanged since the If-None-Match ETag"}},
+)
+async def queue(request: Request, user: User, backend: Api) -> Response:
+    """The body as ``response_model`` would write it, already written (``queue_answer``):
+    FastAPI passes a ``Response`` through unchecked. [ours] A strong ETag, and 304
+    with no body to an ``If-None-Match`` that matches it."""
+    body, etag = backend.queue_answer(user)
+    # private: it is this user's queue; no-cache: a cache must ask before reusing it.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @api.get(

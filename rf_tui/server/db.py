@@ -107,6 +107,15 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        self._writes = 0
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """Changes with every write, through this store or any other connection to the
+        file: what a cached read is keyed on (SQLite's data_version counts the others)."""
+        with self._lock:
+            (others,) = self._db.execute("PRAGMA data_version").fetchone()
+            return self._writes, int(others)
 
     def close(self) -> None:
         with self._lock:
@@ -123,6 +132,7 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._writes += 1
 
     def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self._lock:
@@ -134,6 +144,7 @@ class Store:
 
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         with self._lock:
+            self._writes += 1
             return self._db.execute(sql, params).rowcount
 
     # ── Accounts and users ───────────────────────────────────────────────────
@@ -231,6 +242,7 @@ class Store:
                 "SELECT conversation_messages FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
             current = json.loads(row[0]) if row else []
+            self._writes += 1
             self._db.execute(
                 "UPDATE sessions SET conversation_messages = ? WHERE id = ?",
                 (json.dumps(current + messages), session_id),
@@ -251,6 +263,7 @@ class Store:
                 "SELECT COALESCE(MAX(step_order), 0) FROM steps WHERE session_id = ?",
                 (session_id,),
             ).fetchone()
+            self._writes += 1
             self._db.execute(
                 "INSERT INTO steps (session_id, account_id, step_order, step_type, content,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",

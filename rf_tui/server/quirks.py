@@ -68,6 +68,11 @@ KINDS: tuple[Kind, ...] = (
         "answers 404, as on a backend without it",
     ),
     Kind(
+        "no-etag",
+        "the queue comes without an ETag and If-None-Match is ignored (rf-tui's own "
+        "extension), as on a backend without it: every answer is the whole queue",
+    ),
+    Kind(
         "path-prefix",
         "the whole API lives under PATH (PATH/api/v1/...) and nothing at the root; point "
         "the client at http://HOST:PORT/PATH",
@@ -107,6 +112,7 @@ class Quirks:
     no_metrics: bool = False
     no_trend: bool = False
     no_presence: bool = False
+    no_etag: bool = False
     #: "" or a path such as "/rf" (a leading slash, none at the end).
     path_prefix: str = ""
     buffered_stream: bool = False
@@ -144,6 +150,8 @@ class Quirks:
                 return replace(self, no_trend=True)
             case "no-presence":
                 return replace(self, no_presence=True)
+            case "no-etag":
+                return replace(self, no_etag=True)
             case "path-prefix":
                 return replace(self, path_prefix=_prefix(value))
             case "buffered-stream":
@@ -163,6 +171,7 @@ class Quirks:
             "no-metrics": self.no_metrics,
             "no-trend": self.no_trend,
             "no-presence": self.no_presence,
+            "no-etag": self.no_etag,
             f"path-prefix={self.path_prefix}": bool(self.path_prefix),
             "buffered-stream": self.buffered_stream,
             "bad-row": self.bad_row,
@@ -266,6 +275,19 @@ def _set_header(message: Message, name: bytes, value: bytes) -> None:
     message["headers"] = [*headers, (name, value)]
 
 
+def _without(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in headers if k.lower() != name]
+
+
+def _no_etag(send: Send) -> Send:
+    async def plain(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": _without(message.get("headers", ()), b"etag")}
+        await send(message)
+
+    return plain
+
+
 async def _not_found(send: Send) -> None:
     body = b'{"detail":"Not Found"}'
     await send(
@@ -315,6 +337,9 @@ class Quirky:
         if quirks.no_presence and VIEWING_PATH.fullmatch(path):
             await _not_found(send)  # so no handoff_viewing is ever sent either
             return
+        if quirks.no_etag and path == QUEUE_PATH:
+            scope = {**scope, "headers": _without(scope.get("headers", ()), b"if-none-match")}
+            send = _no_etag(send)
         # The app's messages are rewritten, then held by the "proxy", then sent late.
         if quirks.slow_ms:
             send = _late(send, quirks.slow_ms / 1000)

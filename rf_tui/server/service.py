@@ -8,6 +8,7 @@ loop, so bus publishes happen in order with the writes that caused them.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import statistics
 import time
 from collections import defaultdict, deque
@@ -15,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from rf_tui.server import assess
+from rf_tui.server import schemas as s
 from rf_tui.server.auth import hash_password, issue_token, read_token, verify_password
 from rf_tui.server.bus import Bus
 from rf_tui.server.config import ServerConfig
@@ -27,6 +29,8 @@ PERIODS = {"7d": 7, "30d": 30, "90d": 90}
 #: Failed sign-ins allowed per account email within the window, before 429.
 LOGIN_ATTEMPTS = 5
 LOGIN_WINDOW_SECONDS = 60.0
+#: Queue answers kept written, one per (account, user, team) that asked lately.
+QUEUES_CACHED = 256
 METRIC_DEFINITION = (
     "Time from a senior claiming an escalation to their first action in the session "
     "(post-claim activity lag). It is not time saved: pair it with a manually timed "
@@ -80,6 +84,8 @@ class Backend:
         self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
         self.viewers = Viewers(config.viewing_ttl_seconds)
         self._sweeping = False
+        #: (account, user, team) → (store version, body, ETag) of its last queue answer.
+        self._queues: dict[tuple[str, str, str | None], tuple[tuple[int, int], bytes, str]] = {}
         # A throwaway hash to compare against when the email is unknown, so a
         # login takes as long for a stranger as for a real user.
         self._decoy = hash_password("decoy", cost=config.password_cost)
@@ -273,6 +279,27 @@ class Backend:
         return [
             self._handoff_out(r) for r in self.store.queue(account, user["id"], user["team_id"])
         ]
+
+    def queue_answer(self, user: Row) -> tuple[bytes, str]:
+        """[ours] ``GET /queue``'s JSON, and its strong ETag: a hash of those bytes.
+
+        Written again only after a write to the store, so an unchanged queue costs
+        no query and no serialising. The hash changes whenever anything a row
+        shows does (a claim, an arrival, a priority, a name, an assessment).
+        """
+        account = self.require_engineer(user)
+        key = (account, str(user["id"]), user["team_id"])
+        version = self.store.version  # read before the rows: a write after it is a miss
+        cached = self._queues.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2]
+        rows = s.QUEUE.validate_python(self.queue(user))
+        body = s.QUEUE.dump_json(rows, by_alias=True)  # as FastAPI writes a response_model
+        etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        if len(self._queues) >= QUEUES_CACHED:
+            self._queues.clear()
+        self._queues[key] = (version, body, etag)
+        return body, etag
 
     def claim(self, user: Row, session_id: str, handoff_id: str) -> dict[str, Any]:
         account = self.require_engineer(user)

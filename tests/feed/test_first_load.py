@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from rf_tui.api.client import Client, Rows
+from rf_tui.api.client import Client, QueueTag, Rows, Unchanged
 from rf_tui.api.models import Me
 from rf_tui.feed import events as ev
 from rf_tui.feed.feed import Feed
@@ -22,9 +22,9 @@ class WhoAfterRows(Client):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.rows_asked = asyncio.Event()
 
-    async def queue_rows(self) -> Rows:
+    async def queue_rows_if_changed(self, last: QueueTag | None) -> Rows | Unchanged:
         self.rows_asked.set()
-        return await super().queue_rows()
+        return await super().queue_rows_if_changed(last)
 
     async def me(self) -> Me:
         await self.rows_asked.wait()

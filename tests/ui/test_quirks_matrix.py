@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
+from rf_tui.api.client import Rows
 from rf_tui.api.stream import Live
 from rf_tui.feed.outcomes import Stats, StatsRefused
 from rf_tui.server.config import ServerConfig
@@ -29,6 +30,7 @@ MATRIX = [
     ("no-metrics",),
     ("no-presence",),
     ("no-trend",),
+    ("no-etag",),
     ("path-prefix=/x",),
     ("buffered-stream",),
     ("bad-row",),
@@ -178,6 +180,9 @@ async def test_the_story_holds(make: AppFactory, rf: Running) -> None:
             assert not [n for n in app._notifications if n.severity == "error"]
         if quirks.buffered_stream:
             assert feed.state is not None and not isinstance(feed.state, Live)
+        answer = await feed.client.queue_rows_if_changed(None)
+        assert isinstance(answer, Rows) and answer.tag is not None
+        assert (answer.tag.etag is None) is quirks.no_etag
         if quirks.no_metrics:
             metric = str(app.queue_screen.query_one("#metric").content)  # type: ignore[attr-defined]
             assert metric == (

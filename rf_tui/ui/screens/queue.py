@@ -380,8 +380,17 @@ class QueueScreen(Screen[None]):
     def _show(self, widget_id: str, text: Text, *, layout: bool = True) -> None:
         # A periodic refetch that changed nothing must not repaint: idle costs ~0.
         widget = self.query_one(widget_id, Static)
-        if widget.content != text:
-            widget.update(text, layout=layout)
+        old = widget.content
+        if old != text:
+            # New words of the same width on one line take the same room: no relayout
+            # of the screen (the link's round trip changes every 30 s, its "last event"
+            # every minute).
+            same = (
+                isinstance(old, Text)
+                and old.cell_len == text.cell_len
+                and widget.styles.text_wrap == "nowrap"
+            )
+            widget.update(text, layout=layout and not same)
 
     def _show_link(self) -> None:
         """The link's line keeps its width when a text is a little shorter ("1m ago"
