@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -131,7 +132,7 @@ def idle_pair(
             bares.append(100 * (bare.cpu_seconds() - bare0) / elapsed)
         return statistics.median(apps), statistics.median(bares)
     finally:
-        bare.send(b"\x03")
+        bare.send(b"\x11")  # ctrl+q: Textual 8 quits on it, not on ctrl+c
         try:
             bare.close()
         except Exception:
