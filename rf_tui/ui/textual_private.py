@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
+from textual.screen import Screen
 
 
 def write_to_terminal(app: App[Any], sequence: str) -> None:
@@ -66,3 +67,18 @@ def take_notifications(app: App[Any]) -> list[tuple[str, str, str]]:
     taken = [(n.title, n.message, str(n.severity)) for n in app._notifications]
     app.clear_notifications()
     return taken
+
+
+def paint_now(screen: Screen[Any]) -> None:
+    """Draw what changed on ``screen`` at once, not at its frame timer's next tick.
+
+    Textual paints on a 60 Hz timer that starts again when the screen goes idle,
+    so a change made at a random moment waits up to a frame (8 ms on average)
+    before a byte of it is written. An arrival is worth that frame; the caller
+    keeps to one paint a frame, and a screen not on top is left to its timer.
+    """
+    # Waits for a public "refresh now" (Widget.refresh has no such flag in 8.2):
+    # until then, the timer's own callback, which pauses the timer, lays out if
+    # needed, paints, and runs the callbacks waiting for the refresh.
+    if screen.is_current:
+        screen._on_timer_update()
