@@ -23,4 +23,5 @@ def test_quick_benchmarks_write_their_results(tmp_path: Path) -> None:
     assert "req/s" in text
     assert "10 rows waiting: app p50/p95/p99" in text  # the app in a real pty
     assert "idle CPU" in text and "burst of 20: all visible" in text
+    assert "app p99 − bare p99 = " in text and "key p99 " in text  # the verdicts, computed
     assert "start-up: launch → first painted queue" in text
