@@ -180,7 +180,10 @@ async def burst(
 
         sending.add_done_callback(finished)
         keys: list[float] = []
-        sorts = [b"oldest first", b"priority, then newest", b"newest first"]
+        # The sort's first word after its "·": at 4-digit counts a 120-column header
+        # cuts the rest ("· oldest fir…"), and waiting for the whole phrase waited
+        # for the link line to shrink, seconds later, not for the key.
+        sorts = ["· oldest".encode(), "· priority".encode(), "· newest".encode()]
         turn = 0
         while not sending.done() or len(keys) < 5:
             term.mark()
