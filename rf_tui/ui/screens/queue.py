@@ -33,8 +33,10 @@ from rf_tui.ui.widgets.keys_footer import KeysFooter
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView
 
 HIGHLIGHT_SECONDS = 1.5
-#: Changes from the feed are painted at once, at most this often (Textual's 60 Hz).
-FRAME = 1 / 60
+#: Changes from the feed closer than this to the one before are a burst: they are
+#: drawn together every BURST_BATCH seconds; others are drawn and painted at once.
+BURST_GAP = 0.03
+BURST_BATCH = 0.05
 NEW_MARKER_SECONDS = 60.0
 #: Terminals at least this wide get the full link status ("last event 2m ago")...
 WIDE_STATUS = 110
@@ -121,7 +123,7 @@ class QueueScreen(Screen[None]):
         self._fresh: dict[str, float] = {}  # arrivals seen live → monotonic arrival time
         self._touched: set[str] = set()
         self._flush_pending = False
-        self._painted_at = float("-inf")  # the last change painted at once
+        self._changed_at = float("-inf")  # when the feed last changed the queue
         self._retry_at = 0.0
         self._last_age_tick = 0.0
         self._mounted = False
@@ -208,31 +210,35 @@ class QueueScreen(Screen[None]):
             self.show_viewers(event.handoff_ids)
 
     def _changed(self, touched: set[str]) -> None:
-        """Changes that come in one burst of messages are drawn once."""
+        """Changes that come in one burst of messages are drawn once.
+
+        One on a quiet queue is drawn and painted at once. Within a burst (changes
+        closer than ``BURST_GAP``) they are drawn together ``BURST_BATCH`` apart:
+        a frame of a 2,000-row table costs more than the keys pressed meanwhile,
+        and 60 of them a second left those keys waiting.
+        """
         if not touched:
             return
+        now = time.monotonic()
+        burst, self._changed_at = now - self._changed_at < BURST_GAP, now
         self._touched |= touched
         if not self._flush_pending:
             self._flush_pending = True
             if self.desk.health.lite:  # a slow link: fewer, bigger repaints
                 self.set_timer(LITE_BATCH, self._draw_changes)
+            elif burst:
+                self.set_timer(BURST_BATCH, self._draw_changes)
             else:
-                # After the messages already queued: a burst of 1,000 arrivals
-                # is one re-order and one repaint, not a thousand.
-                self.call_later(self._draw_changes)
+                # After the messages already queued: what came with it is drawn
+                # with it, then painted without waiting for the frame timer.
+                self.call_later(self._draw_changes, paint=True)
 
-    def _draw_changes(self) -> None:
+    def _draw_changes(self, *, paint: bool = False) -> None:
         self._flush_pending = False
         touched, self._touched = self._touched, set()
         self.apply(touched)
-        if self.desk.health.lite or not self.ready:
-            return
-        # Painted now, not at the frame timer's next tick: an arrival on a quiet
-        # queue reaches the terminal a frame sooner. A burst still paints at most
-        # once a frame, between its batches.
-        now = time.monotonic()
-        if now - self._painted_at >= FRAME:
-            self._painted_at = now
+        if paint and self.ready:
+            # Textual paints on its frame timer's next tick, up to a frame later.
             paint_now(self)
 
     def tick(self) -> None:
