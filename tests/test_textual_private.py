@@ -226,6 +226,7 @@ def test_the_one_module_really_holds_them() -> None:
         "app._unnotify",
         "app._refresh_notifications",
         "app._notifications",
+        "screen._dirty_widgets",
         "screen._on_timer_update",
     ]
     # Each function says which public API it waits for.

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
 
 
 def write_to_terminal(app: App[Any], sequence: str) -> None:
@@ -69,16 +70,20 @@ def take_notifications(app: App[Any]) -> list[tuple[str, str, str]]:
     return taken
 
 
-def paint_now(screen: Screen[Any]) -> None:
-    """Draw what changed on ``screen`` at once, not at its frame timer's next tick.
+def paint_now(screen: Screen[Any], widget: Widget) -> bool:
+    """If ``widget``'s change is waiting for ``screen``'s frame timer, paint it now.
 
     Textual paints on a 60 Hz timer that starts again when the screen goes idle,
     so a change made at a random moment waits up to a frame (8 ms on average)
-    before a byte of it is written. An arrival is worth that frame; the caller
-    keeps to one paint a frame, and a screen not on top is left to its timer.
+    before a byte of it is written. True if it painted: the widget had told the
+    screen of its change (it does so from its own idle handler, a moment after
+    the change) and the screen is on top.
     """
     # Waits for a public "refresh now" (Widget.refresh has no such flag in 8.2):
-    # until then, the timer's own callback, which pauses the timer, lays out if
-    # needed, paints, and runs the callbacks waiting for the refresh.
-    if screen.is_current:
-        screen._on_timer_update()
+    # until then, the screen's set of changed widgets, and the timer's own
+    # callback, which pauses the timer, lays out if needed, paints, and runs the
+    # callbacks waiting for the refresh.
+    if not screen.is_current or widget not in screen._dirty_widgets:
+        return False
+    screen._on_timer_update()
+    return True

@@ -124,6 +124,7 @@ class QueueScreen(Screen[None]):
         self._touched: set[str] = set()
         self._flush_pending = False
         self._changed_at = float("-inf")  # when the feed last changed the queue
+        self._paint_soon = False  # a lone change drawn: painted as soon as it is known
         self._retry_at = 0.0
         self._last_age_tick = 0.0
         self._mounted = False
@@ -237,9 +238,13 @@ class QueueScreen(Screen[None]):
         self._flush_pending = False
         touched, self._touched = self._touched, set()
         self.apply(touched)
-        if paint and self.ready:
-            # Textual paints on its frame timer's next tick, up to a frame later.
-            paint_now(self)
+        self._paint_soon = paint
+
+    def on_idle(self, _: events.Idle) -> None:
+        # Here the table has told the screen of its change: painted now, not on the
+        # frame timer's next tick, up to a frame later.
+        if self._paint_soon and self.ready and paint_now(self, self.table):
+            self._paint_soon = False
 
     def tick(self) -> None:
         """Once a second, from the app's one timer: highlights, ages in sight, the link."""
