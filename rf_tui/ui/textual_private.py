@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
-from textual.screen import Screen
-from textual.widget import Widget
 
 
 def write_to_terminal(app: App[Any], sequence: str) -> None:
@@ -68,22 +66,3 @@ def take_notifications(app: App[Any]) -> list[tuple[str, str, str]]:
     taken = [(n.title, n.message, str(n.severity)) for n in app._notifications]
     app.clear_notifications()
     return taken
-
-
-def paint_now(screen: Screen[Any], widget: Widget) -> bool:
-    """If ``widget``'s change is waiting for ``screen``'s frame timer, paint it now.
-
-    Textual paints on a 60 Hz timer that starts again when the screen goes idle,
-    so a change made at a random moment waits up to a frame (8 ms on average)
-    before a byte of it is written. True if it painted: the widget had told the
-    screen of its change (it does so from its own idle handler, a moment after
-    the change) and the screen is on top.
-    """
-    # Waits for a public "refresh now" (Widget.refresh has no such flag in 8.2):
-    # until then, the screen's set of changed widgets, and the timer's own
-    # callback, which pauses the timer, lays out if needed, paints, and runs the
-    # callbacks waiting for the refresh.
-    if not screen.is_current or widget not in screen._dirty_widgets:
-        return False
-    screen._on_timer_update()
-    return True

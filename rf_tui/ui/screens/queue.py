@@ -28,13 +28,13 @@ from rf_tui.text import one_line
 from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.desk import Desk
-from rf_tui.ui.textual_private import paint_now, withdraw_notifications
+from rf_tui.ui.textual_private import withdraw_notifications
 from rf_tui.ui.widgets.keys_footer import KeysFooter
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView
 
 HIGHLIGHT_SECONDS = 1.5
 #: Changes from the feed closer than this to the one before are a burst: they are
-#: drawn together every BURST_BATCH seconds; others are drawn and painted at once.
+#: drawn together every BURST_BATCH seconds; others are drawn at once.
 BURST_GAP = 0.03
 BURST_BATCH = 0.05
 NEW_MARKER_SECONDS = 60.0
@@ -124,7 +124,6 @@ class QueueScreen(Screen[None]):
         self._touched: set[str] = set()
         self._flush_pending = False
         self._changed_at = float("-inf")  # when the feed last changed the queue
-        self._paint_soon = False  # a lone change drawn: painted as soon as it is known
         self._retry_at = 0.0
         self._last_age_tick = 0.0
         self._mounted = False
@@ -213,7 +212,7 @@ class QueueScreen(Screen[None]):
     def _changed(self, touched: set[str]) -> None:
         """Changes that come in one burst of messages are drawn once.
 
-        One on a quiet queue is drawn and painted at once. Within a burst (changes
+        One on a quiet queue is drawn at once. Within a burst (changes
         closer than ``BURST_GAP``) they are drawn together ``BURST_BATCH`` apart:
         a frame of a 2,000-row table costs more than the keys pressed meanwhile,
         and 60 of them a second left those keys waiting.
@@ -231,20 +230,13 @@ class QueueScreen(Screen[None]):
                 self.set_timer(BURST_BATCH, self._draw_changes)
             else:
                 # After the messages already queued: what came with it is drawn
-                # with it, then painted without waiting for the frame timer.
-                self.call_later(self._draw_changes, paint=True)
+                # with it, and painted on the next frame.
+                self.call_later(self._draw_changes)
 
-    def _draw_changes(self, *, paint: bool = False) -> None:
+    def _draw_changes(self) -> None:
         self._flush_pending = False
         touched, self._touched = self._touched, set()
         self.apply(touched)
-        self._paint_soon = paint
-
-    def on_idle(self, _: events.Idle) -> None:
-        # Here the table has told the screen of its change: painted now, not on the
-        # frame timer's next tick, up to a frame later.
-        if self._paint_soon and self.ready and paint_now(self, self.table):
-            self._paint_soon = False
 
     def tick(self) -> None:
         """Once a second, from the app's one timer: highlights, ages in sight, the link."""
