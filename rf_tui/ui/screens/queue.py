@@ -33,9 +33,11 @@ from rf_tui.ui.widgets.keys_footer import KeysFooter
 from rf_tui.ui.widgets.queue_table import QueueTable, RowView
 
 HIGHLIGHT_SECONDS = 1.5
-#: Changes from the feed closer than this to the one before are a burst: they are
-#: drawn together every BURST_BATCH seconds; others are drawn at once.
+#: BURST_RUN changes from the feed, each closer than BURST_GAP to the one before,
+#: are a burst: drawn together every BURST_BATCH seconds. Others (an arrival, then
+#: its details) are drawn at once: put off, they would meet the next arrival.
 BURST_GAP = 0.03
+BURST_RUN = 3
 BURST_BATCH = 0.05
 NEW_MARKER_SECONDS = 60.0
 #: Terminals at least this wide get the full link status ("last event 2m ago")...
@@ -124,6 +126,7 @@ class QueueScreen(Screen[None]):
         self._touched: set[str] = set()
         self._flush_pending = False
         self._changed_at = float("-inf")  # when the feed last changed the queue
+        self._run = 0  # changes in a row, each soon after the one before
         self._retry_at = 0.0
         self._last_age_tick = 0.0
         self._mounted = False
@@ -212,21 +215,23 @@ class QueueScreen(Screen[None]):
     def _changed(self, touched: set[str]) -> None:
         """Changes that come in one burst of messages are drawn once.
 
-        One on a quiet queue is drawn at once. Within a burst (changes
-        closer than ``BURST_GAP``) they are drawn together ``BURST_BATCH`` apart:
+        One on a quiet queue is drawn at once. Within a burst (``BURST_RUN``
+        changes, each closer than ``BURST_GAP`` to the last) they are drawn
+        together ``BURST_BATCH`` apart:
         a frame of a 2,000-row table costs more than the keys pressed meanwhile,
         and 60 of them a second left those keys waiting.
         """
         if not touched:
             return
         now = time.monotonic()
-        burst, self._changed_at = now - self._changed_at < BURST_GAP, now
+        self._run = self._run + 1 if now - self._changed_at < BURST_GAP else 1
+        self._changed_at = now
         self._touched |= touched
         if not self._flush_pending:
             self._flush_pending = True
             if self.desk.health.lite:  # a slow link: fewer, bigger repaints
                 self.set_timer(LITE_BATCH, self._draw_changes)
-            elif burst:
+            elif self._run >= BURST_RUN:
                 self.set_timer(BURST_BATCH, self._draw_changes)
             else:
                 # After the messages already queued: what came with it is drawn
