@@ -112,6 +112,27 @@ async def arrivals(
     return app_lat, bare_lat
 
 
+#: One frame at 60 Hz: what the app may add to a bare consumer's arrival → received.
+FRAME_S = 1 / 60
+
+
+def verdict(app_lat: list[float], bare_lat: list[float]) -> str:
+    """The arrival target as a computed verdict: app p99 against bare p99 + a frame."""
+    app99, bare99 = percentile(app_lat, 99), percentile(bare_lat, 99)
+    over = (app99 - bare99) * 1000
+    met = app99 <= bare99 + FRAME_S
+    return (
+        f"p99 ratio {app99 / max(bare99, 1e-6):.1f}×; app p99 − bare p99 = {over:.1f} ms "
+        f"{'≤' if met else '>'} {FRAME_S * 1000:.1f} ms: {'met' if met else 'NOT met'}"
+    )
+
+
+def median_dist_ms(runs: list[list[float]]) -> str:
+    """p50 / p95 / p99 of each run, the median of each over the runs."""
+    p = [statistics.median(percentile(r, q) for r in runs) * 1000 for q in (50, 95, 99)]
+    return f"{p[0]:.1f} / {p[1]:.1f} / {p[2]:.1f} ms"
+
+
 def idle_pair(
     term: Terminal, rows: int, seconds: float, runs: int, home: Path
 ) -> tuple[float, float]:
@@ -164,7 +185,10 @@ async def burst(
 
         sending.add_done_callback(finished)
         keys: list[float] = []
-        sorts = [b"oldest first", b"priority, then newest", b"newest first"]
+        # The sort's first word after its "·": at 4-digit counts a 120-column header
+        # cuts the rest ("· oldest fir…"), and waiting for the whole phrase waited
+        # for the link line to shrink, seconds later, not for the key.
+        sorts = ["· oldest".encode(), "· priority".encode(), "· newest".encode()]
         turn = 0
         while not sending.done() or len(keys) < 5:
             term.mark()
@@ -200,11 +224,10 @@ def run(quick: bool) -> list[Section]:
                 with app_on_pty(url, token, home) as term:
                     term.wait_for(header(total), 120)
                     app_lat, bare_lat = asyncio.run(arrivals(url, term, token, count))
-                    ratio = percentile(app_lat, 99) / max(percentile(bare_lat, 99), 1e-6)
                     latency.figures.append(Figure(
                         f"{backlog} rows waiting: app p50/p95/p99", dist_ms(app_lat),
-                        "p99 ≤ 33 ms at 1k, ≤ 50 ms at 10k", CMD,
-                        f"bare consumer {dist_ms(bare_lat)}; p99 ratio {ratio:.1f}×; "
+                        "p99 ≤ bare consumer's p99 + one frame (16.7 ms)", CMD,
+                        f"bare consumer {dist_ms(bare_lat)}; {verdict(app_lat, bare_lat)}; "
                         f"{count} arrivals",
                     ))  # fmt: skip
                     other.figures.append(Figure(
@@ -220,11 +243,23 @@ def run(quick: bool) -> list[Section]:
                             f"bare Textual DataTable of {total} rows over the same windows: "
                             f"{base:.2f} % ({cpu / max(base, 1e-9):.2f}× bare)",
                         ))  # fmt: skip
-                        all_in, sent, keys = asyncio.run(burst(url, term, total + count, burst_n))
+                        # Noisy on shared cores: the median of three bursts (each
+                        # onto the rows the ones before left), percentile by percentile.
+                        bursts = [
+                            asyncio.run(burst(url, term, total + count + i * burst_n, burst_n))
+                            for i in range(1 if quick else 3)
+                        ]
+                        all_in = statistics.median(b[0] for b in bursts)
+                        sent = statistics.median(b[1] for b in bursts)
+                        keys = [b[2] for b in bursts]
+                        p99 = statistics.median(percentile(k, 99) for k in keys)
                         other.figures.append(Figure(
                             f"burst of {burst_n}: all visible", f"{all_in * 1000:.0f} ms",
-                            "≤ 2000 ms", CMD,
+                            "≤ 2000 ms; key → screen p99 ≤ 100 ms", CMD,
                             f"sending them took {sent * 1000:.0f} ms; key → screen during "
-                            f"it: {dist_ms(keys)} ({len(keys)} keys)",
+                            f"it: {median_dist_ms(keys)} ({sum(map(len, keys))} keys); "
+                            f"key p99 {'≤' if p99 <= 0.1 else '>'} 100 ms: "
+                            f"{'met' if p99 <= 0.1 else 'NOT met'}; "
+                            f"median of {len(bursts)} bursts",
                         ))  # fmt: skip
     return [latency, other]

@@ -39,6 +39,7 @@ def test_the_app_part(tmp_path: Path) -> None:
     text = quick("app", tmp_path)
     assert "10 rows waiting: app p50/p95/p99" in text  # the app in a real pty
     assert "idle CPU" in text and "burst of 20: all visible" in text
+    assert "app p99 − bare p99 = " in text and "key p99 " in text  # the verdicts, computed
 
 
 @pytest.mark.timeout(120)

@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import anyio
+import anyio.lowlevel
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -57,6 +58,8 @@ API_PREFIX = "/api/v1"
 QUEUE_PATH = "/ai-sessions/queue"
 #: Bigger answers are refused: a queue of 10,000 escalations is a few MB.
 MAX_BODY = 16 * 1024 * 1024
+#: Queue rows checked between two turns of the event loop (about 2 ms of work).
+PARSE_TURN = 250
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 _DETAIL_MAX = 300
 #: What a backend without an extension of ours (the viewing heartbeat, the trend)
@@ -282,7 +285,7 @@ class Client:
         One bad row of a real backend (no id, a time that is not one) must not
         hide the rest of the queue from the senior.
         """
-        return parse_rows(await self._request("GET", QUEUE_PATH))
+        return await parse_rows_in_turns(await self._request("GET", QUEUE_PATH))
 
     async def queue_rows_if_changed(self, last: QueueTag | None) -> Rows | Unchanged:
         """The queue as ``queue_rows`` gives it, or ``Unchanged`` when it is the answer
@@ -313,7 +316,7 @@ class Client:
         tag = QueueTag(response.headers.get("etag"), hashlib.blake2b(body, digest_size=16).digest())
         if last is not None and tag.digest == last.digest:
             return Unchanged(tag)
-        rows = parse_rows(self._json(response, body, QUEUE_PATH))
+        rows = await parse_rows_in_turns(self._json(response, body, QUEUE_PATH))
         rows.tag = tag
         return rows
 
@@ -595,17 +598,37 @@ class Rows:
 
 def parse_rows(data: Any) -> Rows:
     """The queue's rows, each checked on its own (also what ``rf-tui doctor`` reports)."""
+    rows = Rows()
+    _parse_into(rows, data, 0, len(_row_list(data)))
+    return rows
+
+
+async def parse_rows_in_turns(data: Any) -> Rows:
+    """``parse_rows``, letting the event loop run between turns of ``PARSE_TURN`` rows:
+    keys pressed during a burst are not held while thousands of rows are checked."""
+    rows = Rows()
+    for start in range(0, len(_row_list(data)), PARSE_TURN):
+        if start:
+            await anyio.lowlevel.checkpoint()
+        _parse_into(rows, data, start, start + PARSE_TURN)
+    return rows
+
+
+def _row_list(data: Any) -> list[Any]:
     if not isinstance(data, list):
         raise BadResponse(
             f"The queue the server sent was {_kind(data)}, not a list of escalations."
         )
-    rows = Rows()
-    for number, item in enumerate(data, 1):
+    return data
+
+
+def _parse_into(rows: Rows, data: list[Any], start: int, stop: int) -> None:
+    """Rows ``start`` to ``stop`` of the queue, each checked on its own, into ``rows``."""
+    for number, item in enumerate(data[start:stop], start + 1):
         try:
             rows.entries.append(QueueEntry.model_validate(item))
         except ValidationError as exc:
             rows.skipped.append(_row_problem(number, item, exc))
-    return rows
 
 
 def _row_problem(number: int, item: Any, exc: ValidationError) -> str:

@@ -73,6 +73,47 @@ async def test_a_malformed_row_is_left_out_and_named_not_fatal() -> None:
     assert got.skipped[1].startswith("row 3 (h2): created_at: ")
 
 
+async def test_a_long_queue_checked_in_turns_is_the_queue_checked_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The queue is checked a few hundred rows per turn of the event loop (keys and
+    paints run between); what comes out, bad rows and their numbers too, is what
+    one pass gives."""
+    from rf_tui.api import client as client_module
+    from rf_tui.api.client import PARSE_TURN, parse_rows
+    from tests.hostile.server import entry
+
+    data = [entry(i) for i in range(2 * PARSE_TURN + 7)]
+    bad = (0, PARSE_TURN - 1, PARSE_TURN, 2 * PARSE_TURN + 6)  # at each turn's edges
+    for at in bad:
+        data[at] = {"id": f"bad{at}"}
+    turns = 0
+    seen_at: list[int] = []  # the loop's turn count at each chunk checked
+    parse_into = client_module._parse_into
+
+    def recording(*args: object) -> None:
+        seen_at.append(turns)
+        parse_into(*args)  # type: ignore[arg-type]
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    monkeypatch.setattr(client_module, "_parse_into", recording)
+    counter = asyncio.create_task(count_turns())
+    raw = response(200, json.dumps(data))
+    async with Canned({QUEUE: raw}) as server, Client(server.url, "t") as client:
+        got = await client.queue_rows()
+    counter.cancel()
+    assert len(seen_at) == 3 and seen_at[0] < seen_at[1] < seen_at[2]  # others ran between
+    monkeypatch.undo()
+    assert got == parse_rows(data)
+    assert len(got.entries) == len(data) - len(bad)
+    assert [s.split(":")[0] for s in got.skipped] == [f"row {at + 1} (bad{at})" for at in bad]
+
+
 async def test_forbidden_keeps_the_servers_detail() -> None:
     raw = response(403, '{"detail": "Claiming needs an engineer or admin role."}')
     async with Canned({QUEUE: raw}) as server, Client(server.url, token="t") as client:

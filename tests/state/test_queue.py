@@ -155,6 +155,13 @@ def test_kept_order_always_equals_a_fresh_sort(ops: list[tuple]) -> None:  # typ
     by_priority = sorted(newest, key=lambda e: PRIORITY_RANK.get(e.priority, 2))
     assert [e.id for e in queue.ordered(Sort.PRIORITY)] == [e.id for e in by_priority]
     assert len(queue._by_age) == len(rows)
+    # The ids the screen orders by (walked in C) are ordered()'s, filtered or not,
+    # and shows() lets through exactly the rows that filter does.
+    for sort in Sort:
+        for text in ("", "problem 3", "p:urgent"):
+            ordered = [e.id for e in queue.ordered(sort, text)]
+            assert queue.ordered_ids(sort, text) == ordered
+            assert {f"h{j}" for j in range(13) if queue.shows(f"h{j}", text)} == set(ordered)
 
 
 def test_a_missing_summary_is_pending_only_while_its_details_are() -> None:

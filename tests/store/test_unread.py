@@ -92,3 +92,11 @@ def test_a_full_disk_keeps_the_old_file_and_says_so_once(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seen.json"]  # no temp debris
     monkeypatch.undo()
     assert SeenSet(path).unread({"kept", "new-1"}) == {"new-1"}  # the old file is intact
+
+
+def test_the_unread_count_is_the_queue_less_what_was_seen_of_it() -> None:
+    seen = SeenSet(None)
+    for handoff_id in ("a", "gone-since", "c"):
+        seen.mark(handoff_id)
+    queue = {"a", "b", "c", "d", "e"}
+    assert seen.count_unread(queue, len(queue)) == len(seen.unread(queue)) == 3

@@ -325,8 +325,9 @@ class QueueTable(ScrollView, can_focus=True):
         current = self.current_id()
         line = self.cursor_row - int(self.scroll_y)
         before, cursor_before = self._ids, self.cursor_row
-        self._ids = [i for i in ids if i in self._rows]
-        self._index = {handoff_id: i for i, handoff_id in enumerate(self._ids)}
+        # Walks in C: at 10,000 rows this runs on every arrival.
+        self._ids = list(filter(self._rows.__contains__, ids))
+        self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
         if current is not None and current in self._index:
             self.cursor_row = self._index[current]
         else:  # the row left: the cursor stays at the same place, on its neighbour
