@@ -157,6 +157,7 @@ class Feed:
         self._due = 0.0  # monotonic time of the next queue fetch: at once
         self._asked = True  # the next fetch was asked for (not the timer's): no ping
         self._settle_at: float | None = None  # a burst's trailing refetch
+        self._wanted_at: list[float] = []  # when arrivals wanting details were read, lately
         self._poll_wake = asyncio.Event()
         self._details_wake = asyncio.Event()
         self._want: dict[str, HandoffCreated] = {}
@@ -508,8 +509,13 @@ class Feed:
             while self._want:
                 batch = list(self._want.values())
                 self._want.clear()
-                if len(batch) > DETAILS_ONE_BY_ONE:
-                    now = self._mono()
+                now = self._mono()
+                # Arrivals of a burst come a few at a time (the server commits them
+                # one by one): counted over the settle window, stragglers join the
+                # burst's refetch instead of each costing a request.
+                self._wanted_at = [t for t in self._wanted_at if now - t < BURST_SETTLE]
+                self._wanted_at += [now] * len(batch)
+                if len(self._wanted_at) > DETAILS_ONE_BY_ONE:
                     self._settle_at = now + BURST_SETTLE
                     self._poll_wake.set()
                     if now - self._last_fetch >= BURST_REFETCH_EVERY:

@@ -23,13 +23,13 @@ class Parses:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        real = client_module.parse_rows
+        real = client_module.parse_rows_in_turns
 
-        def counting(data: Any) -> Rows:
+        async def counting(data: Any) -> Rows:
             self.count += 1
-            return real(data)
+            return await real(data)
 
-        monkeypatch.setattr(client_module, "parse_rows", counting)
+        monkeypatch.setattr(client_module, "parse_rows_in_turns", counting)
 
 
 class Proxy(httpx.AsyncHTTPTransport):
