@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from httpx_sse import aconnect_sse
 
-from benchmarks.common import Figure, Section, dist_ms, prepare_db, served
+from benchmarks.common import Figure, Section, dist_ms, percentile, prepare_db, served
 from rf_tui.api.client import Client
 from rf_tui.api.errors import AlreadyClaimed
 from rf_tui.server.seed import DEMO_PASSWORD
@@ -218,10 +218,11 @@ def run(quick: bool) -> Section:
                 Figure(
                     f"fan-out latency, {subscribers} subscribers x {arrivals} arrivals",
                     dist_ms(lat),
-                    "p99 ≤ 100 ms",
+                    "(reported)",
                     CMD,
                     f"{len(lat)} deliveries to httpx-sse consumers in one process: bound "
                     "by that process parsing 500 copies of each frame in turn",
+                    baseline="the raw-socket figure below",
                 )
             )
             raw = asyncio.run(fanout_raw(url, subscribers, arrivals))
@@ -229,9 +230,10 @@ def run(quick: bool) -> Section:
                 Figure(
                     f"fan-out latency, {subscribers} raw-socket subscribers x {arrivals} arrivals",
                     dist_ms(raw),
-                    "p99 ≤ 100 ms",
+                    "p99 ≤ 50 ms at 500",
                     CMD,
                     f"{len(raw)} deliveries, stamped as bytes arrive: the server's own fan-out",
+                    met=percentile(raw, 99) <= 0.050,
                 )
             )
             good, total = asyncio.run(claim_race(url, claimers, trials))
@@ -241,6 +243,7 @@ def run(quick: bool) -> Section:
                     f"1 winner in {good}/{total} trials",
                     f"{total}/{total}",
                     CMD,
+                    met=good == total,
                 )
             )
             size, whole, unchanged, floor = asyncio.run(
@@ -255,6 +258,8 @@ def run(quick: bool) -> Section:
                     f"body read, not parsed; median of {runs} × {seconds:g} s. With If-None-Match "
                     f"(304): {unchanged:.1f} req/s. GET /users/me, the cost of any request: "
                     f"{floor:.1f} req/s ({whole / max(floor, 1e-9):.2f}× of it)",
+                    baseline=f"GET /users/me {floor:.1f} req/s",
+                    met=whole >= 200,
                 )
             )
     return section
