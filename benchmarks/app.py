@@ -64,9 +64,10 @@ def app_on_pty(url: str, token: str, home: Path) -> Iterator[Terminal]:
                 term.proc.kill()
 
 
-def header(total: int) -> bytes:
+def header(total: int) -> tuple[bytes, bytes]:
+    """The queue's count in its words, or in fewer when the line is short of room."""
     noun = "escalation" if total == 1 else "escalations"
-    return f"{total} {noun} awaiting pickup".encode()
+    return f"{total} {noun} awaiting pickup".encode(), f"{total} waiting".encode()
 
 
 async def arrivals(

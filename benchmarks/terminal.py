@@ -15,6 +15,9 @@ import threading
 import time
 from pathlib import Path
 
+#: What to look for on the terminal: some bytes, or any of several.
+Needle = bytes | tuple[bytes, ...]
+
 
 class Terminal:
     """A child process on a pseudo-terminal of a given size; all its output kept."""
@@ -79,29 +82,38 @@ class Terminal:
             self._mark = len(self.output)  # answers to these keys come after here
         os.write(self.master, keys)
 
-    def wait_for(self, needle: bytes, timeout: float = 20) -> None:
-        """Wait until ``needle`` is written since the last keys sent, woken by each chunk."""
+    def wait_for(self, needle: Needle, timeout: float = 20) -> None:
+        """Wait until ``needle`` (or any of several) is written since the last keys
+        sent, woken by each chunk."""
         start = self._mark
         with self._arrived:
             found = self._arrived.wait_for(
-                lambda: needle in self.output[start:] or not self._reader.is_alive(),
+                lambda: self._find(needle, start) >= 0 or not self._reader.is_alive(),
                 timeout=timeout,
             )
-        if not found or needle not in self.output[start:]:
+        if not found or self._find(needle, start) < 0:
             tail = bytes(self.output[-2000:])
             raise AssertionError(f"no {needle!r} on the terminal; last output: {tail!r}")
 
-    def seen_at(self, needle: bytes, timeout: float = 20) -> float:
+    def seen_at(self, needle: Needle, timeout: float = 20) -> float:
         """``time.time()`` when ``needle`` was first written since the last keys sent."""
         self.wait_for(needle, timeout)
         return self.stamp_of(needle, self._mark)
 
-    def stamp_of(self, needle: bytes, start: int = 0) -> float:
+    def _find(self, needle: Needle, start: int) -> int:
+        """Where the first of ``needle`` written after ``start`` ends; -1 if none is."""
+        ends = [
+            at + len(one)
+            for one in ((needle,) if isinstance(needle, bytes) else needle)
+            if (at := self.output.find(one, start)) >= 0
+        ]
+        return min(ends, default=-1)
+
+    def stamp_of(self, needle: Needle, start: int = 0) -> float:
         """Wall-clock time of the chunk that completed the first ``needle`` after ``start``."""
-        at = self.output.find(needle, start)
-        end = at + len(needle)
+        end = self._find(needle, start)
         for offset, stamp in self.stamps:
-            if offset >= end:
+            if end >= 0 and offset >= end:
                 return stamp
         raise AssertionError(f"{needle!r} was never written")
 

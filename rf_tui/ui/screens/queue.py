@@ -372,7 +372,18 @@ class QueueScreen(Screen[None]):
         queue = self.feed.queue
         total = len(queue)
         unread = self.desk.seen.count_unread(queue, total)
-        compact = self.size.width < COMPACT_HEADER
+        room = self.query_one("#counts").size.width
+        counts = self._counts_text(total, unread, compact=self.size.width < COMPACT_HEADER)
+        if 0 < room < counts.cell_len:  # 4-digit counts beside the link line: fewer words
+            counts = self._counts_text(total, unread, compact=True)
+        self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
+        self._show_link()
+        empty = self.query_one("#empty", Static)
+        empty.display = total == 0
+        if total == 0:
+            self._show("#empty", Text(self.empty_text()))
+
+    def _counts_text(self, total: int, unread: int, *, compact: bool) -> Text:
         if self.feed.loaded:
             words = count_words(
                 self._shown, total, filtered=bool(self.filter_text), compact=compact
@@ -385,12 +396,7 @@ class QueueScreen(Screen[None]):
         counts.append(f" · {SORT_WORD[self.sort] if compact else self.sort.value}", style="dim")
         if self.filter_text:
             counts.append(f" · filter: {one_line(self.filter_text, 40)}", style="italic")
-        self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
-        self._show_link()
-        empty = self.query_one("#empty", Static)
-        empty.display = total == 0
-        if total == 0:
-            self._show("#empty", Text(self.empty_text()))
+        return counts
 
     def empty_text(self) -> str:
         """Never "no escalations" over a queue that was never loaded."""
