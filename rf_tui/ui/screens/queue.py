@@ -369,6 +369,15 @@ class QueueScreen(Screen[None]):
     def refresh_header(self) -> None:
         if not self.ready:
             return
+        self._show_counts()
+        self._show_link()
+        total = len(self.feed.queue)
+        empty = self.query_one("#empty", Static)
+        empty.display = total == 0
+        if total == 0:
+            self._show("#empty", Text(self.empty_text()))
+
+    def _show_counts(self) -> None:
         queue = self.feed.queue
         total = len(queue)
         unread = self.desk.seen.count_unread(queue, total)
@@ -377,11 +386,6 @@ class QueueScreen(Screen[None]):
         if 0 < room < counts.cell_len:  # 4-digit counts beside the link line: fewer words
             counts = self._counts_text(total, unread, compact=True)
         self._show("#counts", counts, layout=False)  # its size is fixed: no reflow
-        self._show_link()
-        empty = self.query_one("#empty", Static)
-        empty.display = total == 0
-        if total == 0:
-            self._show("#empty", Text(self.empty_text()))
 
     def _counts_text(self, total: int, unread: int, *, compact: bool) -> Text:
         if self.feed.loaded:
@@ -437,6 +441,12 @@ class QueueScreen(Screen[None]):
         self._link_width = width
         link.styles.min_width = width
         link.update(text)
+        # The counts' room is known once the line is laid out again.
+        self.call_after_refresh(self._refit_counts)
+
+    def _refit_counts(self) -> None:
+        if self.ready:
+            self._show_counts()
 
     def refresh_link(self) -> None:
         if self.ready:
