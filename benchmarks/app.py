@@ -56,12 +56,7 @@ def app_on_pty(url: str, token: str, home: Path) -> Iterator[Terminal]:
     try:
         yield term
     finally:
-        if term.proc.poll() is None:
-            term.send(b"q")
-            try:
-                term.close()
-            except Exception:
-                term.proc.kill()
+        term.quit()
 
 
 def header(total: int) -> tuple[bytes, bytes]:
@@ -154,11 +149,7 @@ def idle_pair(
             bares.append(100 * (bare.cpu_seconds() - bare0) / elapsed)
         return statistics.median(apps), statistics.median(bares)
     finally:
-        bare.send(b"\x11")  # ctrl+q: Textual 8 quits on it, not on ctrl+c
-        try:
-            bare.close()
-        except Exception:
-            bare.proc.kill()
+        bare.quit(b"\x11")  # ctrl+q: Textual 8 quits on it, not on ctrl+c
 
 
 async def burst(

@@ -133,11 +133,7 @@ def launch(url: str, token: str, home: Path, total: int) -> tuple[float, float]:
         painted = term.seen_at(header(total), 60) - started
         return painted, term.cpu_seconds()
     finally:
-        term.send(b"q")
-        try:
-            term.close()
-        except Exception:
-            term.proc.kill()
+        term.quit()
 
 
 def app_figure(url: str, token: str, total: int, runs: int, tmp: Path) -> Figure:

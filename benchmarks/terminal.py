@@ -130,6 +130,16 @@ class Terminal:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def quit(self, keys: bytes = b"q") -> None:
+        """Ask the child to quit with ``keys`` (rf-tui's q; a bare Textual app's ctrl+q,
+        ``b"\x11"``), and kill it if it does not go within the close's wait."""
+        if self.proc.poll() is None:
+            self.send(keys)
+        try:
+            self.close()
+        except Exception:
+            self.proc.kill()
+
     def close(self) -> int:
         try:
             return self.proc.wait(timeout=15)

@@ -48,12 +48,7 @@ def apps(url: str, token: str, home: Path) -> Iterator[dict[str, Terminal]]:
         yield terms
     finally:
         for term in terms.values():
-            if term.proc.poll() is None:
-                term.send(b"q")
-                try:
-                    term.close()
-                except Exception:
-                    term.proc.kill()
+            term.quit()
 
 
 def still(term: Terminal, quiet: float = STILL, limit: float = 30) -> int:
@@ -121,11 +116,7 @@ def bare_arrivals(rows: int, runs: int, home: Path, quiet: float) -> list[int]:
             term.wait_for(f"arrived{n:04d}x".encode(), 30)
             sizes.append(still(term, quiet))
     finally:
-        term.send(b"\x11")  # ctrl+q: Textual's quit (ctrl+c copies)
-        try:
-            term.close()
-        except Exception:
-            term.proc.kill()
+        term.quit(b"\x11")  # ctrl+q: Textual's quit (ctrl+c copies)
     return sizes
 
 
