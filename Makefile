@@ -56,8 +56,11 @@ test: lint pytest
 soak: $(DEV)
 	RF_FAULT_CYCLES=50 RF_SOAK_SECONDS=60 $(BIN)/pytest tests/faults -s -o timeout=900
 
+# Three full runs (about 40 minutes), each figure from its median run; the noisy
+# ones are medians inside each run as well. `make bench RUNS=1` for a quick look.
+RUNS ?= 3
 bench: $(DEV)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --runs $(RUNS)
 
 # docs/demo.cast: `rf-tui demo --seed 1` recorded headless in a pty (asciicast v2).
 cast: $(DEV)

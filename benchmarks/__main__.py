@@ -3,16 +3,18 @@
 python -m benchmarks            # full sizes (make bench)
 python -m benchmarks --quick    # tiny sizes: keeps the scripts working in CI
 python -m benchmarks --only wire   # one part (server, app, startup, wire)
+python -m benchmarks --runs 3   # three full runs: each figure from its median run
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import app, server, startup, wire
-from benchmarks.common import Section, machine
+from benchmarks.common import Figure, Section, machine
 
 #: The parts of a run, in the order RESULTS.md gives them.
 PARTS: dict[str, Callable[[bool], list[Section]]] = {
@@ -25,6 +27,26 @@ PARTS: dict[str, Callable[[bool], list[Section]]] = {
 
 def _met(met: bool | None) -> str:
     return "" if met is None else "yes" if met else "**no**"
+
+
+def median_run(runs: list[list[Section]]) -> list[Section]:
+    """Each figure as its median run gave it (ranked by ``Figure.rank``), with what
+    every run gave in its note: one noisy run moves no figure."""
+    merged = []
+    for sections in zip(*runs, strict=True):
+        section = Section(sections[0].title)
+        for figures in zip(*(s.figures for s in sections), strict=True):
+            if len({f.name for f in figures}) > 1:
+                raise ValueError(f"runs disagree on a figure: {[f.name for f in figures]}")
+            ranked: list[Figure] = sorted(figures, key=Figure.rank)
+            middle = ranked[(len(ranked) - 1) // 2]
+            each = ", ".join(f.value if len(f.value) <= 24 else f"{f.rank():.4g}" for f in figures)
+            note = f"median of {len(figures)} full runs ({each})"
+            section.figures.append(
+                replace(middle, note=f"{middle.note}; {note}" if middle.note else note)
+            )
+        merged.append(section)
+    return merged
 
 
 def render(sections: list[Section], quick: bool) -> str:
@@ -59,8 +81,15 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=sorted(PARTS), action="append", help="run these parts alone"
     )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="full runs, each figure from its median run"
+    )
     args = parser.parse_args()
-    sections = [s for name in args.only or PARTS for s in PARTS[name](args.quick)]
+    runs = [
+        [s for name in args.only or PARTS for s in PARTS[name](args.quick)]
+        for _ in range(max(1, args.runs))
+    ]
+    sections = runs[0] if len(runs) == 1 else median_run(runs)
     text = render(sections, args.quick)
     args.out.write_text(text + "\n")
     print(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -44,6 +45,15 @@ class Figure:
     baseline: str = ""
     #: Whether the target is met: None where there is no target.
     met: bool | None = None
+    #: The number the target is about, by which full runs are ranked (``--runs``);
+    #: when None, the first number in ``value``.
+    score: float | None = None
+
+    def rank(self) -> float:
+        if self.score is not None:
+            return self.score
+        found = re.search(r"-?\d+(?:\.\d+)?", self.value.replace(",", ""))
+        return float(found.group()) if found else 0.0
 
 
 @dataclass

@@ -16,6 +16,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from rf_tui.feed import events as ev
@@ -38,7 +39,7 @@ from rf_tui.ui.flows import (
     show_stats,
     tell_problems,
 )
-from rf_tui.ui.messages import Fed
+from rf_tui.ui.messages import Drafted, Fed
 from rf_tui.ui.presenter import Presenter
 from rf_tui.ui.screens.handoff import HandoffScreen
 from rf_tui.ui.screens.help import HelpScreen
@@ -50,6 +51,10 @@ from rf_tui.ui.textual_private import crop_partial_updates
 HUNG_UP = 129
 #: Seconds the cyclic collector may stay off at start-up waiting for the first queue.
 COLLECTOR_OFF_AT_MOST = 5.0
+#: Idle, the app still wakes this often to notice a terminal that went away without
+#: a SIGHUP (``hung_up``): Textual's input thread then spins a core until it exits.
+HANG_UP_CHECK = 10.0
+TICK_LATE = 0.02
 #: The same trouble is told again after this many seconds, not at every retry.
 TROUBLE_RETOLD = 60.0
 
@@ -101,6 +106,8 @@ class RfApp(App[None]):
         self._frozen = False
         self._signed_out_told = False
         self._feed_failures = 0
+        self._tick_timer: Timer | None = None
+        self._tick_due = 0.0
         self._trouble_told: dict[str, float] = {}
         self._theme_problem: str | None = None
         pick = load_theme(settings.state_dir, settings.profile) or settings.theme
@@ -127,7 +134,7 @@ class RfApp(App[None]):
         self.set_timer(COLLECTOR_OFF_AT_MOST, gc.enable)
         self.title_badge.start()
         self._start_feed()
-        self.set_interval(1.0, self._tick)
+        self._plan_tick(1.0)
         if self._theme_problem:
             self.notify(self._theme_problem, title="Theme", severity="warning", markup=False)
 
@@ -149,16 +156,40 @@ class RfApp(App[None]):
     def reduced_motion(self) -> bool:
         return self.animation_level == "none"
 
+    def _plan_tick(self, delay: float) -> None:
+        if self._tick_timer is not None:
+            self._tick_timer.stop()  # one planned tick at a time
+        self._tick_due = time.monotonic() + delay
+        self._tick_timer = self.set_timer(delay, self._tick, name="tick")
+
+    def hurry(self) -> None:
+        """Something now changes by the second (an arrival, a draft, the link): tick
+        within a second, not at the next beat of the ages."""
+        if self._tick_due - time.monotonic() > 1.0:
+            self._plan_tick(1.0)
+
+    def on_drafted(self, _: Drafted) -> None:
+        self.hurry()  # saved once typing pauses (store/drafts.py)
+
+    def _next_tick_in(self) -> float:
+        if self.desk.drafts.unsaved or self.notifier.held:
+            return 1.0
+        # A little past the beat: a timer a hair early would find nothing due yet.
+        return min(self.queue_screen.tick_in() + TICK_LATE, HANG_UP_CHECK)
+
     def _tick(self) -> None:
         if not self.is_headless and hung_up():
             self.exit(return_code=HUNG_UP)  # as a SIGHUP would have ended it
             return
-        self.notifier.flush(time.monotonic())
-        self.queue_screen.tick()  # one wake-up a second for the whole app, not one each
-        # Drafts are saved once typing pauses, not on every key (store/drafts.py).
-        self.desk.drafts.tick()
-        if self.desk.drafts.problem:
-            tell_problems(self, self.desk)
+        try:
+            self.notifier.flush(time.monotonic())
+            self.queue_screen.tick()  # one timer for the whole app, not one each
+            # Drafts are saved once typing pauses, not on every key (store/drafts.py).
+            self.desk.drafts.tick()
+            if self.desk.drafts.problem:
+                tell_problems(self, self.desk)
+        finally:  # planned from what this tick did: the ages it just drew
+            self._plan_tick(self._next_tick_in())
 
     # ── From the feed ────────────────────────────────────────────────────────
 
@@ -188,6 +219,8 @@ class RfApp(App[None]):
 
     def on_fed(self, message: Fed) -> None:
         event = message.event
+        if isinstance(event, ev.QueueChanged | ev.ConnectionChanged | ev.ViewersChanged):
+            self.hurry()  # highlights, a countdown, heartbeats: by the second for a while
         if isinstance(event, ev.SignedIn):  # before the rows are drawn with its markers
             self.desk.sign_in(event.me)
         self.queue_screen.feed_event(event)

@@ -112,7 +112,7 @@ class Notifier:
         self._send(f"New escalation: {text}", now)
 
     def flush(self, now: float) -> None:
-        """Tell what was held back, once the quiet interval has passed (from the 1 Hz tick)."""
+        """Tell what was held back, once the quiet interval has passed (from the app's tick)."""
         if self.held and now - self.last_sent >= NOTIFY_EVERY and self.title.unfocused:
             count, self.held = self.held, 0
             self._send(f"{count} more new escalation{'s' if count > 1 else ''}", now)

@@ -28,6 +28,7 @@ from rf_tui.ui import render
 from rf_tui.ui.actions import bindings
 from rf_tui.ui.budget import share_rows
 from rf_tui.ui.desk import Desk
+from rf_tui.ui.messages import Drafted
 from rf_tui.ui.panels import (
     PENDING_SECONDS,
     SANITISED,
@@ -607,6 +608,7 @@ class HandoffScreen(Screen[None]):
     @on(Input.Changed, "#message")
     def _draft(self, event: Input.Changed) -> None:
         self.desk.drafts[self.handoff.session_id] = event.value
+        self.post_message(Drafted())
 
     @on(Input.Submitted, "#message")
     def _send(self, event: Input.Submitted) -> None:

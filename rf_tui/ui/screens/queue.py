@@ -253,8 +253,28 @@ class QueueScreen(Screen[None]):
         touched, self._touched = self._touched, set()
         self.apply(touched)
 
+    def tick_in(self) -> float:
+        """Seconds until this screen next has something to tick: one while anything
+        moves by the second (an arrival's highlight, a countdown, viewers' heartbeats),
+        otherwise the next beat of the ages in sight. Idle, the app then wakes every
+        10 s, not every second: each wake-up is CPU, on a laptop's battery too."""
+        now = time.monotonic()
+        lit = any(now - at < HIGHLIGHT_SECONDS + 1.0 for at in self._fresh.values())
+        if not self.ready or lit or len(self.feed.presence):
+            return 1.0
+        if isinstance(self.feed.state, Reconnecting):
+            return 1.0
+        if self.desk.health.lite:
+            due = self._last_age_tick + LITE_AGE_EVERY
+        else:
+            due = self._last_age_tick + AGE_EVERY
+            if self.table.shows_seconds():
+                due = min(due, self._last_seconds_tick + SECONDS_AGE_EVERY)
+        return max(1.0, due - now)
+
     def tick(self) -> None:
-        """Once a second, from the app's one timer: highlights, ages in sight, the link."""
+        """From the app's one timer (``tick_in`` says when): highlights, ages in
+        sight, the link."""
         if not self.ready:
             return
         now = time.monotonic()

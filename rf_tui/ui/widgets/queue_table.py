@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rf_tui.feed.types import QueueEntry
+from rf_tui.state.clock import in_seconds
 from rf_tui.state.layout import (
     COLUMNS,
     GAP,
@@ -375,6 +376,11 @@ class QueueTable(ScrollView, can_focus=True):
                 self._refresh_cells(index, self._age_span(was, now))
                 changed += 1
         return changed
+
+    def shows_seconds(self) -> bool:
+        """Whether a row in sight shows an age under a minute ("now", "40s")."""
+        rows, ids = self._rows, self._ids
+        return any(in_seconds(self.age_of(rows[ids[i]].entry)) for i in self._visible_indexes())
 
     def _age_span(self, was: str, now: str) -> tuple[int, int]:
         """The cells, left to right, where two ages differ as the age column draws them."""
