@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 SERVER := $(VENV)/.installed-server
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: demo serve test lint pytest browser bench soak cast wheel clean
+.PHONY: demo serve test lint pytest browser bench soak replicas cast wheel clean
 
 # An editable install of a hatchling project needs pip 21.3 or later (PEP 660), newer
 # than some Python 3.10 releases bundle; a newer pip is left as it is, which saves a
@@ -55,6 +55,12 @@ test: lint pytest
 # at 20 escalations a second for 60 s). Not part of `make test`.
 soak: $(DEV)
 	RF_FAULT_CYCLES=50 RF_SOAK_SECONDS=60 $(BIN)/pytest tests/faults -s -o timeout=900
+	RF_REPLICA_CYCLES=20 $(BIN)/pytest tests/replicas/test_failover.py -s -o timeout=1800
+
+# Postgres, Redis, two replicas and HAProxy on loopback (tests/replicas/stack.py),
+# installed from Debian's packages when missing (as root); Ctrl-C stops them all.
+replicas: $(DEV)
+	$(BIN)/python -m tests.replicas.stack
 
 # Three full runs (about 40 minutes), each figure from its median run; the noisy
 # ones are medians inside each run as well. `make bench RUNS=1` for a quick look.

@@ -7,7 +7,7 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -62,16 +62,22 @@ class _RawSubscriber(asyncio.Protocol):
         return found
 
 
-async def fanout_raw(url: str, subscribers: int, arrivals: int) -> list[float]:
-    """Server created_at → bytes received, over ``subscribers`` plain sockets."""
+async def fanout_raw(
+    url: str, subscribers: int, arrivals: int, streams: Sequence[str] = ()
+) -> list[float]:
+    """Server created_at → bytes received, over ``subscribers`` plain sockets: to
+    ``url``, or spread in turn over ``streams`` (replicas) while arrivals go to ``url``."""
     dana = await _sign_in(url, "dana@northwind.example")
     sam = await _sign_in(url, "sam@northwind.example")
-    host, port = url.removeprefix("http://").split(":")
-    request = (
-        "GET /api/v1/ai-sessions/escalations/stream HTTP/1.1\r\n"
-        f"Host: {host}\r\nAccept: text/event-stream\r\n"
-        f"Authorization: {dana.auth_headers()['authorization']}\r\n\r\n"
-    ).encode()
+    where = [tuple(u.removeprefix("http://").split(":")) for u in streams or [url]]
+
+    def request(host: str) -> bytes:
+        return (
+            "GET /api/v1/ai-sessions/escalations/stream HTTP/1.1\r\n"
+            f"Host: {host}\r\nAccept: text/event-stream\r\n"
+            f"Authorization: {dana.auth_headers()['authorization']}\r\n\r\n"
+        ).encode()
+
     loop = asyncio.get_running_loop()
     ready = 0
     all_ready = asyncio.Event()
@@ -83,11 +89,12 @@ async def fanout_raw(url: str, subscribers: int, arrivals: int) -> list[float]:
             all_ready.set()
 
     subs: list[_RawSubscriber] = []
-    for _ in range(subscribers):
+    for i in range(subscribers):
+        host, port = where[i % len(where)]
         transport, sub = await loop.create_connection(
             lambda: _RawSubscriber(one_ready), host, int(port)
         )
-        transport.write(request)
+        transport.write(request(host))
         subs.append(sub)
     await asyncio.wait_for(all_ready.wait(), timeout=60)
     for i in range(arrivals):
@@ -204,6 +211,28 @@ async def queue_throughput(
     return size, median(whole), median(unchanged), median(floor)
 
 
+def replicated_fanout(subscribers: int, arrivals: int, single: list[float]) -> Figure:
+    """The raw fan-out again, over two replicas (Postgres, Redis, HAProxy): streams
+    split between the replicas, arrivals through the balancer."""
+    from tests.replicas.stack import stack
+
+    name = f"fan-out latency, {subscribers} raw-socket subscribers over 2 replicas"
+    p99 = percentile(single, 99) * 1000
+    baseline = f"one replica, SQLite, in-process bus (above): p99 {p99:.1f} ms"
+    try:
+        with stack() as up:
+            replicas = [up.replica_url("a"), up.replica_url("b")]
+            lat = asyncio.run(fanout_raw(up.url, subscribers, arrivals, replicas))
+    except RuntimeError as exc:  # nothing to run it on: say so, do not guess
+        return Figure(name, "not measured", "(reported)", CMD, str(exc), baseline=baseline)
+    return Figure(
+        name, dist_ms(lat), "(reported)", CMD,
+        f"{len(lat)} deliveries; events go through Redis to each replica's one listener; "
+        f"p99 {percentile(lat, 99) / max(percentile(single, 99), 1e-9):.1f}× one replica's",
+        baseline=baseline, score=percentile(lat, 99),
+    )  # fmt: skip
+
+
 def run(quick: bool) -> Section:
     subscribers, arrivals = (20, 10) if quick else (500, 100)
     claimers, trials = (10, 3) if quick else (100, 50)
@@ -238,6 +267,7 @@ def run(quick: bool) -> Section:
                     score=percentile(raw, 99),
                 )
             )
+            section.figures.append(replicated_fanout(subscribers, arrivals, raw))
             good, total = asyncio.run(claim_race(url, claimers, trials))
             section.figures.append(
                 Figure(

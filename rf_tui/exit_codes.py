@@ -155,7 +155,9 @@ COMMANDS: dict[str, dict[int, str]] = {
     },
     "serve": {
         OK: "stopped with Ctrl-C",
-        USAGE: "a flag needs fixing (the port is taken, say), or the server extra is not installed",
+        FAILED: "the database at --db postgresql://… could not be reached",
+        USAGE: "a flag needs fixing (the port is taken, say), or the server extra (or, for "
+        "Postgres and Redis, the engines extra) is not installed",
     },
 }
 

@@ -302,7 +302,7 @@ def parser(*, lazy: bool = False) -> argparse.ArgumentParser:
 
     @command(
         "serve",
-        "run the reference server (the backend API over HTTP, SQLite and SSE)",
+        "run the reference server (the backend API over HTTP, SQLite or Postgres, and SSE)",
         "Run the bundled reference server: the backend API as rf-tui reads it\n"
         "(docs/contract.md in rf-tui's source). It binds loopback unless told otherwise.",
     )
@@ -312,7 +312,15 @@ def parser(*, lazy: bool = False) -> argparse.ArgumentParser:
         )
         serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
         serve.add_argument(
-            "--db", default=":memory:", metavar="PATH", help="SQLite file, or :memory: (default)"
+            "--db",
+            default=":memory:",
+            metavar="PATH|URL",
+            help="SQLite file, :memory: (default), or postgresql://… (replicas share it)",
+        )
+        serve.add_argument(
+            "--broker",
+            metavar="URL",
+            help="redis://…: events reach the streams of every replica (default: this one)",
         )
         serve.add_argument(
             "--demo-seed", action="store_true", help="create the demo accounts and a queue"

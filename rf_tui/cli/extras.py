@@ -1,9 +1,10 @@
 """The commands that need an optional extra, and the one line that says how to get it.
 
 ``pip install rf-tui`` is the client alone. ``demo`` and ``serve`` need
-``rf-tui[server]`` (FastAPI, uvicorn, PyJWT); ``web`` needs ``rf-tui[web]``
-(textual-serve). Without them the command stops with exit 2 and the pip command
-to run, instead of a traceback from deep inside an import.
+``rf-tui[server]`` (FastAPI, uvicorn, PyJWT), and ``serve`` on Postgres or Redis
+``rf-tui[engines]`` too; ``web`` needs ``rf-tui[web]`` (textual-serve). Without them
+the command stops with exit 2 and the pip command to run, instead of a traceback from
+deep inside an import.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class Extra:
 
 
 SERVER = Extra("server", "the reference server", ("fastapi", "uvicorn", "jwt"))
+# `serve --db postgresql://… --broker redis://…`: the server across replicas.
+ENGINES = Extra("engines", "Postgres and Redis support", ("psycopg", "redis.asyncio"))
 # The server module, not just the package: it is what pulls in aiohttp and jinja2.
 WEB = Extra("web", "browser mode", ("textual_serve.server",))
 

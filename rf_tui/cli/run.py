@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rf_tui.api.client import Client
 from rf_tui.cli import extras
 from rf_tui.cli.resolve import Usage, keys_from_the_terminal, target, took_stdin
-from rf_tui.exit_codes import HUNG_UP
+from rf_tui.exit_codes import FAILED, HUNG_UP
 from rf_tui.settings import Settings
 from rf_tui.state.clock import system_clock
 
@@ -153,8 +153,15 @@ def serve(args: argparse.Namespace) -> int:
 
     if problem := listen_problem(args.host, args.port):
         return say(problem)
+    if args.db.startswith(("postgresql://", "postgres://")) or args.broker:
+        extras.require("serve --db postgresql://… --broker redis://…", extras.ENGINES)
+    if args.broker and not args.broker.startswith(("redis://", "rediss://", "unix://")):
+        return say("--broker takes a redis://, rediss:// or unix:// URL")
+    from rf_tui.server.db import StoreUnavailable
+
     config = ServerConfig(
         db_path=args.db,
+        broker_url=args.broker,
         keepalive_seconds=args.keepalive,
         assessment_delay=args.assessment_delay,
         assessment_timeout=args.assessment_timeout,
@@ -162,7 +169,11 @@ def serve(args: argparse.Namespace) -> int:
     )
     if args.secret:
         config.secret = args.secret
-    backend = Backend(config)
+    try:
+        backend = Backend(config)
+    except StoreUnavailable as exc:
+        print(f"rf-tui: cannot reach the database: {exc}", file=sys.stderr)
+        return FAILED
     if args.demo_seed:
         if backend.store.user_by_email("dana@northwind.example") is None:
             seed_demo(backend.store, now=config.clock(), password_cost=config.password_cost)

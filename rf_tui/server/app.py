@@ -15,8 +15,8 @@ from starlette.routing import Match
 
 from rf_tui import __version__
 from rf_tui.server import schemas as s
-from rf_tui.server.bus import Bus, Closed
-from rf_tui.server.db import Row
+from rf_tui.server.bus import Bus, BusDown, Closed
+from rf_tui.server.db import Row, StoreUnavailable
 from rf_tui.server.quirks import Quirky
 from rf_tui.server.service import Backend, Refused
 
@@ -26,7 +26,10 @@ async def sse_frames(bus: Bus, account_id: str, keepalive: float) -> AsyncIterat
     # Subscribe inside the generator, before `ready`: a client that backfills
     # when it sees `ready` cannot miss an arrival, and a client that leaves
     # before the body starts leaves no subscription behind.
-    queue = bus.subscribe(account_id, keepalive)
+    try:
+        queue = bus.subscribe(account_id, keepalive)
+    except BusDown:
+        return  # the broker went away since the request came: no `ready`, so it retries
     try:
         yield f"event: ready\ndata: {json.dumps({'account_id': account_id})}\n\n".encode()
         while True:
@@ -123,6 +126,8 @@ async def queue(request: Request, user: User, backend: Api) -> Response:
 )
 async def stream(user: User, backend: Api) -> StreamingResponse:
     account = backend.require_engineer(user)
+    if not backend.bus.accepting:  # its events could not all be promised
+        raise Refused(503, "Live updates are not available right now.", {"Retry-After": "1"})
     return StreamingResponse(
         sse_frames(backend.bus, account, backend.config.keepalive_seconds),
         media_type="text/event-stream",
@@ -210,6 +215,12 @@ async def _refused(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
+async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+    """The database went away (a restart): a 503 the client retries, not a 500."""
+    detail = f"The database is not reachable: {exc}"
+    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "1"})
+
+
 #: The methods a 405's ``Allow`` may name.
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
@@ -235,7 +246,8 @@ def create_app(backend: Backend) -> FastAPI:
         title="ResolutionFlow reference server (rf-tui)",
         version=__version__,
         description=(
-            "The backend API as rf-tui reads it, over SQLite, for demos and tests. "
+            "The backend API as rf-tui reads it, over SQLite or Postgres, for demos, "
+            "tests and replicas. "
             "The contract is docs/contract.md in rf-tui's source; where it leaves a "
             "detail open, this server's choice is in docs/contract-decisions.md."
         ),
@@ -243,6 +255,7 @@ def create_app(backend: Backend) -> FastAPI:
     app.state.backend = backend
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(StoreUnavailable, _unavailable)
     app.include_router(api)
     if backend.config.quirks:
         app.add_middleware(Quirky, quirks=backend.config.quirks, clock=backend.config.clock)

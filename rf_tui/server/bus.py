@@ -25,10 +25,23 @@ class Closed:
     """Put in a subscriber's queue when the server shuts down: the stream ends."""
 
 
+class BusDown(Exception):
+    """No stream can be promised every event now (the broker is away)."""
+
+
 CLOSED = Closed()
 KEEPALIVE = b": keepalive\n\n"
 Item = bytes | Closed
 Subscription = asyncio.Queue[Item]
+
+
+def open_bus(broker: str | None, buffer: int) -> Bus:
+    """In-process, or across replicas over Redis at ``broker`` (``redis://…``)."""
+    if broker:
+        from rf_tui.server.broker import RedisBus  # redis-py: the engines extra
+
+        return RedisBus(broker, buffer)
+    return Bus(buffer)
 
 
 def frame(event: Event) -> bytes:
@@ -67,10 +80,14 @@ class Bus:
 
     def publish(self, account_id: str, event: Event) -> int:
         """Hand ``event`` to every subscriber of ``account_id``; returns how many got it."""
+        return self.deliver(account_id, frame(event))
+
+    def deliver(self, account_id: str, encoded: bytes) -> int:
+        """An encoded frame to this process's subscribers of ``account_id``."""
         subs = self._subscribers.get(account_id)
         if not subs:
             return 0
-        encoded, now, delivered = frame(event), time.monotonic(), 0
+        now, delivered = time.monotonic(), 0
         for queue in subs:
             try:
                 queue.put_nowait(encoded)
@@ -105,13 +122,28 @@ class Bus:
                     queue.put_nowait(KEEPALIVE)
         self._tick_soon()
 
+    async def start(self) -> None:
+        """Ready to carry events (the in-process bus always is)."""
+
+    @property
+    def accepting(self) -> bool:
+        """Whether a new stream can be promised every event from now on."""
+        return True
+
     def close(self) -> None:
         """End every open stream (server shutdown)."""
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
+        self.end_streams()
+
+    def end_streams(self) -> None:
+        """Every open stream ends; its client reconnects (and backfills)."""
         for subs in self._subscribers.values():
             for queue in subs:
                 if queue.full():
                     queue.get_nowait()
                 queue.put_nowait(CLOSED)
+
+    async def aclose(self) -> None:
+        self.close()

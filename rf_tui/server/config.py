@@ -16,7 +16,10 @@ def utc_now() -> datetime:
 
 @dataclass
 class ServerConfig:
+    #: A SQLite file, ``:memory:``, or a ``postgresql://`` URL (db.open_store).
     db_path: str = ":memory:"
+    #: ``redis://…``: events go through Redis to every replica; None: in-process.
+    broker_url: str | None = None
     #: HS256 signing key; a fresh one per run unless given, so tokens die with it.
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     token_ttl_seconds: int = 12 * 3600

@@ -21,6 +21,12 @@ from typing import Any
 
 Row = dict[str, Any]
 
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached now (a Postgres restart): the request gets a 503
+    and the client tries again; the store connects afresh on the next call."""
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
     id TEXT PRIMARY KEY,
@@ -96,6 +102,15 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def open_store(where: str) -> Store:
+    """SQLite at a path (or ``:memory:``), or Postgres at a ``postgresql://`` URL."""
+    if where.startswith(("postgresql://", "postgres://")):
+        from rf_tui.server.pg import PgStore  # psycopg: the engines extra
+
+        return PgStore(where)
+    return Store(where)
+
+
 class Store:
     """One connection, guarded by a lock; the server is small and local."""
 
@@ -123,8 +138,12 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Many writes as one commit (seeding thousands of rows takes a moment, not minutes)."""
+        """Many writes as one commit (seeding thousands of rows takes a moment, not
+        minutes). Inside another transaction, part of it."""
         with self._lock:
+            if self._db.in_transaction:
+                yield
+                return
             self._db.execute("BEGIN")
             try:
                 yield
@@ -173,7 +192,8 @@ class Store:
         return user_id
 
     def user_by_email(self, email: str) -> Row | None:
-        return self._one("SELECT * FROM users WHERE email = ?", (email,))
+        # lower() on both sides: SQLite's column is NOCASE, Postgres has an index on it.
+        return self._one("SELECT * FROM users WHERE lower(email) = lower(?)", (email,))
 
     def user_by_id(self, user_id: str) -> Row | None:
         return self._one("SELECT * FROM users WHERE id = ?", (user_id,))
@@ -237,13 +257,12 @@ class Store:
             )
 
     def append_messages(self, session_id: str, messages: list[dict[str, Any]]) -> None:
-        with self._lock:
-            row = self._db.execute(
+        with self.transaction():
+            row = self._one(
                 "SELECT conversation_messages FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-            current = json.loads(row[0]) if row else []
-            self._writes += 1
-            self._db.execute(
+            )
+            current = json.loads(row["conversation_messages"]) if row else []
+            self._write(
                 "UPDATE sessions SET conversation_messages = ? WHERE id = ?",
                 (json.dumps(current + messages), session_id),
             )
@@ -258,13 +277,13 @@ class Store:
     def add_step(
         self, *, session_id: str, account_id: str, step_type: str, content: str, at: datetime
     ) -> None:
-        with self._lock:
-            (last,) = self._db.execute(
-                "SELECT COALESCE(MAX(step_order), 0) FROM steps WHERE session_id = ?",
+        with self.transaction():
+            row = self._one(
+                "SELECT COALESCE(MAX(step_order), 0) AS last FROM steps WHERE session_id = ?",
                 (session_id,),
-            ).fetchone()
-            self._writes += 1
-            self._db.execute(
+            )
+            last = row["last"] if row else 0
+            self._write(
                 "INSERT INTO steps (session_id, account_id, step_order, step_type, content,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (session_id, account_id, last + 1, step_type, content, iso(at)),

@@ -35,6 +35,7 @@ class _Uvicorn(uvicorn.Server):
         self.port = 0
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.backend.start()
         await super().startup(sockets)
         if self.started:
             host, port = self.servers[0].sockets[0].getsockname()[:2]

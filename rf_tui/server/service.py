@@ -18,9 +18,9 @@ from typing import Any
 from rf_tui.server import assess
 from rf_tui.server import schemas as s
 from rf_tui.server.auth import hash_password, issue_token, read_token, verify_password
-from rf_tui.server.bus import Bus
+from rf_tui.server.bus import open_bus
 from rf_tui.server.config import ServerConfig
-from rf_tui.server.db import Row, Store
+from rf_tui.server.db import Row, Store, open_store
 from rf_tui.server.presence import Viewers
 
 ENGINEER_ROLES = frozenset({"owner", "admin", "engineer"})
@@ -78,8 +78,8 @@ def _not_found() -> Refused:
 class Backend:
     def __init__(self, config: ServerConfig, store: Store | None = None) -> None:
         self.config = config
-        self.store = store or Store(config.db_path)
-        self.bus = Bus(config.subscriber_buffer)
+        self.store = store or open_store(config.db_path)
+        self.bus = open_bus(config.broker_url, config.subscriber_buffer)
         self._tasks: set[asyncio.Task[None]] = set()
         self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
         self.viewers = Viewers(config.viewing_ttl_seconds)
@@ -436,10 +436,14 @@ class Backend:
             },
         )
 
+    async def start(self) -> None:
+        """What must run on the server's loop before the first request (the broker)."""
+        await self.bus.start()
+
     async def aclose(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        self.bus.close()
+        await self.bus.aclose()
 
     # ── Metrics ──────────────────────────────────────────────────────────────
 

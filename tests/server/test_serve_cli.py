@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -87,6 +88,29 @@ def test_bad_port_is_a_clear_error() -> None:
     )
     assert out.returncode == 2
     assert "--port must be between 0 and 65535" in out.stderr
+
+
+def serve(*flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rf_tui", "serve", *flags],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_a_broker_that_is_not_redis_is_a_clear_error() -> None:
+    out = serve("--broker", "amqp://rabbit:5672")
+    assert out.returncode == 2
+    assert out.stderr == "rf-tui: --broker takes a redis://, rediss:// or unix:// URL\n"
+
+
+def test_a_database_out_of_reach_says_so_and_fails() -> None:
+    with socket.socket() as nobody:  # a port that refuses: bound, never listening
+        nobody.bind(("127.0.0.1", 0))
+        port = nobody.getsockname()[1]
+        out = serve("--db", f"postgresql://rf@127.0.0.1:{port}/rf")
+    assert out.returncode == 1
+    assert out.stderr.startswith("rf-tui: cannot reach the database: ")
+    assert "Traceback" not in out.stderr
 
 
 class TestQuirks:
