@@ -572,3 +572,24 @@ async def test_toasts_from_the_queue_do_not_stay_over_the_panels(make: AppFactor
         screen = await open_claimed(pilot, app, "VPN drops")
         assert not app._notifications  # nothing over the panels
         await until(pilot, lambda: bool(said(screen)), "the news, on the line instead")
+
+
+async def test_a_burst_typed_at_the_claimed_screen_goes_whole_into_the_box(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paste or a text expander right after the claim, before any `m`: the first
+    letter starts the message, and the rest of the burst (its n's would open the
+    notes, its digits pick a step) must follow it into the box, not act."""
+    from textual import events
+
+    _slow_hands(monkeypatch, 30.0)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, rows=3)
+        screen = await open_claimed(pilot, app, "VPN drops")
+        box = screen.query_one("#message", Input)
+        words = "Checking the NDIS filter binding on LT-ACCT-07 now"
+        for ch in words:
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        await until(pilot, lambda: box.value == words, "the burst, whole")
+        assert app.screen is screen  # nothing opened on the way

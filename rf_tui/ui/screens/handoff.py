@@ -64,6 +64,9 @@ TYPING_SECONDS = 1.5
 #: letter of a word typed at the box (a screen opened, the clipboard overwritten, back): each waits
 #: this long for a next letter that would make it a word.
 LOUD = frozenset("ntybq")
+#: Seconds after a message starts at the screen during which keys still reaching the
+#: screen (queued before the box took focus) go into the box.
+BURST_TO_BOX = 0.25
 LOUD_HOLD_SECONDS = 0.3
 #: A key that moved about (j k g G) followed this soon by a word's next letter was the
 #: word's first: it goes into the box too (the box's own FOLLOW_SECONDS, for digits).
@@ -102,6 +105,8 @@ class HandoffScreen(Screen[None]):
         self._held: tuple[str, Timer] | None = None  # a key waiting to be sure it is alone
         self._typing_until = 0.0
         self._moved: tuple[str, float] | None = None  # a j k g G just acted on
+        #: Until then, a printable key at the screen is the rest of a message just begun.
+        self._to_box_until = 0.0
         self._say_timer: Timer | None = None
         self._say_rows = 1
         self._told = False  # news has been told on the line
@@ -398,6 +403,14 @@ class HandoffScreen(Screen[None]):
         if not event.is_printable or event.character is None:
             self._drop_held()
             return
+        if now < self._to_box_until:
+            # A burst (a paste, a text expander) queued its keys before the box took
+            # focus: they are the message's, not the screen's ("binding" would open
+            # the notes at its n). Focus moves within milliseconds; then the box has them.
+            event.stop()
+            event.prevent_default()
+            box.insert_text_at_cursor(event.character)
+            return
         bound = self._bound()
         if self._held is not None:
             if event.key in bound:  # another key of the screen's: the held one was alone
@@ -428,6 +441,7 @@ class HandoffScreen(Screen[None]):
         box.value += lead + (event.character or "")
         box.cursor_position = len(box.value)
         box.focus()
+        self._to_box_until = now + BURST_TO_BOX
 
     def _act_now(self) -> None:
         if self._held is not None:
@@ -684,7 +698,8 @@ class HandoffScreen(Screen[None]):
             self.say("The junior left no notes.", timeout=3)
             return
         lines = notes.count("\n") + (not notes.endswith("\n"))
-        title = f"Notes from {person(self.handoff.requester) or 'the junior'}: {lines:,} lines"
+        counted = f"{lines:,} line{'s' if lines != 1 else ''}"
+        title = f"Notes from {person(self.handoff.requester) or 'the junior'}: {counted}"
         keys = self.desk.presenter.overlay() if self.desk.presenter else None
         self.app.push_screen(ReaderScreen(title + " · esc goes back", notes, keys))
 
