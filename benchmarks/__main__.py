@@ -9,12 +9,15 @@ python -m benchmarks --runs 3   # three full runs: each figure from its median r
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import app, server, startup, wire
 from benchmarks.common import Figure, Section, machine
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
 
 #: The parts of a run, in the order RESULTS.md gives them.
 PARTS: dict[str, Callable[[bool], list[Section]]] = {
@@ -41,7 +44,7 @@ def median_run(runs: list[list[Section]]) -> list[Section]:
             ranked: list[Figure] = sorted(figures, key=Figure.rank)
             middle = ranked[(len(ranked) - 1) // 2]
             each = ", ".join(f.value if len(f.value) <= 24 else f"{f.rank():.4g}" for f in figures)
-            note = f"median of {len(figures)} full runs ({each})"
+            note = f"median of {len(figures)} runs ({each})"
             section.figures.append(
                 replace(middle, note=f"{middle.note}; {note}" if middle.note else note)
             )
@@ -49,12 +52,14 @@ def median_run(runs: list[list[Section]]) -> list[Section]:
     return merged
 
 
-def render(sections: list[Section], quick: bool) -> str:
+def render(sections: list[Section], quick: bool, argv: list[str] | None = None) -> str:
     info = machine()
+    how = " ".join(["python -m benchmarks", *(argv or [])])
     lines = [
         "# rf-tui benchmarks",
         "",
-        "Written by `make bench` from a real run; do not edit by hand."
+        f"Written by `{how}` (`make bench` runs it with `--runs 3`) from a real run; "
+        "do not edit by hand."
         + (" **Quick run: tiny sizes, figures not meaningful.**" if quick else ""),
         "",
         "| machine | |",
@@ -77,21 +82,29 @@ def render(sections: list[Section], quick: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for CI")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="write the results here too (default: a whole run, every part at full "
+        "size, writes benchmarks/RESULTS.md; anything less is only printed)",
+    )
     parser.add_argument(
         "--only", choices=sorted(PARTS), action="append", help="run these parts alone"
     )
     parser.add_argument(
-        "--runs", type=int, default=1, help="full runs, each figure from its median run"
+        "--runs", type=int, default=1, help="runs of it all, each figure from its median run"
     )
     args = parser.parse_args()
+    whole = not args.quick and not args.only
+    out = args.out or (RESULTS if whole else None)
     runs = [
         [s for name in args.only or PARTS for s in PARTS[name](args.quick)]
         for _ in range(max(1, args.runs))
     ]
     sections = runs[0] if len(runs) == 1 else median_run(runs)
-    text = render(sections, args.quick)
-    args.out.write_text(text + "\n")
+    text = render(sections, args.quick, sys.argv[1:])
+    if out is not None:
+        out.write_text(text + "\n")
     print(text)
 
 

@@ -21,7 +21,7 @@ def test_each_figure_is_taken_whole_from_its_median_run() -> None:
     [section] = median_run(runs)
     first, second = section.figures
     assert first.value == "20 ms"
-    assert first.note == "median of 3 full runs (30 ms, 10 ms, 20 ms)"
+    assert first.note == "median of 3 runs (30 ms, 10 ms, 20 ms)"
     assert second.value == "p99 5"  # ranked by its score, not the first number shown
 
 

@@ -66,8 +66,9 @@ async def test_an_escalation_made_on_a_reaches_a_stream_on_b_within_a_second(
         await sam.aclose()
         await dana.aclose()
     latencies = sorted(heard[h] - made[h] for h in made)
-    p99 = latencies[round(0.99 * (len(latencies) - 1))]
+    p50, p99 = (latencies[round(q * (len(latencies) - 1))] for q in (0.5, 0.99))
     assert made.keys() <= heard.keys()  # every one, on the other replica's stream
+    print(f"replica a → stream on b: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
     assert p99 <= 1.0, f"p99 {p99 * 1000:.0f} ms from replica a to a stream on b"
 
 
