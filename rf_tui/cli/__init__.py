@@ -314,7 +314,7 @@ def parser(*, lazy: bool = False) -> argparse.ArgumentParser:
         serve.add_argument(
             "--db",
             default=":memory:",
-            metavar="PATH|URL",
+            metavar="PATH",
             help="SQLite file, :memory: (default), or postgresql://… (replicas share it)",
         )
         serve.add_argument(
