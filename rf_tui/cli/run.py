@@ -175,8 +175,13 @@ def serve(args: argparse.Namespace) -> int:
         print(f"rf-tui: cannot reach the database: {exc}", file=sys.stderr)
         return FAILED
     if args.demo_seed:
-        if backend.store.user_by_email("dana@northwind.example") is None:
-            seed_demo(backend.store, now=config.clock(), password_cost=config.password_cost)
+        store = backend.store
+        # Replicas started together on one Postgres seed it once: the second waits
+        # for the first's commit, then finds the demo's people there.
+        with store.transaction():
+            store.hold("demo seed")
+            if store.user_by_email("dana@northwind.example") is None:
+                seed_demo(store, now=config.clock(), password_cost=config.password_cost)
         print(
             "Demo seed: dana@northwind.example (admin), alex@ (engineer), sam@ (engineer), "
             f"vic@ (viewer), eve@contoso.example (owner); password {DEMO_PASSWORD!r}",

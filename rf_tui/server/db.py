@@ -153,6 +153,10 @@ class Store:
             self._db.execute("COMMIT")
             self._writes += 1
 
+    def hold(self, what: str) -> None:
+        """Inside a transaction: others holding ``what`` wait for its end. One SQLite
+        file has one server, whose lock is already held here."""
+
     def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self._lock:
             return [dict(r) for r in self._db.execute(sql, params).fetchall()]

@@ -113,6 +113,8 @@ class PgStore(Store):
         """The connection, made again after the database went away; a failure on it
         is ``StoreUnavailable`` (503), and the next call connects afresh."""
         try:
+            if self._conn is not None and self._conn.broken and self._depth == 0:
+                self._conn.close()  # lost mid-transaction, say: its socket goes too
             if self._conn is None or self._conn.closed:
                 self._conn = psycopg.connect(
                     self._url, autocommit=True, row_factory=dict_row,
@@ -144,6 +146,11 @@ class PgStore(Store):
                 yield
             finally:
                 self._depth -= 1
+
+    def hold(self, what: str) -> None:
+        """Another replica holding ``what`` waits for this transaction's end."""
+        with self._lock, self._connected() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (what,))
 
     def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self._lock, self._connected() as conn:

@@ -123,3 +123,27 @@ def test_a_postgres_restart_is_a_503_then_the_store_connects_again(
     finally:
         postgres.start_postgres()
     assert a.user_by_email("dana@northwind.example") is not None
+
+
+def test_a_replica_seeding_the_demo_makes_the_other_wait_for_it(
+    stores: tuple[PgStore, PgStore],
+) -> None:
+    """`serve --demo-seed` on two replicas at once: the second finds the demo's people."""
+    a, b = stores
+    waited = threading.Event()
+    seen: list[bool] = []
+
+    def second() -> None:
+        with b.transaction():
+            b.hold("demo seed")  # blocks while the first is seeding
+            waited.set()
+            seen.append(b.user_by_email("dana@northwind.example") is not None)
+
+    with a.transaction():
+        a.hold("demo seed")
+        other = threading.Thread(target=second)
+        other.start()
+        assert not waited.wait(0.5)  # it waits: the first has not committed yet
+        seed_demo(a, now=NOW, password_cost=8)
+    other.join(timeout=10)
+    assert seen == [True]
