@@ -155,7 +155,7 @@ COMMANDS: dict[str, dict[int, str]] = {
     },
     "serve": {
         OK: "stopped with Ctrl-C",
-        FAILED: "the database at --db postgresql://… could not be reached",
+        FAILED: "the database at --db postgresql://… could not be reached or used",
         USAGE: "a flag needs fixing (the port is taken, say), or the server extra (or, for "
         "Postgres and Redis, the engines extra) is not installed",
     },

@@ -172,8 +172,15 @@ def serve(args: argparse.Namespace) -> int:
     try:
         backend = Backend(config)
     except StoreUnavailable as exc:
-        print(f"rf-tui: cannot reach the database: {exc}", file=sys.stderr)
+        print(f"rf-tui: cannot use the database: {exc}", file=sys.stderr)
         return FAILED
+    if config.db_path.startswith(("postgresql://", "postgres://")) and not args.secret:
+        # Each replica would sign tokens with a key of its own, and refuse the others'.
+        print(
+            "rf-tui: warning: no --secret: a token signed here is refused by other "
+            "replicas; give them all the same --secret",
+            file=sys.stderr,
+        )
     if args.demo_seed:
         store = backend.store
         # Replicas started together on one Postgres seed it once: the second waits

@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 from redis.retry import Retry
 
 from rf_tui.server.bus import Bus, BusDown, Event, Subscription, frame
+from rf_tui.text import shown_url
 
 CHANNEL = "rf-tui:escalations:"
 #: Events waiting for the sender before new ones are dropped: a publisher never waits.
@@ -35,6 +36,8 @@ OUTBOX = 1024
 RETRY_FIRST, RETRY_MOST = 0.1, 2.0
 #: Seconds to wait for Redis to answer at all: beyond it, it is away.
 ANSWER_WITHIN = 2.0
+#: While Redis stays away, the log says so again this often.
+RETOLD = 30.0
 #: An idle listener asks Redis for a PING this often, so a link that died quietly
 #: (no reset: a cable, a firewall) is noticed, not waited on for ever.
 HEALTH_EVERY = 5
@@ -65,6 +68,7 @@ class RedisBus(Bus):
         self._tasks: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
         self._went_down_at: float | None = None
+        self._told_at = time.monotonic()  # start() says it first
 
     async def start(self, wait: float = ANSWER_WITHIN) -> None:
         """Start the listener and the sender; wait up to ``wait`` s for the listener
@@ -76,7 +80,9 @@ class RedisBus(Bus):
         try:
             await asyncio.wait_for(self._subscribed.wait(), wait)
         except asyncio.TimeoutError:
-            log.warning("Redis at %s is not answering yet; event streams wait for it", self.url)
+            log.warning(
+                "Redis at %s is not answering yet; event streams wait for it", shown_url(self.url)
+            )
 
     @property
     def accepting(self) -> bool:
@@ -150,10 +156,16 @@ class RedisBus(Bus):
         self._subscribed.set()
 
     def _went_down(self, exc: BaseException) -> None:
+        now, why = time.monotonic(), str(exc) or type(exc).__name__
         if self.up:
-            why = str(exc) or type(exc).__name__
             log.warning("Lost Redis (%s); ending event streams until it is back", why)
-            self._went_down_at = time.monotonic()
+            self._went_down_at = self._told_at = now
+        elif now - self._told_at >= RETOLD:  # a typo in --broker must not look healthy
+            self._told_at = now
+            log.warning(
+                "Redis at %s is still not answering (%s); event streams are refused",
+                shown_url(self.url), why,
+            )  # fmt: skip
         self.up = False
         self.end_streams()  # their clients reconnect, and backfill what they missed
 

@@ -125,7 +125,8 @@ class PgStore(Store):
             if self._conn is not None and self._depth == 0:
                 self._conn.close()
                 self._conn = None
-            raise StoreUnavailable(str(exc).strip().splitlines()[0]) from exc
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreUnavailable(first.removeprefix("connection failed: ")) from exc
 
     @property
     def version(self) -> tuple[int, int]:

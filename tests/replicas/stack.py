@@ -318,13 +318,24 @@ def stack(seniors: int = 0) -> Iterator[Stack]:
         yield up
 
 
+def _stop_on(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # the with-block below then stops every process
+
+
 def main() -> None:
+    # A closed terminal (SIGHUP) or a kill (SIGTERM) must stop them all as Ctrl-C
+    # does: Postgres, Redis and HAProxy would otherwise outlive it, on their ports.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on)
     with stack() as up:
         print(f"rf-tui replicas: {up.url} (balancer)", flush=True)
         for name in REPLICAS:
             print(f"  replica {name}: {up.replica_url(name)}", flush=True)
         print(f"  postgres: {up.db_url}\n  redis: {up.broker_url}", flush=True)
-        print("Sign in as dana@northwind.example, password demo-password. Ctrl-C stops.")
+        print(f"  logs and data: {up.root}", flush=True)
+        print(f"Every replica signs tokens with --secret {SECRET}.", flush=True)
+        print("Sign in as dana@northwind.example, password demo-password. "
+              "Ctrl-C (or closing this terminal) stops them all.", flush=True)  # fmt: skip
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
 

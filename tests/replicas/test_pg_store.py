@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -147,3 +149,17 @@ def test_a_replica_seeding_the_demo_makes_the_other_wait_for_it(
         seed_demo(a, now=NOW, password_cost=8)
     other.join(timeout=10)
     assert seen == [True]
+
+
+def test_serve_on_postgres_without_a_secret_warns_that_replicas_need_one(
+    postgres: Stack,
+) -> None:
+    argv = [sys.executable, "-m", "rf_tui", "serve", "--port", "0", "--db", postgres.db_url]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("rf-tui server listening on ")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "no --secret: a token signed here is refused by other replicas" in err

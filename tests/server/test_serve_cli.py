@@ -109,7 +109,7 @@ def test_a_database_out_of_reach_says_so_and_fails() -> None:
         port = nobody.getsockname()[1]
         out = serve("--db", f"postgresql://rf@127.0.0.1:{port}/rf")
     assert out.returncode == 1
-    assert out.stderr.startswith("rf-tui: cannot reach the database: ")
+    assert out.stderr.startswith("rf-tui: cannot use the database: ")
     assert "Traceback" not in out.stderr
 
 
