@@ -78,9 +78,13 @@ class World:
     paused: asyncio.Event = field(default_factory=asyncio.Event)
     escalated: int = 0
     claimed: int = 0
+    #: Seconds between escalations, and the clients' deadline for each call.
+    every: float = 0.1
+    deadline: float | None = None
 
     async def run(self) -> None:
-        async with Client(self.url) as sam, Client(self.url) as alex:
+        kw = {} if self.deadline is None else {"deadline": self.deadline}
+        async with Client(self.url, **kw) as sam, Client(self.url, **kw) as alex:
             n = 0
             while True:
                 n += 1
@@ -99,7 +103,7 @@ class World:
                         if queue:
                             await alex.claim(queue[-1].session_id, queue[-1].id)
                             self.claimed += 1
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(self.every)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -23,7 +22,8 @@ from rf_tui.api.errors import ApiError
 from rf_tui.api.stream import EscalationStream, Live
 from rf_tui.feed.feed import Feed
 from rf_tui.server.seed import DEMO_PASSWORD
-from tests.helpers import ALEX, DANA, SAM
+from tests.faults.test_fault_cycle import World
+from tests.helpers import DANA
 from tests.replicas.stack import Stack
 
 CYCLES = int(os.environ.get("RF_REPLICA_CYCLES", "1"))
@@ -31,36 +31,6 @@ FEEDS = 6
 #: A feed must hold the server's queue this soon after a fault: well under its 30 s
 #: refresh, so what brings it back is the reconnect and its backfill.
 CONVERGE_WITHIN = 15.0
-
-
-@dataclass
-class World:
-    """Sam escalates and Alex claims through the balancer; failures are the fault's."""
-
-    url: str
-    paused: asyncio.Event = field(default_factory=asyncio.Event)
-    escalated: int = 0
-    claimed: int = 0
-
-    async def run(self) -> None:
-        async with Client(self.url, deadline=3.0) as sam, Client(self.url, deadline=3.0) as alex:
-            n = 0
-            while True:
-                n += 1
-                if self.paused.is_set():
-                    await asyncio.sleep(0.05)
-                    continue
-                with contextlib.suppress(ApiError):
-                    if sam.token is None or alex.token is None:
-                        await sam.login(SAM, DEMO_PASSWORD)
-                        await alex.login(ALEX, DEMO_PASSWORD)
-                    session = await sam.create_session(f"Failover escalation {n}")
-                    await sam.hand_off(session.id)
-                    self.escalated += 1
-                    if n % 3 == 0 and (queue := await alex.queue()):
-                        await alex.claim(queue[-1].session_id, queue[-1].id)
-                        self.claimed += 1
-                await asyncio.sleep(0.05)
 
 
 @contextlib.asynccontextmanager
@@ -116,7 +86,7 @@ async def converge(replicas: Stack, token: str, following: list[Feed], what: str
 async def cycles(replicas: Stack, fault: Callable[[int], None], what: str) -> None:
     async with Client(replicas.url) as login:
         token = (await login.login(DANA, DEMO_PASSWORD)).access_token
-    world = World(replicas.url)
+    world = World(replicas.url, every=0.05, deadline=3.0)  # Sam escalates, Alex claims
     worker = asyncio.create_task(world.run())
     took: list[str] = []
     try:
