@@ -153,12 +153,12 @@ def serve(args: argparse.Namespace) -> int:
 
     if problem := listen_problem(args.host, args.port):
         return say(problem)
-    if args.db.startswith(("postgresql://", "postgres://")) or args.broker:
+    from rf_tui.server.db import StoreUnavailable, is_postgres
+
+    if is_postgres(args.db) or args.broker:
         extras.require("serve --db postgresql://… --broker redis://…", extras.ENGINES)
     if args.broker and not args.broker.startswith(("redis://", "rediss://", "unix://")):
         return say("--broker takes a redis://, rediss:// or unix:// URL")
-    from rf_tui.server.db import StoreUnavailable
-
     config = ServerConfig(
         db_path=args.db,
         broker_url=args.broker,
@@ -174,7 +174,7 @@ def serve(args: argparse.Namespace) -> int:
     except StoreUnavailable as exc:
         print(f"rf-tui: cannot use the database: {exc}", file=sys.stderr)
         return FAILED
-    if config.db_path.startswith(("postgresql://", "postgres://")) and not args.secret:
+    if is_postgres(config.db_path) and not args.secret:
         # Each replica would sign tokens with a key of its own, and refuse the others'.
         print(
             "rf-tui: warning: no --secret: a token signed here is refused by other "

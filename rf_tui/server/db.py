@@ -102,9 +102,14 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def is_postgres(where: str) -> bool:
+    """Whether ``--db`` names a Postgres database rather than a SQLite file."""
+    return where.startswith(("postgresql://", "postgres://"))
+
+
 def open_store(where: str) -> Store:
     """SQLite at a path (or ``:memory:``), or Postgres at a ``postgresql://`` URL."""
-    if where.startswith(("postgresql://", "postgres://")):
+    if is_postgres(where):
         from rf_tui.server.pg import PgStore  # psycopg: the engines extra
 
         return PgStore(where)

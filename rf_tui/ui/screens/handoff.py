@@ -64,10 +64,10 @@ TYPING_SECONDS = 1.5
 #: letter of a word typed at the box (a screen opened, the clipboard overwritten, back): each waits
 #: this long for a next letter that would make it a word.
 LOUD = frozenset("ntybq")
+LOUD_HOLD_SECONDS = 0.3
 #: Seconds after a message starts at the screen during which keys still reaching the
 #: screen (queued before the box took focus) go into the box.
 BURST_TO_BOX = 0.25
-LOUD_HOLD_SECONDS = 0.3
 #: A key that moved about (j k g G) followed this soon by a word's next letter was the
 #: word's first: it goes into the box too (the box's own FOLLOW_SECONDS, for digits).
 READ_ONLY_HINT = (

@@ -260,9 +260,7 @@ class QueueScreen(Screen[None]):
         10 s, not every second: each wake-up is CPU, on a laptop's battery too."""
         now = time.monotonic()
         lit = any(now - at < HIGHLIGHT_SECONDS + 1.0 for at in self._fresh.values())
-        if not self.ready or lit or len(self.feed.presence):
-            return 1.0
-        if isinstance(self.feed.state, Reconnecting):
+        if not self.ready or lit or self.feed.presence or isinstance(self.feed.state, Reconnecting):
             return 1.0
         if self.desk.health.lite:
             due = self._last_age_tick + LITE_AGE_EVERY
